@@ -1,0 +1,222 @@
+import type { Kafka } from 'kafkajs';
+import { throwIfAborted } from '../../core/retry.js';
+import type { EventSource, PartitionRange, RawRecord, ReadRangeOptions } from '../../core/ports/event-source.js';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import { sourceError } from './kafka-errors.js';
+
+const READ_COMMITTED = 1;
+
+interface FetchedMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  isControlRecord?: boolean;
+}
+interface FetchPartition {
+  partition: number;
+  errorCode: number;
+  highWatermark: string;
+  logStartOffset?: string;
+  messages: FetchedMessage[];
+}
+interface Broker {
+  fetch(req: unknown): Promise<{ responses: Array<{ topicName: string; partitions: FetchPartition[] }> }>;
+}
+interface Cluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(q: { nodeId: string }): Promise<Broker>;
+}
+
+/**
+ * kafkajs only consumes through consumer groups. Fetching explicit offsets without one needs its
+ * cluster object, which the client builds but does not export; we reach it through the client's own
+ * factory so connection, TLS and SASL settings stay identical to the admin client's.
+ */
+function createCluster(kafka: Kafka): Cluster {
+  const factorySym = Object.getOwnPropertySymbols(kafka).find((s) => s.description === 'private:Kafka:createCluster');
+  if (!factorySym) throw new Error('kafkajs internals changed: cluster factory not found (pin kafkajs 2.x)');
+  const factory = (kafka as unknown as Record<symbol, (o: object) => Cluster>)[factorySym]!;
+  return factory({ allowAutoTopicCreation: false, isolationLevel: READ_COMMITTED });
+}
+
+export interface KafkaEventSourceOptions extends KafkaConnectionOptions {
+  /** How long the broker may wait for data on an empty fetch. */
+  maxWaitMs?: number;
+}
+
+export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
+  const kafka = createKafkaClient(options);
+  const admin = kafka.admin();
+  let adminReady: Promise<void> | undefined;
+  const cluster = createCluster(kafka);
+  let clusterReady: Promise<void> | undefined;
+  const brokers = options.brokers;
+
+  const withAdmin = async () => {
+    adminReady ??= admin.connect();
+    try {
+      await adminReady;
+    } catch (err) {
+      adminReady = undefined;
+      throw sourceError(err, 'connecting', brokers);
+    }
+    return admin;
+  };
+
+  return {
+    async watermarks(topic) {
+      const a = await withAdmin();
+      try {
+        const rows = await a.fetchTopicOffsets(topic);
+        return rows
+          .map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }))
+          .sort((x, y) => x.partition - y.partition);
+      } catch (err) {
+        throw sourceError(err, `reading the offsets of topic "${topic}"`, brokers);
+      }
+    },
+
+    async offsetsForTime(topic, time) {
+      const a = await withAdmin();
+      try {
+        const rows = await a.fetchTopicOffsetsByTimestamp(topic, time.getTime());
+        const high = await a.fetchTopicOffsets(topic);
+        // The broker answers -1 when no record is at or after the time: then start at the end.
+        return new Map(
+          rows.map((r) => {
+            const o = Number(r.offset);
+            const h = Number(high.find((x) => x.partition === r.partition)?.high ?? 0);
+            return [r.partition, o < 0 ? h : o];
+          }),
+        );
+      } catch (err) {
+        throw sourceError(err, `looking up offsets by time in "${topic}"`, brokers);
+      }
+    },
+
+    async *readRanges({ topic, ranges, signal, maxBytesPerPartition = 1_048_576 }: ReadRangeOptions) {
+      clusterReady ??= cluster.connect().then(() => cluster.addTargetTopic(topic));
+      try {
+        await clusterReady;
+        await cluster.addTargetTopic(topic);
+      } catch (err) {
+        clusterReady = undefined;
+        throw sourceError(err, `connecting to read "${topic}"`, brokers);
+      }
+      const position = new Map<number, number>();
+      const end = new Map<number, number>();
+      for (const r of ranges as PartitionRange[]) {
+        if (r.end > r.start) {
+          position.set(r.partition, r.start);
+          end.set(r.partition, r.end);
+        }
+      }
+      let emptyRounds = 0;
+      while (position.size > 0) {
+        throwIfAborted(signal);
+        const open = [...position.keys()];
+        let leaders: Record<string, number[]>;
+        try {
+          leaders = cluster.findLeaderForPartitions(topic, open);
+        } catch (err) {
+          throw sourceError(err, `finding the leaders of "${topic}"`, brokers);
+        }
+        let progressed = false;
+        for (const [nodeId, partitions] of Object.entries(leaders)) {
+          let response;
+          try {
+            const broker = await cluster.findBroker({ nodeId });
+            response = await broker.fetch({
+              replicaId: -1,
+              isolationLevel: READ_COMMITTED,
+              maxWaitTime: options.maxWaitMs ?? 500,
+              minBytes: 1,
+              maxBytes: maxBytesPerPartition * partitions.length,
+              topics: [
+                {
+                  topic,
+                  partitions: partitions.map((p) => ({
+                    partition: p,
+                    fetchOffset: String(position.get(p)),
+                    maxBytes: maxBytesPerPartition,
+                  })),
+                },
+              ],
+            });
+          } catch (err) {
+            // Leadership moves and stale metadata are normal on real clusters: refresh and go again.
+            const e = err as { retriable?: boolean; type?: string };
+            if (e.retriable || e.type === 'NOT_LEADER_FOR_PARTITION') {
+              await cluster.refreshMetadata().catch(() => undefined);
+              continue;
+            }
+            throw sourceError(err, `fetching from "${topic}"`, brokers);
+          }
+          for (const t of response.responses) {
+            for (const p of t.partitions) {
+              const from = position.get(p.partition);
+              const stop = end.get(p.partition);
+              if (from === undefined || stop === undefined) continue;
+              if (p.errorCode !== 0) {
+                throw sourceError(
+                  Object.assign(new Error(`fetch error code ${p.errorCode} on partition ${p.partition}`), {
+                    type: p.errorCode === 1 ? 'OFFSET_OUT_OF_RANGE' : `KAFKA_ERROR_${p.errorCode}`,
+                  }),
+                  `fetching partition ${p.partition} of "${topic}" at offset ${from}`,
+                  brokers,
+                );
+              }
+              const out: RawRecord[] = [];
+              let next = from;
+              for (const m of p.messages) {
+                const offset = Number(m.offset);
+                // A fetch returns whole record batches, which may start before the requested offset.
+                if (offset < from) continue;
+                if (offset >= stop) break;
+                next = offset + 1;
+                if (m.isControlRecord) continue;
+                out.push({
+                  topic,
+                  partition: p.partition,
+                  offset,
+                  key: m.key ? m.key.toString('utf8') : null,
+                  value: m.value,
+                  timestamp: Number(m.timestamp),
+                });
+              }
+              // Records removed by retention: continue from the log start instead of spinning.
+              const logStart = p.logStartOffset !== undefined ? Number(p.logStartOffset) : undefined;
+              if (next === from && logStart !== undefined && logStart > from) next = Math.min(logStart, stop);
+              if (next > from) progressed = true;
+              if (next >= stop) {
+                position.delete(p.partition);
+                end.delete(p.partition);
+              } else {
+                position.set(p.partition, next);
+              }
+              if (out.length > 0) yield out;
+            }
+          }
+        }
+        emptyRounds = progressed ? 0 : emptyRounds + 1;
+        if (emptyRounds > 20) {
+          const stuck = [...position.entries()].map(([p, o]) => `${p}@${o}`).join(', ');
+          throw sourceError(
+            new Error(`no progress after ${emptyRounds} fetches at ${stuck}`),
+            `reading "${topic}" up to the snapshotted end offsets`,
+            brokers,
+          );
+        }
+      }
+    },
+
+    async close() {
+      await Promise.allSettled([adminReady ? admin.disconnect() : undefined, clusterReady ? cluster.disconnect() : undefined]);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { Partitioners, type Producer } from 'kafkajs';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import { sourceError } from './kafka-errors.js';
+
+export interface PublishRecord {
+  key: string;
+  value: string;
+  timestamp?: number;
+}
+
+export interface KafkaPublisher {
+  /** Creates the topic with an explicit partition count when missing; returns whether it created it. */
+  ensureTopic(topic: string, partitions: number): Promise<{ created: boolean; partitions: number }>;
+  publish(topic: string, records: readonly PublishRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
+export function createKafkaPublisher(options: KafkaConnectionOptions): KafkaPublisher {
+  const kafka = createKafkaClient(options);
+  const admin = kafka.admin();
+  let producer: Producer | undefined;
+  let connected: Promise<void> | undefined;
+  const connect = async () => {
+    connected ??= (async () => {
+      await admin.connect();
+      producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+    })();
+    try {
+      await connected;
+    } catch (err) {
+      connected = undefined;
+      throw sourceError(err, 'connecting the publisher', options.brokers);
+    }
+  };
+  return {
+    async ensureTopic(topic, partitions) {
+      await connect();
+      try {
+        const existing = await admin.fetchTopicMetadata({ topics: [] });
+        const found = existing.topics.find((t) => t.name === topic);
+        if (found) return { created: false, partitions: found.partitions.length };
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+        return { created: true, partitions };
+      } catch (err) {
+        throw sourceError(err, `creating topic "${topic}"`, options.brokers);
+      }
+    },
+    async publish(topic, records) {
+      await connect();
+      try {
+        await producer!.send({
+          topic,
+          acks: -1,
+          messages: records.map((r) => ({ key: r.key, value: r.value, ...(r.timestamp ? { timestamp: String(r.timestamp) } : {}) })),
+        });
+      } catch (err) {
+        throw sourceError(err, `publishing to "${topic}"`, options.brokers);
+      }
+    },
+    async close() {
+      await Promise.allSettled([producer?.disconnect(), admin.disconnect()]);
+    },
+  };
+}

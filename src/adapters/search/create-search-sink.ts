@@ -1,0 +1,293 @@
+import { SinkRejectedError, SinkUnavailableError } from '../../core/errors.js';
+import { backoffDelay, DEFAULT_BACKOFF, sleep, throwIfAborted, type BackoffPolicy } from '../../core/retry.js';
+import type {
+  AliasAction,
+  BulkOutcome,
+  BulkWrite,
+  EngineKind,
+  IndexInfo,
+  SearchSink,
+  StoredDoc,
+} from '../../core/ports/search-sink.js';
+import { createElasticsearchTransport } from './elasticsearch-transport.js';
+import { createOpenSearchTransport } from './opensearch-transport.js';
+import { statusOf, type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
+
+export interface SearchSinkOptions extends SearchConnectionOptions {
+  engine: EngineKind;
+  backoff?: BackoffPolicy;
+  /** Called on every retry, so progress can show them. */
+  onRetry?: (info: { reason: string; attempt: number; delayMs: number }) => void;
+  /** Injected for tests of the sink contract; by default the engine's official client is used. */
+  transport?: SearchTransport;
+}
+
+const TRANSIENT = new Set([429, 502, 503, 504]);
+
+/**
+ * One implementation of the sink port for both engines. Their REST APIs agree on everything readmodel
+ * uses (index, _bulk with external versions, _mget, _aliases, search_after); only the client differs.
+ */
+export function createSearchSink(options: SearchSinkOptions): SearchSink {
+  const transport =
+    options.transport ??
+    (options.engine === 'elasticsearch' ? createElasticsearchTransport(options) : createOpenSearchTransport(options));
+  const policy = options.backoff ?? DEFAULT_BACKOFF;
+  const node = Array.isArray(options.node) ? options.node.join(',') : options.node;
+
+  async function send(req: SearchRequest, what: string): Promise<SearchResponse> {
+    for (let attempt = 0; ; attempt++) {
+      throwIfAborted(req.signal);
+      let res: SearchResponse | undefined;
+      let failure: unknown;
+      try {
+        res = await transport.request(req);
+      } catch (err) {
+        if (req.signal?.aborted) throwIfAborted(req.signal);
+        const status = statusOf(err);
+        if (status !== undefined && !TRANSIENT.has(status)) {
+          throw new SinkRejectedError(`${options.engine} refused ${what} (HTTP ${status})`, {
+            context: { node, request: `${req.method} ${req.path}`, detail: reasonOf((err as { meta?: { body?: unknown } }).meta?.body) },
+          });
+        }
+        failure = err;
+      }
+      if (res && !TRANSIENT.has(res.status)) return res;
+      if (attempt + 1 >= policy.maxAttempts) {
+        throw new SinkUnavailableError(`${options.engine} at ${node} is unavailable: ${what} failed ${attempt + 1} times`, {
+          context: {
+            node,
+            request: `${req.method} ${req.path}`,
+            lastError: res ? `HTTP ${res.status}` : (failure as Error)?.message,
+          },
+          suggestion: `check that ${options.engine} is up and reachable (readmodel sandbox status for the local one)`,
+          cause: failure,
+        });
+      }
+      const delayMs = backoffDelay(attempt, policy);
+      options.onRetry?.({ reason: res ? `HTTP ${res.status}` : (failure as Error)?.message ?? 'error', attempt: attempt + 1, delayMs });
+      await sleep(delayMs, req.signal);
+    }
+  }
+
+  async function ok(req: SearchRequest, what: string, accept: number[] = []): Promise<SearchResponse> {
+    const res = await send(req, what);
+    if (res.status >= 300 && !accept.includes(res.status)) {
+      throw new SinkRejectedError(`${options.engine} refused ${what}: ${reasonOf(res.body)}`, {
+        context: { node, request: `${req.method} ${req.path}`, status: res.status },
+      });
+    }
+    return res;
+  }
+
+  const enc = encodeURIComponent;
+
+  async function bulkOnce(index: string, writes: readonly BulkWrite[], signal?: AbortSignal) {
+    const lines: unknown[] = [];
+    for (const w of writes) {
+      const meta = { _index: index, _id: w.id, version: w.version, version_type: 'external' };
+      if (w.action === 'index') lines.push({ index: meta }, w.doc);
+      else lines.push({ delete: meta });
+    }
+    const res = await ok({ method: 'POST', path: '/_bulk', ndjson: lines, ...(signal ? { signal } : {}) }, `a bulk write to ${index}`);
+    return res.body as { errors: boolean; took: number; items: Array<Record<string, { status: number; error?: unknown; result?: string }>> };
+  }
+
+  return {
+    engine: options.engine,
+    node,
+
+    async info() {
+      const res = await ok({ method: 'GET', path: '/' }, 'the cluster info request');
+      const distribution = res.body?.version?.distribution;
+      return {
+        engine: distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+        version: String(res.body?.version?.number ?? 'unknown'),
+        clusterName: String(res.body?.cluster_name ?? ''),
+      };
+    },
+
+    async indexExists(index) {
+      const res = await send({ method: 'HEAD', path: `/${enc(index)}` }, `an existence check of ${index}`);
+      return res.status === 200;
+    },
+
+    async createIndex(index, body) {
+      await ok({ method: 'PUT', path: `/${enc(index)}`, body }, `creating index ${index}`);
+    },
+
+    async deleteIndex(index) {
+      await ok({ method: 'DELETE', path: `/${enc(index)}` }, `deleting index ${index}`, [404]);
+    },
+
+    async listIndices(pattern) {
+      const res = await ok(
+        { method: 'GET', path: `/_cat/indices/${enc(pattern)}`, query: { format: 'json', h: 'index,docs.count,health', expand_wildcards: 'open' } },
+        `listing indices ${pattern}`,
+        [404],
+      );
+      if (res.status === 404 || !Array.isArray(res.body)) return [];
+      const aliases = await ok({ method: 'GET', path: `/${enc(pattern)}/_alias` }, `reading aliases of ${pattern}`, [404]);
+      const out: IndexInfo[] = (res.body as Array<Record<string, string>>).map((r) => ({
+        name: r.index!,
+        docsCount: Number(r['docs.count'] ?? 0),
+        ...(r.health ? { health: r.health } : {}),
+        aliases: Object.keys(aliases.body?.[r.index!]?.aliases ?? {}),
+      }));
+      return out.sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    async getSettings(index) {
+      const res = await ok({ method: 'GET', path: `/${enc(index)}/_settings`, query: { flat_settings: true } }, `reading settings of ${index}`);
+      return (res.body?.[index]?.settings ?? {}) as Record<string, unknown>;
+    },
+
+    async putSettings(index, settings) {
+      await ok({ method: 'PUT', path: `/${enc(index)}/_settings`, body: settings }, `updating settings of ${index}`);
+    },
+
+    async getMapping(index) {
+      const res = await ok({ method: 'GET', path: `/${enc(index)}/_mapping` }, `reading the mapping of ${index}`);
+      return (res.body?.[index]?.mappings ?? {}) as Record<string, unknown>;
+    },
+
+    async getMeta(index) {
+      const res = await ok({ method: 'GET', path: `/${enc(index)}/_mapping` }, `reading the manifest of ${index}`);
+      return (res.body?.[index]?.mappings?._meta ?? {}) as Record<string, unknown>;
+    },
+
+    async putMeta(index, meta) {
+      await ok({ method: 'PUT', path: `/${enc(index)}/_mapping`, body: { _meta: meta } }, `writing the manifest of ${index}`);
+    },
+
+    async refresh(index) {
+      await ok({ method: 'POST', path: `/${enc(index)}/_refresh` }, `refreshing ${index}`);
+    },
+
+    async count(index, query) {
+      const res = await ok(
+        { method: 'POST', path: `/${enc(index)}/_count`, body: query ? { query } : {} },
+        `counting documents in ${index}`,
+      );
+      return Number(res.body?.count ?? 0);
+    },
+
+    async bulk(index, writes, opts = {}) {
+      const started = Date.now();
+      const outcome: BulkOutcome = { written: 0, deleted: 0, stale: 0, retries: 0, tookMs: 0 };
+      let pending = writes;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const body = await bulkOnce(index, pending, opts.signal);
+        const retry: BulkWrite[] = [];
+        body.items.forEach((item, i) => {
+          const w = pending[i]!;
+          const r = item.index ?? item.delete ?? Object.values(item)[0]!;
+          if (r.status >= 200 && r.status < 300) {
+            if (w.action === 'index') outcome.written++;
+            else outcome.deleted++;
+          } else if (r.status === 409) {
+            outcome.stale++; // the stored version is newer or equal: by design, nothing to do
+          } else if (r.status === 404 && w.action === 'delete') {
+            outcome.deleted++; // already gone; the external-version tombstone is still recorded
+          } else if (TRANSIENT.has(r.status)) {
+            retry.push(w);
+          } else {
+            throw new SinkRejectedError(`${options.engine} rejected document ${w.id} in ${index}: ${reasonOf(r.error)}`, {
+              context: { node, index, id: w.id, status: r.status },
+              suggestion: 'the document does not fit the index mapping: check the projection against mappings/',
+            });
+          }
+        });
+        if (retry.length === 0) break;
+        if (attempt + 1 >= policy.maxAttempts) {
+          throw new SinkUnavailableError(`${options.engine} kept rejecting ${retry.length} writes to ${index} as overloaded`, {
+            context: { node, index, attempts: attempt + 1 },
+            suggestion: 'the cluster is overloaded: retry later or lower --batch-size',
+          });
+        }
+        outcome.retries += retry.length;
+        const delayMs = backoffDelay(attempt, policy);
+        options.onRetry?.({ reason: `${retry.length} bulk items throttled`, attempt: attempt + 1, delayMs });
+        await sleep(delayMs, opts.signal);
+        pending = retry;
+      }
+      outcome.tookMs = Date.now() - started;
+      return outcome;
+    },
+
+    async getMany(index, ids) {
+      const out = new Map<string, StoredDoc>();
+      if (ids.length === 0) return out;
+      const res = await ok(
+        { method: 'POST', path: `/${enc(index)}/_mget`, body: { ids }, query: { realtime: true } },
+        `reading ${ids.length} documents from ${index}`,
+      );
+      for (const d of res.body?.docs ?? []) {
+        if (d.found) out.set(d._id, { id: d._id, version: Number(d._version), doc: d._source });
+      }
+      return out;
+    },
+
+    async *scan(index, opts) {
+      const size = opts.pageSize ?? 1000;
+      let after: unknown[] | undefined;
+      for (;;) {
+        throwIfAborted(opts.signal);
+        const res = await ok(
+          {
+            method: 'POST',
+            path: `/${enc(index)}/_search`,
+            body: {
+              size,
+              version: true,
+              sort: [{ [opts.sortField]: 'asc' }],
+              track_total_hits: false,
+              ...(after ? { search_after: after } : {}),
+            },
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+          `scanning ${index}`,
+        );
+        const hits = (res.body?.hits?.hits ?? []) as Array<{ _id: string; _version: number; _source: Record<string, unknown>; sort: unknown[] }>;
+        if (hits.length === 0) return;
+        yield hits.map((h) => ({ id: h._id, version: Number(h._version), doc: h._source }));
+        if (hits.length < size) return;
+        after = hits[hits.length - 1]!.sort;
+      }
+    },
+
+    async search(index, body) {
+      const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body: { version: true, ...body } }, `searching ${index}`);
+      const total = res.body?.hits?.total;
+      return {
+        total: typeof total === 'number' ? total : Number(total?.value ?? 0),
+        hits: (res.body?.hits?.hits ?? []).map((h: { _id: string; _version: number; _source: Record<string, unknown> }) => ({
+          id: h._id,
+          version: Number(h._version),
+          doc: h._source,
+        })),
+      };
+    },
+
+    async aliasTargets(alias) {
+      const res = await ok({ method: 'GET', path: `/_alias/${enc(alias)}` }, `reading alias ${alias}`, [404]);
+      if (res.status === 404) return [];
+      return Object.keys(res.body ?? {}).sort();
+    },
+
+    async updateAliases(actions: readonly AliasAction[]) {
+      await ok({ method: 'POST', path: '/_aliases', body: { actions } }, 'switching aliases');
+    },
+
+    close: () => transport.close(),
+  };
+}
+
+function reasonOf(body: unknown): string {
+  const b = body as { error?: { reason?: string; type?: string; caused_by?: { reason?: string } } | string; reason?: string; type?: string };
+  if (!b) return 'no details';
+  if (typeof b.error === 'string') return b.error;
+  const e = b.error ?? (b as { reason?: string; type?: string; caused_by?: { reason?: string } });
+  const main = e.reason ?? e.type ?? JSON.stringify(b).slice(0, 300);
+  return e.caused_by?.reason ? `${main} (${e.caused_by.reason})` : main;
+}

@@ -1,0 +1,186 @@
+import type { EventValidator } from '../core/contracts/event-validator.js';
+import { ContractViolationError } from '../core/errors.js';
+import type { RawRecord } from '../core/ports/event-source.js';
+import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
+import type { Counters, ProgressBus } from '../core/progress/progress-events.js';
+import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
+import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
+import type { DocStateCache } from './doc-state-cache.js';
+import { decodeRecord } from './decode-record.js';
+
+export type OnInvalid = 'stop' | 'skip';
+
+export interface BatchProjectorOptions {
+  projection: Projection<any>;
+  validator: EventValidator;
+  sink: SearchSink;
+  /** Index or alias written to. */
+  target: string;
+  cache: DocStateCache;
+  onInvalid: OnInvalid;
+  /**
+   * True when the target started empty and only this projector writes it: a cache miss then proves
+   * the document is absent until the cache first evicts, which saves a read per batch.
+   */
+  exclusiveFreshTarget?: boolean;
+  /** Bulk requests allowed in flight at once (pipelining); 1 = strictly sequential. */
+  maxInFlight?: number;
+  progress: ProgressBus;
+  signal?: AbortSignal;
+  /** Keep at most this many skipped events in the report; the rest are only counted. */
+  maxSkippedListed?: number;
+}
+
+export interface BatchProjector {
+  /** Projects one batch of records (in offset order per partition) and queues its writes. */
+  process(records: readonly RawRecord[]): Promise<void>;
+  /** Waits for every queued write to be acknowledged. */
+  flush(): Promise<void>;
+  readonly counters: Counters;
+  readonly skipped: SkippedEvent[];
+  readonly skippedNotListed: number;
+  readonly lastBulkLatencyMs: number;
+}
+
+/**
+ * The heart shared by rebuild, the live consumer and partial replay: decode and validate, fold each
+ * document's events in order (so a document is written once per batch), and write with the aggregate
+ * version as an external version so nothing older can ever overwrite something newer.
+ */
+export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
+  const counters: Counters = {
+    eventsRead: 0,
+    eventsApplied: 0,
+    eventsStale: 0,
+    eventsIgnored: 0,
+    eventsInvalid: 0,
+    docsWritten: 0,
+    docsDeleted: 0,
+    retries: 0,
+  };
+  const skipped: SkippedEvent[] = [];
+  let skippedNotListed = 0;
+  let lastBulkLatencyMs = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const maxInFlight = Math.max(1, o.maxInFlight ?? 2);
+  const listCap = o.maxSkippedListed ?? 1000;
+
+  const waitAll = async () => {
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  };
+
+  async function process(records: readonly RawRecord[]) {
+    if (failure) throw failure;
+    const events = [];
+    for (const r of records) {
+      counters.eventsRead++;
+      const d = decodeRecord(r, o.validator);
+      if (!d.ok) {
+        counters.eventsInvalid++;
+        o.progress.emit({ type: 'invalid', position: d.position, violation: d.violation, action: o.onInvalid });
+        if (o.onInvalid === 'stop') {
+          await waitAll().catch(() => undefined);
+          const v = d.violation;
+          throw new ContractViolationError(
+            `invalid event at ${d.position.topic}/${d.position.partition}@${d.position.offset}: ${v.pointer} ${v.message} (rule: ${v.rule})`,
+            {
+              context: {
+                topic: d.position.topic,
+                partition: d.position.partition,
+                offset: Number(d.position.offset),
+                eventId: v.eventId,
+                eventType: v.eventType,
+                eventVersion: v.eventVersion,
+                pointer: v.pointer,
+                rule: v.rule,
+                schema: v.schemaFile,
+              },
+              suggestion: 'fix the producer or the contract; or re-run with --on-invalid skip to record and skip such events',
+            },
+          );
+        }
+        if (skipped.length < listCap) {
+          skipped.push({
+            partition: d.position.partition,
+            offset: Number(d.position.offset),
+            ...(d.violation.eventId ? { eventId: d.violation.eventId } : {}),
+            reason: `${d.violation.pointer} ${d.violation.rule}: ${d.violation.message}`,
+          });
+        } else skippedNotListed++;
+        continue;
+      }
+      if (!o.projection.handles.includes(d.envelope.eventType)) {
+        counters.eventsIgnored++;
+        continue;
+      }
+      events.push(d.envelope);
+    }
+    if (events.length === 0) return;
+
+    const ids = [...new Set(events.map((e) => o.projection.documentId(e)))];
+    const missing = ids.filter((id) => !o.cache.has(id));
+    if (missing.length > 0 && !(o.exclusiveFreshTarget && !o.cache.evicted)) {
+      // Read-your-writes: what we are about to read may still be in a bulk request in flight.
+      await waitAll();
+      const stored = await o.sink.getMany(o.target, missing);
+      for (const id of missing) {
+        const s = stored.get(id);
+        if (s) o.cache.set(id, { id, version: s.version, doc: s.doc });
+      }
+    }
+
+    const before = new Map<string, DocState | undefined>();
+    for (const e of events) {
+      const id = o.projection.documentId(e);
+      const current = o.cache.get(id);
+      if (!before.has(id)) before.set(id, current);
+      const { state, outcome } = foldEvent(o.projection, current, e);
+      if (outcome === 'applied') {
+        counters.eventsApplied++;
+        o.cache.set(id, state!);
+      } else if (outcome === 'stale') counters.eventsStale++;
+      else counters.eventsIgnored++;
+    }
+
+    const writes: BulkWrite[] = [];
+    for (const [id, prior] of before) {
+      const now = o.cache.get(id);
+      if (!now || now === prior) continue;
+      if (now.doc) writes.push({ action: 'index', id, version: now.version, doc: now.doc as Record<string, unknown> });
+      else if (prior?.doc) writes.push({ action: 'delete', id, version: now.version });
+    }
+    if (writes.length === 0) return;
+
+    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    if (failure) throw failure;
+    const started = Date.now();
+    const p: Promise<void> = o.sink
+      .bulk(o.target, writes, o.signal ? { signal: o.signal } : {})
+      .then((r) => {
+        counters.docsWritten += r.written;
+        counters.docsDeleted += r.deleted;
+        counters.retries += r.retries;
+        lastBulkLatencyMs = Date.now() - started;
+      })
+      .catch((err) => {
+        failure ??= err;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+
+  return {
+    process,
+    flush: waitAll,
+    counters,
+    skipped,
+    get skippedNotListed() {
+      return skippedNotListed;
+    },
+    get lastBulkLatencyMs() {
+      return lastBulkLatencyMs;
+    },
+  };
+}

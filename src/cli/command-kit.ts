@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { createProgressBus, type ProgressBus } from '../core/progress/progress-events.js';
+import type { CliIO } from './cli-io.js';
+import { attachProgressView } from './output/attach-progress-view.js';
+import type { GlobalFlags } from './connect.js';
+
+/**
+ * `addCommand` does not pass the program's settings down; without this a bad flag on a subcommand
+ * would make commander exit the process itself instead of throwing to main().
+ */
+export function behaveLikeProgram(cmd: Command, io: CliIO): Command {
+  return cmd
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+}
+
+/** The connection flags every command that talks to Kafka or a search engine accepts. */
+export function withConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'config file (default: searched from the current folder up)')
+    .option('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port] [READMODEL_KAFKA_BROKERS]')
+    .option('--engine <kind>', 'search engine: opensearch | elasticsearch [READMODEL_SEARCH_ENGINE]')
+    .option('--node <url>', 'search engine URL(s), comma-separated [READMODEL_SEARCH_NODE]')
+    .option('--contracts <dir>', 'event contracts folder (default: the shipped contracts/)')
+    .option('--json', 'machine-readable: the result as JSON on stdout, progress as NDJSON on stderr')
+    .option('--no-tui', 'never start the interactive terminal UI');
+}
+
+export function parseIntOption(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Runs work with a progress bus and whichever view fits the terminal, and always closes the view. */
+export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus: ProgressBus) => Promise<T>): Promise<T> {
+  const bus = createProgressBus();
+  const view = await attachProgressView(bus, io, { ...(flags.json ? { json: true } : {}), ...(flags.tui === false ? { tui: false } : {}) });
+  try {
+    return await work(bus);
+  } finally {
+    await view.close();
+  }
+}

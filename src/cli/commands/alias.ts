@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import type { CliIO } from '../cli-io.js';
+import { writeJson } from '../cli-io.js';
+import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import type { GlobalFlags } from '../connect.js';
+
+interface SwapFlags extends GlobalFlags {
+  to: string;
+  force?: boolean;
+}
+
+export function aliasCommand(io: CliIO): Command {
+  const show = withConnectionOptions(
+    new Command('show')
+      .description('Show where <model>_current points, the candidate indices and the swap history')
+      .argument('<model>', 'read model'),
+  ).action(async (modelName: string, flags: GlobalFlags) => {
+    const { connect } = await import('../connect.js');
+    const { runAliasShow } = await import('../../app/run-alias.js');
+    const { silentProgress } = await import('../../core/progress/progress-events.js');
+    const c = await connect(io, flags);
+    const sink = c.sink();
+    try {
+      const state = await runAliasShow({ model: c.model(modelName) }, { sink, progress: silentProgress });
+      if (flags.json) return writeJson(io, state);
+      const lines = [`${state.alias} -> ${state.targets.join(', ') || '(not set)'}`, '', 'indices:'];
+      for (const i of state.indices) {
+        lines.push(`  ${i.live ? '*' : ' '} ${i.name}  ${i.status}  ${i.docsCount} docs${i.checksum ? `  checksum ${i.checksum}` : ''}`);
+      }
+      if (state.indices.length === 0) lines.push('  (none: run readmodel rebuild)');
+      lines.push('', 'history:');
+      for (const h of state.history) lines.push(`  #${h.seq} ${h.at} ${h.action} ${h.from ?? '(none)'} -> ${h.to}${h.forced ? ` (forced: ${h.forced.join('; ')})` : ''}`);
+      if (state.history.length === 0) lines.push('  (no swaps yet)');
+      if (state.rollbackTo) lines.push('', `rollback would go to ${state.rollbackTo}`);
+      io.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  const swap = withConnectionOptions(
+    new Command('swap')
+      .description('Atomically point <model>_current at a complete index built for the model (gated)')
+      .argument('<model>', 'read model')
+      .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef')
+      .option('--force', 'override failing gates (the reasons are written into the swap history)'),
+  ).action(async (modelName: string, flags: SwapFlags) => {
+    const { connect } = await import('../connect.js');
+    const { runAliasSwap } = await import('../../app/run-alias.js');
+    const { gatesFor } = await import('../../app/swap-gates.js');
+    const c = await connect(io, flags);
+    const model = c.model(modelName);
+    const sink = c.sink();
+    try {
+      const r = await withProgress(io, flags, (progress) =>
+        runAliasSwap(
+          { model, to: flags.to, force: Boolean(flags.force), gates: gatesFor(model, c.config.models[model.name]?.gates, sink) },
+          { sink, progress },
+        ),
+      );
+      if (flags.json) return writeJson(io, r);
+      io.stdout.write(`swapped ${r.alias}: ${r.from ?? '(none)'} -> ${r.to}\n`);
+      if (r.forced.length) io.stdout.write(`forced past: ${r.forced.join('; ')}\n`);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  const rollback = withConnectionOptions(
+    new Command('rollback')
+      .description('Atomically point <model>_current back at the index it pointed at before the last swap')
+      .argument('<model>', 'read model'),
+  ).action(async (modelName: string, flags: GlobalFlags) => {
+    const { connect } = await import('../connect.js');
+    const { runAliasRollback } = await import('../../app/run-alias.js');
+    const c = await connect(io, flags);
+    const sink = c.sink();
+    try {
+      const r = await withProgress(io, flags, (progress) => runAliasRollback({ model: c.model(modelName) }, { sink, progress }));
+      if (flags.json) return writeJson(io, r);
+      io.stdout.write(`rolled back ${r.alias}: ${r.from ?? '(none)'} -> ${r.to}\n`);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  return behaveLikeProgram(new Command('alias'), io)
+    .description('Show, swap or roll back the <model>_current alias')
+    .addCommand(behaveLikeProgram(show, io))
+    .addCommand(behaveLikeProgram(swap, io))
+    .addCommand(behaveLikeProgram(rollback, io));
+}

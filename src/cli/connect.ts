@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { createKafkaEventSource } from '../adapters/kafka/kafka-event-source.js';
+import { createKafkaPublisher } from '../adapters/kafka/kafka-publisher.js';
+import type { KafkaConnectionOptions } from '../adapters/kafka/kafka-connection.js';
+import { createSearchSink } from '../adapters/search/create-search-sink.js';
+import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config-types.js';
+import { loadConfig } from '../config/load-config.js';
+import { requireKafka, requireSearch, type ConnectionFlags } from '../config/resolve-config.js';
+import { ConfigError } from '../core/errors.js';
+import type { ProgressBus } from '../core/progress/progress-events.js';
+import type { ReadModelDefinition } from '../core/read-model.js';
+import { findModel } from '../core/projections/registry.js';
+import type { CliIO } from './cli-io.js';
+
+export interface GlobalFlags extends ConnectionFlags {
+  config?: string;
+  json?: boolean;
+  tui?: boolean;
+}
+
+function readCa(file: string, key: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(`cannot read the CA file for ${key}`, { context: { key, path: file }, cause });
+  }
+}
+
+export function kafkaOptions(k: KafkaConfig): KafkaConnectionOptions {
+  const ssl =
+    typeof k.ssl === 'object'
+      ? { ...(k.ssl.caFile ? { ca: readCa(k.ssl.caFile, 'kafka.ssl.caFile') } : {}), ...(k.ssl.rejectUnauthorized !== undefined ? { rejectUnauthorized: k.ssl.rejectUnauthorized } : {}) }
+      : k.ssl;
+  return {
+    brokers: k.brokers,
+    ...(k.clientId ? { clientId: k.clientId } : {}),
+    ...(ssl ? { ssl } : {}),
+    ...(k.sasl ? { sasl: k.sasl } : {}),
+  };
+}
+
+export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
+  return createSearchSink({
+    engine: s.engine,
+    node: s.node,
+    ...(s.username ? { username: s.username } : {}),
+    ...(s.password ? { password: s.password } : {}),
+    ...(s.apiKey ? { apiKey: s.apiKey } : {}),
+    ...(s.caFile ? { ca: readCa(s.caFile, 'search.caFile') } : {}),
+    ...(s.rejectUnauthorized !== undefined ? { rejectUnauthorized: s.rejectUnauthorized } : {}),
+    ...(progress ? { onRetry: (r) => progress.emit({ type: 'retry', ...r }) } : {}),
+  });
+}
+
+/** Resolves config once per command and hands out the adapters it asks for. */
+export async function connect(io: CliIO, flags: GlobalFlags) {
+  const config: ResolvedConfig = await loadConfig({ cwd: io.cwd, env: io.env, flags });
+  return {
+    config,
+    model(name: string): ReadModelDefinition {
+      const base = findModel(name);
+      const over = config.models[name] ?? {};
+      return {
+        ...base,
+        ...(over.topic ? { topic: over.topic } : {}),
+        ...(over.consumerGroup ? { consumerGroup: over.consumerGroup } : {}),
+        ...(over.indexBase ? { indexBase: over.indexBase } : {}),
+        ...(over.smokeQueries ? { smokeQueries: over.smokeQueries } : {}),
+      };
+    },
+    source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
+    publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
+    kafka: () => kafkaOptions(requireKafka(config)),
+    sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress),
+  };
+}

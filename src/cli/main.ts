@@ -1,0 +1,67 @@
+import { Command, CommanderError } from 'commander';
+import { AbortedError, ExitCode, UsageError } from '../core/errors.js';
+import type { CliIO } from './cli-io.js';
+import { renderError } from './render-error.js';
+import { commands } from './commands/index.js';
+
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
+
+/**
+ * Builds the program. Command modules import their engine code lazily inside their actions so that
+ * `readmodel --help` stays fast and never loads Kafka or search clients.
+ */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('readmodel')
+    .description('Rebuild, swap and operate CQRS read models projected from Kafka into Elasticsearch/OpenSearch')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  for (const make of commands) program.addCommand(make(io));
+  return program;
+}
+
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.includes('--json');
+}
+
+export async function main(argv: string[], partial: Partial<CliIO> = {}): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      // A second Ctrl-C means "now": the work already had its chance to stop cleanly.
+      process.exit(ExitCode.aborted);
+    }
+    controller.abort(new AbortedError(`aborted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const io: CliIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    ...partial,
+  };
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version surface as "errors" with exit code 0.
+      if (err.exitCode === 0) return ExitCode.ok;
+      if (wantsJson(argv)) return renderError(new UsageError(err.message.replace(/^error: /, '')), io, true);
+      return ExitCode.usage;
+    }
+    return renderError(err, io, wantsJson(argv));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,61 @@
+import type { ProgressBus, ProgressEvent } from '../../core/progress/progress-events.js';
+import type { CliIO } from '../cli-io.js';
+
+export interface ViewOptions {
+  json?: boolean;
+  tui?: boolean;
+}
+
+export interface ProgressView {
+  /** Stops the view and restores the terminal; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Picks how progress is shown: NDJSON on stderr for --json, a progress bar on an interactive stderr,
+ * plain log lines otherwise. The work itself never knows which view is attached.
+ */
+export async function attachProgressView(bus: ProgressBus, io: CliIO, opts: ViewOptions): Promise<ProgressView> {
+  if (opts.json) {
+    const off = bus.subscribe((e) => io.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), ...e })}\n`));
+    return { close: async () => void off() };
+  }
+  if (opts.tui !== false && io.stdout.isTTY && io.stderr.isTTY && io.env.CI === undefined) {
+    const { attachInkView } = await import('./ink-view.js');
+    return attachInkView(bus, io);
+  }
+  if (io.stderr.isTTY) {
+    const { attachBarView } = await import('./bar-view.js');
+    return attachBarView(bus, io);
+  }
+  const off = bus.subscribe((e) => {
+    const line = plainLine(e);
+    if (line) io.stderr.write(`${line}\n`);
+  });
+  return { close: async () => void off() };
+}
+
+let lastPlainProgress = 0;
+
+/** One human line per event worth a line; progress at most every 5 s so CI logs stay readable. */
+export function plainLine(e: ProgressEvent, now = Date.now()): string | undefined {
+  switch (e.type) {
+    case 'phase':
+      return `[${e.phase}]${e.detail ? ` ${e.detail}` : ''}`;
+    case 'target':
+      return `target index ${e.index}${e.alias ? `; ${e.alias} -> ${e.aliasTargets?.join(',') || '(none)'}` : ''}`;
+    case 'progress': {
+      if (now - lastPlainProgress < 5000) return undefined;
+      lastPlainProgress = now;
+      const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
+      const total = e.partitions.reduce((n, p) => n + (p.end - p.start), 0);
+      return `progress ${done}/${total} events, ${e.eventsPerSec} ev/s, ${e.counters.docsWritten} docs written, ${e.counters.eventsInvalid} invalid, ${e.counters.retries} retries${e.etaSeconds !== undefined ? `, eta ${e.etaSeconds}s` : ''}`;
+    }
+    case 'retry':
+      return `retry #${e.attempt} in ${e.delayMs} ms: ${e.reason}`;
+    case 'invalid':
+      return `${e.action === 'skip' ? 'skipped' : 'invalid'} event ${e.position.topic}/${e.position.partition}@${e.position.offset}: ${e.violation.pointer} ${e.violation.rule}: ${e.violation.message}`;
+    case 'log':
+      return `${e.level === 'info' ? '' : `${e.level}: `}${e.message}`;
+  }
+}

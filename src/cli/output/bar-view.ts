@@ -1,0 +1,44 @@
+import cliProgress from 'cli-progress';
+import type { ProgressBus } from '../../core/progress/progress-events.js';
+import type { CliIO } from '../cli-io.js';
+import { plainLine, type ProgressView } from './attach-progress-view.js';
+
+/** A single cli-progress bar on stderr; other events print above it so errors stay visible. */
+export function attachBarView(bus: ProgressBus, io: CliIO): ProgressView {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: io.stderr as NodeJS.WritableStream,
+      format: '{phase} [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | eta {eta}s',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let phase = 'start';
+  const off = bus.subscribe((e) => {
+    if (e.type === 'progress') {
+      const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
+      const total = e.partitions.reduce((n, p) => n + (p.end - p.start), 0);
+      if (!started) {
+        bar.start(total, done, { phase, rate: e.eventsPerSec });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { phase, rate: e.eventsPerSec });
+      return;
+    }
+    if (e.type === 'phase') phase = e.phase;
+    const line = plainLine(e);
+    if (!line) return;
+    if (started) bar.stop();
+    io.stderr.write(`${line}\n`);
+    started = false;
+  });
+  return {
+    close: async () => {
+      off();
+      if (started) bar.stop();
+    },
+  };
+}

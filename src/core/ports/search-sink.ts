@@ -1,0 +1,69 @@
+export type EngineKind = 'elasticsearch' | 'opensearch';
+
+export interface IndexBody {
+  settings?: Record<string, unknown>;
+  mappings?: Record<string, unknown>;
+}
+
+/** A write guarded by the aggregate version: the engine rejects it if the stored version is newer. */
+export type BulkWrite =
+  | { action: 'index'; id: string; version: number; doc: Record<string, unknown> }
+  | { action: 'delete'; id: string; version: number };
+
+export interface BulkOutcome {
+  written: number;
+  deleted: number;
+  /** Writes the engine refused because it already held a newer (or equal) version: not errors. */
+  stale: number;
+  retries: number;
+  tookMs: number;
+}
+
+export interface StoredDoc {
+  id: string;
+  version: number;
+  doc: Record<string, unknown>;
+}
+
+export interface IndexInfo {
+  name: string;
+  docsCount: number;
+  health?: string;
+  aliases: string[];
+}
+
+export type AliasAction =
+  | { add: { index: string; alias: string; is_write_index?: boolean } }
+  | { remove: { index: string; alias: string; must_exist?: boolean } };
+
+/**
+ * The one port both search engines sit behind. Everything the engine does to an index goes through
+ * here, and one contract test suite runs it against real Elasticsearch and real OpenSearch.
+ */
+export interface SearchSink {
+  readonly engine: EngineKind;
+  readonly node: string;
+  info(): Promise<{ engine: EngineKind; version: string; clusterName: string }>;
+  indexExists(index: string): Promise<boolean>;
+  createIndex(index: string, body: IndexBody): Promise<void>;
+  deleteIndex(index: string): Promise<void>;
+  listIndices(pattern: string): Promise<IndexInfo[]>;
+  getSettings(index: string): Promise<Record<string, unknown>>;
+  putSettings(index: string, settings: Record<string, unknown>): Promise<void>;
+  getMapping(index: string): Promise<Record<string, unknown>>;
+  /** The `_meta` object of the index mapping: where run manifests live. */
+  getMeta(index: string): Promise<Record<string, unknown>>;
+  putMeta(index: string, meta: Record<string, unknown>): Promise<void>;
+  refresh(index: string): Promise<void>;
+  count(index: string, query?: Record<string, unknown>): Promise<number>;
+  bulk(index: string, writes: readonly BulkWrite[], options?: { signal?: AbortSignal }): Promise<BulkOutcome>;
+  /** Real-time reads (no refresh needed), with the stored version. Missing ids are absent. */
+  getMany(index: string, ids: readonly string[]): Promise<Map<string, StoredDoc>>;
+  /** Streams every document sorted by `sortField` ascending, one page at a time. */
+  scan(index: string, options: { sortField: string; pageSize?: number; signal?: AbortSignal }): AsyncIterable<StoredDoc[]>;
+  search(index: string, body: Record<string, unknown>): Promise<{ total: number; hits: StoredDoc[] }>;
+  /** Indices the alias points at (empty when the alias does not exist). */
+  aliasTargets(alias: string): Promise<string[]>;
+  updateAliases(actions: readonly AliasAction[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { ContractViolation } from '../contracts/contract-types.js';
+import type { EventPosition } from '../envelope.js';
+
+export type Phase = 'connect' | 'snapshot' | 'replay' | 'finalize' | 'gates' | 'swap' | 'catch-up' | 'publish' | 'consume' | 'done';
+
+export interface PartitionProgress {
+  partition: number;
+  start: number;
+  end: number;
+  position: number;
+}
+
+export interface Counters {
+  eventsRead: number;
+  eventsApplied: number;
+  eventsStale: number;
+  eventsIgnored: number;
+  eventsInvalid: number;
+  docsWritten: number;
+  docsDeleted: number;
+  retries: number;
+}
+
+/** Everything long-running work reports; the TUI, the progress bar and NDJSON output all subscribe. */
+export type ProgressEvent =
+  | { type: 'phase'; phase: Phase; detail?: string }
+  | { type: 'target'; index: string; alias?: string; aliasTargets?: string[] }
+  | { type: 'progress'; partitions: PartitionProgress[]; counters: Counters; eventsPerSec: number; docsPerSec: number; bulkLatencyMs: number; etaSeconds?: number }
+  | { type: 'retry'; reason: string; attempt: number; delayMs: number }
+  | { type: 'invalid'; position: EventPosition; violation: ContractViolation; action: 'skip' | 'stop' }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+export interface ProgressBus {
+  emit(event: ProgressEvent): void;
+  subscribe(listener: ProgressListener): () => void;
+}
+
+export function createProgressBus(): ProgressBus {
+  const listeners = new Set<ListenerEntry>();
+  type ListenerEntry = { fn: ProgressListener };
+  return {
+    emit(event) {
+      for (const l of listeners) {
+        try {
+          l.fn(event);
+        } catch {
+          // A broken view must never break the work it is watching.
+        }
+      }
+    },
+    subscribe(fn) {
+      const entry = { fn };
+      listeners.add(entry);
+      return () => listeners.delete(entry);
+    },
+  };
+}
+
+/** A bus nobody listens to, for callers that do not care. */
+export const silentProgress: ProgressBus = { emit: () => undefined, subscribe: () => () => undefined };

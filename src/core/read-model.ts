@@ -1,0 +1,40 @@
+import type { Upcaster } from './contracts/contract-types.js';
+import type { Projection } from './projections/projection.js';
+import type { GeneratedEvent } from './fixtures/product-event-generator.js';
+
+export interface FixtureOptions {
+  count: number;
+  seed: number;
+  invalidRate?: number;
+  idPrefix?: string;
+}
+
+/** A smoke query: a search body that must return at least `minHits` documents before a swap. */
+export interface SmokeQuery {
+  name: string;
+  query: Record<string, unknown>;
+  minHits?: number;
+}
+
+/**
+ * Everything the engine needs to know about one read model. Adding a read model means adding one of
+ * these (contracts, projection, mapping, names): the engine has no model-specific code.
+ */
+export interface ReadModelDefinition {
+  name: string;
+  projection: Projection<any>;
+  upcasters: readonly Upcaster[];
+  /** Path of the versioned mapping file, e.g. `mappings/product_search.v1.json`. */
+  mappingFile: string;
+  topic: string;
+  consumerGroup: string;
+  /** Base name of indices and alias: `<indexBase>_v<N>_<hash>` and `<indexBase>_current`. */
+  indexBase: string;
+  smokeQueries: readonly SmokeQuery[];
+  /** Seeded fixture generator used by `fixtures publish`, if the model ships one. */
+  generateFixtures?: (o: FixtureOptions) => Iterable<GeneratedEvent>;
+}
+
+export function aliasName(model: Pick<ReadModelDefinition, 'indexBase'>): string {
+  return `${model.indexBase}_current`;
+}

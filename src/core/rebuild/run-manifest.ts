@@ -1,0 +1,46 @@
+import type { PartitionRange } from '../ports/event-source.js';
+
+export interface SkippedEvent {
+  partition: number;
+  offset: number;
+  eventId?: string;
+  reason: string;
+}
+
+/** Written to the index's `_meta.readmodel` when a build completes, and printed by `--json`. */
+export interface RunManifest {
+  status: 'building' | 'complete';
+  model: string;
+  index: string;
+  toolVersion: string;
+  projection: { name: string; version: number };
+  mappingFile: string;
+  buildHash: string;
+  topic: string;
+  ranges: PartitionRange[];
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  counts?: {
+    eventsRead: number;
+    eventsApplied: number;
+    eventsStale: number;
+    eventsIgnored: number;
+    eventsSkipped: number;
+    docsWritten: number;
+    docsDeleted: number;
+    documents: number;
+  };
+  checksum?: string;
+  skipped?: SkippedEvent[];
+  /** Number of skipped events beyond those listed (the list is capped to keep _meta small). */
+  skippedNotListed?: number;
+}
+
+export const MANIFEST_KEY = 'readmodel';
+
+/** Two manifests describe the same build when model, build hash, topic and ranges agree. */
+export function sameBuildInputs(a: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>, b: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>): boolean {
+  const key = (r: PartitionRange[]) => JSON.stringify([...r].sort((x, y) => x.partition - y.partition));
+  return a.model === b.model && a.buildHash === b.buildHash && a.topic === b.topic && key(a.ranges) === key(b.ranges);
+}
