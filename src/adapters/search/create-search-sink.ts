@@ -11,7 +11,7 @@ import type {
 } from '../../core/ports/search-sink.js';
 import { createElasticsearchTransport } from './elasticsearch-transport.js';
 import { createOpenSearchTransport } from './opensearch-transport.js';
-import { statusOf, type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
+import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 
 export interface SearchSinkOptions extends SearchConnectionOptions {
   engine: EngineKind;
@@ -44,12 +44,6 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
         res = await transport.request(req);
       } catch (err) {
         if (req.signal?.aborted) throwIfAborted(req.signal);
-        const status = statusOf(err);
-        if (status !== undefined && !TRANSIENT.has(status)) {
-          throw new SinkRejectedError(`${options.engine} refused ${what} (HTTP ${status})`, {
-            context: { node, request: `${req.method} ${req.path}`, detail: reasonOf((err as { meta?: { body?: unknown } }).meta?.body) },
-          });
-        }
         failure = err;
       }
       if (res && !TRANSIENT.has(res.status)) return res;
@@ -98,13 +92,18 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     node,
 
     async info() {
-      const res = await ok({ method: 'GET', path: '/' }, 'the cluster info request');
-      const distribution = res.body?.version?.distribution;
-      return {
-        engine: distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
-        version: String(res.body?.version?.number ?? 'unknown'),
-        clusterName: String(res.body?.cluster_name ?? ''),
-      };
+      const res = await send({ method: 'GET', path: '/' }, 'the cluster info request');
+      if (res.status === 200 && res.body?.version) {
+        return {
+          engine: res.body.version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+          version: String(res.body.version.number ?? 'unknown'),
+          clusterName: String(res.body.cluster_name ?? ''),
+        };
+      }
+      // Minimal distributions (Elasticsearch without its rest-root module) do not serve GET /.
+      const nodes = await ok({ method: 'GET', path: '/_nodes/_local', query: { filter_path: 'cluster_name,nodes.*.version' } }, 'the cluster info request');
+      const first = Object.values((nodes.body?.nodes ?? {}) as Record<string, { version?: string }>)[0];
+      return { engine: options.engine, version: String(first?.version ?? 'unknown'), clusterName: String(nodes.body?.cluster_name ?? '') };
     },
 
     async indexExists(index) {

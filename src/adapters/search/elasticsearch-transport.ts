@@ -1,7 +1,7 @@
 import { Client } from '@elastic/elasticsearch';
-import type { SearchConnectionOptions, SearchTransport } from './search-transport.js';
+import { responseOf, toClientParams, type SearchConnectionOptions, type SearchTransport } from './search-transport.js';
 
-/** Elasticsearch through its official client; retries are ours (see retry policy), so the client's are off. */
+/** Elasticsearch through its official client; retries are ours (see the sink), so the client's are off. */
 export function createElasticsearchTransport(options: SearchConnectionOptions): SearchTransport {
   const client = new Client({
     node: options.node,
@@ -18,17 +18,15 @@ export function createElasticsearchTransport(options: SearchConnectionOptions): 
   });
   return {
     async request(req) {
-      const res = await client.transport.request(
-        {
-          method: req.method,
-          path: req.path,
-          ...(req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
-          ...(req.ndjson ? { bulkBody: req.ndjson as Array<Record<string, unknown>> } : {}),
-          ...(req.query ? { querystring: req.query } : {}),
-        },
-        { meta: true, ignore: [400, 404, 409, 429], ...(req.signal ? { signal: req.signal } : {}) },
-      );
-      return { status: res.statusCode ?? 0, body: res.body };
+      try {
+        const res = await client.transport.request(toClientParams(req) as never, {
+          meta: true,
+          ...(req.signal ? { signal: req.signal } : {}),
+        });
+        return { status: res.statusCode ?? 0, body: res.body };
+      } catch (err) {
+        return responseOf(err);
+      }
     },
     close: () => client.close(),
   };

@@ -1,7 +1,7 @@
 import { Client } from '@opensearch-project/opensearch';
-import type { SearchConnectionOptions, SearchTransport } from './search-transport.js';
+import { responseOf, toClientParams, type SearchConnectionOptions, type SearchTransport } from './search-transport.js';
 
-/** OpenSearch through its official client; retries are ours (see retry policy), so the client's are off. */
+/** OpenSearch through its official client; retries are ours (see the sink), so the client's are off. */
 export function createOpenSearchTransport(options: SearchConnectionOptions): SearchTransport {
   const client = new Client({
     node: options.node,
@@ -15,18 +15,12 @@ export function createOpenSearchTransport(options: SearchConnectionOptions): Sea
   });
   return {
     async request(req) {
-      const controller = req.signal ? req.signal : undefined;
-      const res = await client.transport.request(
-        {
-          method: req.method,
-          path: req.path,
-          ...(req.body !== undefined ? { body: req.body as Record<string, unknown> } : {}),
-          ...(req.ndjson ? { bulkBody: req.ndjson as Array<Record<string, unknown>> } : {}),
-          ...(req.query ? { querystring: req.query } : {}),
-        },
-        { ignore: [400, 404, 409, 429], ...(controller ? { signal: controller } : {}) } as never,
-      );
-      return { status: res.statusCode ?? 0, body: res.body };
+      try {
+        const res = await client.transport.request(toClientParams(req) as never, (req.signal ? { signal: req.signal } : {}) as never);
+        return { status: res.statusCode ?? 0, body: res.body };
+      } catch (err) {
+        return responseOf(err);
+      }
     },
     close: () => client.close(),
   };

@@ -30,8 +30,23 @@ export interface SearchConnectionOptions {
   requestTimeoutMs?: number;
 }
 
-/** Connection-level failures are thrown as-is so the sink can classify them as "unavailable". */
-export function statusOf(err: unknown): number | undefined {
-  const e = err as { meta?: { statusCode?: number }; statusCode?: number };
-  return e?.meta?.statusCode ?? e?.statusCode;
+export function toClientParams(req: SearchRequest) {
+  return {
+    method: req.method,
+    path: req.path,
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    ...(req.ndjson ? { bulkBody: req.ndjson } : {}),
+    ...(req.query ? { querystring: req.query } : {}),
+  };
+}
+
+/**
+ * Both clients throw on any HTTP error status. We want statuses as data (404 on HEAD, 409 on a
+ * version conflict are answers, not failures), so a thrown response becomes a response again; only
+ * failures with no HTTP answer at all (refused, reset, timed out) stay thrown.
+ */
+export function responseOf(err: unknown): SearchResponse {
+  const meta = (err as { meta?: { statusCode?: number | null; body?: unknown } }).meta;
+  if (typeof meta?.statusCode === 'number' && meta.statusCode >= 100) return { status: meta.statusCode, body: meta.body };
+  throw err;
 }
