@@ -12,6 +12,8 @@ export interface CliIO {
   cwd: string;
   /** Aborted on SIGINT / SIGTERM; long-running work must stop at its next safe point. */
   signal: AbortSignal;
+  /** Asks the running work to stop, as Ctrl-C does (the TUI's `q` calls this). */
+  abort?: (reason?: Error) => void;
 }
 
 export function writeJson(io: CliIO, value: unknown): void {

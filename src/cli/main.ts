@@ -47,6 +47,7 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
     env: process.env,
     cwd: process.cwd(),
     signal: controller.signal,
+    abort: (reason) => controller.abort(reason ?? new AbortedError('aborted by the operator')),
     ...partial,
   };
   try {
