@@ -9,6 +9,8 @@ export interface FixturesPublishOptions extends FixtureOptions {
   topic?: string;
   partitions: number;
   batchSize?: number;
+  /** Publish nothing when the topic already holds events (makes demos safe to re-run). */
+  ifEmpty?: boolean;
   signal?: AbortSignal;
 }
 
@@ -21,6 +23,8 @@ export interface FixturesPublishResult {
   invalidEvents: number;
   aggregates: number;
   seed: number;
+  /** Set when --if-empty found events already there and published nothing. */
+  skippedExisting?: number;
 }
 
 /** Publishes a seeded, deterministic event stream, keyed by aggregate id, to the real broker. */
@@ -33,6 +37,12 @@ export async function runFixturesPublish(
   }
   const topic = o.topic ?? o.model.topic;
   deps.progress.emit({ type: 'phase', phase: 'publish', detail: topic });
+  if (o.ifEmpty) {
+    const existing = await deps.publisher.count(topic);
+    if (existing !== undefined && existing > 0) {
+      return { model: o.model.name, topic, partitions: 0, topicCreated: false, events: 0, invalidEvents: 0, aggregates: 0, seed: o.seed, skippedExisting: existing };
+    }
+  }
   const t = await deps.publisher.ensureTopic(topic, o.partitions);
   if (!t.created && t.partitions !== o.partitions) {
     deps.progress.emit({

@@ -2,6 +2,7 @@ import type { GateConfig } from '../config/config-types.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
 import type { SwapGate } from './run-alias.js';
+import { runDiff } from './run-diff.js';
 
 export const DEFAULT_GATES: Required<GateConfig> = { maxCountDrift: 0.1, maxChangedShare: 0.5 };
 
@@ -31,7 +32,24 @@ export function smokeQueryGate(sink: SearchSink, model: ReadModelDefinition): Sw
   };
 }
 
+/** The share of documents the new index adds, drops or changes against the live one must stay below a threshold. */
+export function changedShareGate(sink: SearchSink, model: ReadModelDefinition, maxShare: number): SwapGate {
+  return async ({ from, to }) => {
+    if (!from || maxShare >= 1) return [];
+    const d = await runDiff({ model, from, to, show: 0, ignoreFields: ['/lastEventAt'] }, { sink });
+    return d.changedShare > maxShare
+      ? [
+          `${(d.changedShare * 100).toFixed(1)}% of documents differ from the live index (${d.changed.count} changed, ${d.onlyInFrom.count} gone, ${d.onlyInTo.count} new) exceeds ${(maxShare * 100).toFixed(1)}%`,
+        ]
+      : [];
+  };
+}
+
+/** The manifest must say complete (also checked by the swap itself, before any gate). */
+export const completeManifestGate: SwapGate = async ({ manifest }) =>
+  manifest.status === 'complete' ? [] : [`the index manifest says ${manifest.status}, not complete`];
+
 export function gatesFor(model: ReadModelDefinition, config: GateConfig | undefined, sink: SearchSink): SwapGate[] {
   const g = { ...DEFAULT_GATES, ...(config ?? {}) };
-  return [countDriftGate(sink, g.maxCountDrift), smokeQueryGate(sink, model)];
+  return [completeManifestGate, countDriftGate(sink, g.maxCountDrift), changedShareGate(sink, model, g.maxChangedShare), smokeQueryGate(sink, model)];
 }

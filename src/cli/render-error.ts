@@ -7,6 +7,8 @@ import type { CliIO } from './cli-io.js';
  */
 export function renderError(err: unknown, io: CliIO, json: boolean): number {
   if (isReadmodelError(err)) {
+    // The command already printed its report; the error only carries the exit code.
+    if ((err as { reported?: boolean }).reported) return err.exitCode;
     if (json) {
       io.stdout.write(`${JSON.stringify(err.toJSON(), null, 2)}\n`);
     } else {

@@ -12,6 +12,8 @@ export interface KafkaPublisher {
   /** Creates the topic with an explicit partition count when missing; returns whether it created it. */
   ensureTopic(topic: string, partitions: number): Promise<{ created: boolean; partitions: number }>;
   publish(topic: string, records: readonly PublishRecord[]): Promise<void>;
+  /** Records currently in the topic (high minus low watermarks), or undefined when it does not exist. */
+  count(topic: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,17 @@ export function createKafkaPublisher(options: KafkaConnectionOptions): KafkaPubl
         });
       } catch (err) {
         throw sourceError(err, `publishing to "${topic}"`, options.brokers);
+      }
+    },
+    async count(topic) {
+      await connect();
+      try {
+        const existing = await admin.fetchTopicMetadata({ topics: [] });
+        if (!existing.topics.some((t) => t.name === topic)) return undefined;
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+      } catch (err) {
+        throw sourceError(err, `reading the size of "${topic}"`, options.brokers);
       }
     },
     async close() {

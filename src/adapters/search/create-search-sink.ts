@@ -9,8 +9,6 @@ import type {
   SearchSink,
   StoredDoc,
 } from '../../core/ports/search-sink.js';
-import { createElasticsearchTransport } from './elasticsearch-transport.js';
-import { createOpenSearchTransport } from './opensearch-transport.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 
 export interface SearchSinkOptions extends SearchConnectionOptions {
@@ -29,9 +27,7 @@ const TRANSIENT = new Set([429, 502, 503, 504]);
  * uses (index, _bulk with external versions, _mget, _aliases, search_after); only the client differs.
  */
 export function createSearchSink(options: SearchSinkOptions): SearchSink {
-  const transport =
-    options.transport ??
-    (options.engine === 'elasticsearch' ? createElasticsearchTransport(options) : createOpenSearchTransport(options));
+  const transport = options.transport ?? lazyTransport(options);
   const policy = options.backoff ?? DEFAULT_BACKOFF;
   const node = Array.isArray(options.node) ? options.node.join(',') : options.node;
 
@@ -279,6 +275,22 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     },
 
     close: () => transport.close(),
+  };
+}
+
+/** Loads only the client of the engine in use: each official client costs tens of ms to import. */
+function lazyTransport(options: SearchConnectionOptions & { engine: EngineKind }): SearchTransport {
+  let ready: Promise<SearchTransport> | undefined;
+  const get = () =>
+    (ready ??=
+      options.engine === 'elasticsearch'
+        ? import('./elasticsearch-transport.js').then((m) => m.createElasticsearchTransport(options))
+        : import('./opensearch-transport.js').then((m) => m.createOpenSearchTransport(options)));
+  return {
+    request: async (req) => (await get()).request(req),
+    close: async () => {
+      if (ready) await (await ready).close();
+    },
   };
 }
 

@@ -11,6 +11,7 @@ interface PublishFlags extends GlobalFlags {
   topic?: string;
   invalidRate?: string;
   idPrefix?: string;
+  ifEmpty?: boolean;
 }
 
 export function fixturesCommand(io: CliIO): Command {
@@ -23,7 +24,8 @@ export function fixturesCommand(io: CliIO): Command {
       .option('--partitions <n>', 'partition count when the topic is created', parseIntOption('--partitions'), 3)
       .option('--topic <name>', 'topic (default: the model\'s)')
       .option('--invalid-rate <share>', 'share of deliberately invalid events, 0..1', '0')
-      .option('--id-prefix <prefix>', 'prefix of generated aggregate ids'),
+      .option('--id-prefix <prefix>', 'prefix of generated aggregate ids')
+      .option('--if-empty', 'publish nothing if the topic already holds events'),
   )
     .addHelpText('after', '\nExample:\n  readmodel fixtures publish product-search --count 1000 --seed 7 --partitions 6\n')
     .action(async (modelName: string, flags: PublishFlags) => {
@@ -43,12 +45,15 @@ export function fixturesCommand(io: CliIO): Command {
               ...(flags.topic ? { topic: flags.topic } : {}),
               invalidRate: Number(flags.invalidRate ?? 0),
               ...(flags.idPrefix ? { idPrefix: flags.idPrefix } : {}),
+              ...(flags.ifEmpty ? { ifEmpty: true } : {}),
               signal: io.signal,
             },
             { publisher, progress },
           ),
         );
         if (flags.json) writeJson(io, result);
+        else if (result.skippedExisting !== undefined)
+          io.stdout.write(`${result.topic} already holds ${result.skippedExisting} events; published nothing (--if-empty)\n`);
         else
           io.stdout.write(
             `published ${result.events} events (${result.invalidEvents} invalid) for ${result.aggregates} aggregates to ${result.topic} (${result.partitions} partitions${result.topicCreated ? ', created' : ''})\n`,

@@ -1,0 +1,213 @@
+// npm run bench -- [--events 1000000] [--products 100000] [--partitions 6] [--engines opensearch,elasticsearch]
+//                  [--rss-events 3000000] [--naive-events 1000000]
+// Prints figures and ratios; asserts nothing. Uses the local sandbox (started if needed).
+import { spawnSync } from 'node:child_process';
+import { createSearchSink } from '../src/adapters/search/create-search-sink.js';
+import { createKafkaEventSource } from '../src/adapters/kafka/kafka-event-source.js';
+import { createKafkaPublisher } from '../src/adapters/kafka/kafka-publisher.js';
+import { loadModelAssets } from '../src/app/model-assets.js';
+import { generateProductEvents } from '../src/core/fixtures/product-event-generator.js';
+import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
+import { foldEvent, type DocState } from '../src/core/projections/projection.js';
+import { productSearchModel } from '../src/core/projections/product-search/product-search-model.js';
+import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const EVENTS = Number(arg('events', '1000000'));
+const PRODUCTS = Number(arg('products', '100000'));
+const PARTITIONS = Number(arg('partitions', '6'));
+const RSS_EVENTS = Number(arg('rss-events', '0'));
+const NAIVE_EVENTS = Number(arg('naive-events', String(EVENTS)));
+const ENGINES = arg('engines', 'opensearch,elasticsearch').split(',') as EngineKind[];
+const BROKERS = process.env.READMODEL_KAFKA_BROKERS ?? '127.0.0.1:19092';
+const NODES: Record<EngineKind, string> = {
+  opensearch: process.env.BENCH_OPENSEARCH_URL ?? 'http://127.0.0.1:19200',
+  elasticsearch: process.env.BENCH_ELASTICSEARCH_URL ?? 'http://127.0.0.1:19201',
+};
+const BATCH = 2000;
+const SEED = 2026;
+
+function log(s: string) {
+  process.stdout.write(`${s}\n`);
+}
+
+function* boundedEvents(events: number, products: number) {
+  let n = 0;
+  for (const g of generateProductEvents({ products, seed: SEED, activeWindow: 256 })) {
+    if (n++ >= events) return;
+    yield g.envelope;
+  }
+}
+
+/** Publishes the stream once per (events, products, partitions, seed); later runs reuse the topic. */
+async function ensureTopic(events: number, products: number): Promise<{ topic: string; events: number }> {
+  const topic = `bench-products-${events}-${products}-${PARTITIONS}-s${SEED}`;
+  const source = createKafkaEventSource({ brokers: [BROKERS] });
+  try {
+    const marks = await source.watermarks(topic).catch(() => []);
+    const have = marks.reduce((n, m) => n + m.high - m.low, 0);
+    if (have > 0) {
+      log(`topic ${topic}: reusing ${fmt(have)} events`);
+      return { topic, events: have };
+    }
+  } finally {
+    await source.close();
+  }
+  const publisher = createKafkaPublisher({ brokers: [BROKERS], clientId: 'readmodel-bench' });
+  const t = performance.now();
+  await publisher.ensureTopic(topic, PARTITIONS);
+  let batch: Array<{ key: string; value: string }> = [];
+  let n = 0;
+  for (const e of boundedEvents(events, products)) {
+    batch.push({ key: e.aggregateId, value: JSON.stringify(e) });
+    if (batch.length === 5000) {
+      await publisher.publish(topic, batch);
+      n += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) await publisher.publish(topic, batch);
+  n += batch.length;
+  await publisher.close();
+  log(`topic ${topic}: published ${fmt(n)} events in ${fmt((performance.now() - t) / 1000, 1)} s`);
+  return { topic, events: n };
+}
+
+function workspace(engine: EngineKind, topic: string, indexBase: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'readmodel-bench-'));
+  writeFileSync(
+    path.join(dir, 'readmodel.config.json'),
+    JSON.stringify({ kafka: { brokers: [BROKERS] }, search: { engine, node: NODES[engine] }, models: { 'product-search': { topic, indexBase } } }),
+  );
+  return dir;
+}
+
+async function freshIndex(sink: SearchSink, name: string, mapping: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }) {
+  await sink.deleteIndex(name);
+  await sink.createIndex(name, { settings: { ...(mapping.settings ?? {}), number_of_replicas: 0, refresh_interval: '-1' }, mappings: mapping.mappings ?? {} });
+}
+
+async function bulkAll(sink: SearchSink, index: string, writes: Iterable<BulkWrite>) {
+  let batch: BulkWrite[] = [];
+  let n = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const send = async (b: BulkWrite[]) => {
+    while (inFlight.size >= 2) await Promise.race(inFlight);
+    const p = sink.bulk(index, b).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  for (const w of writes) {
+    batch.push(w);
+    n++;
+    if (batch.length === BATCH) {
+      await send(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await send(batch);
+  await Promise.all(inFlight);
+  await sink.putSettings(index, { index: { refresh_interval: '1s' } });
+  await sink.refresh(index);
+  return n;
+}
+
+async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
+  const indexBase = `bench_${tag}_${engine.slice(0, 2)}`;
+  const cwd = workspace(engine, topic, indexBase);
+  const r = await runCliMeasured(['rebuild', 'product-search', '--json', '--force', '--replicas', '0'], { cwd });
+  if (r.code !== 0) throw new Error(`rebuild failed (${r.code}): ${r.stdout}\n${r.stderr.slice(-2000)}`);
+  const manifest = JSON.parse(r.stdout).manifest;
+  return { ...r, manifest };
+}
+
+async function benchEngine(engine: EngineKind, topic: string, events: number) {
+  log(`\n## ${engine} (${NODES[engine]})`);
+  const sink = createSearchSink({ engine, node: NODES[engine] });
+  const assets = await loadModelAssets(productSearchModel, { contractsDir: path.join(ROOT, 'contracts'), packageRoot: ROOT });
+
+  // (a) the rebuild, as operators run it: the CLI in its own process.
+  const a = await rebuildRun(engine, topic, 'a');
+  const secsA = a.wallMs / 1000;
+  log(`(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${a.peakRssMb} MB`);
+
+  // (b) the ceiling: the same final documents bulk-indexed directly, same client and settings.
+  const finalDocs: BulkWrite[] = [];
+  for await (const page of sink.scan(a.manifest.index, { sortField: 'productId', pageSize: 5000 })) {
+    for (const d of page) finalDocs.push({ action: 'index', id: d.id, version: d.version, doc: d.doc });
+  }
+  const ceilingIndex = `bench_ceiling_${engine.slice(0, 2)}`;
+  await freshIndex(sink, ceilingIndex, assets.mapping);
+  const tb = performance.now();
+  await bulkAll(sink, ceilingIndex, finalDocs);
+  const secsB = (performance.now() - tb) / 1000;
+  log(`(b) ceiling: ${fmt(finalDocs.length)} final docs bulk-indexed in ${fmt(secsB, 1)} s (${fmt(finalDocs.length / secsB)} docs/s)`);
+  finalDocs.length = 0;
+
+  // (c) the naive per-event sink: one index operation per event (batched in bulk, no folding).
+  // It is handed each event's resulting document for free, so it is a lower bound of a real one.
+  const naiveIndex = `bench_naive_${engine.slice(0, 2)}`;
+  await freshIndex(sink, naiveIndex, assets.mapping);
+  const states = new Map<string, DocState>();
+  function* perEvent(): Generator<BulkWrite> {
+    for (const e of boundedEvents(NAIVE_EVENTS, PRODUCTS)) {
+      const v = assets.validator.validate(e);
+      if (!v.ok) continue;
+      const id = v.envelope.aggregateId;
+      const { state } = foldEvent(productSearchModel.projection, states.get(id), v.envelope);
+      if (!state) continue;
+      states.set(id, state);
+      yield state.doc
+        ? { action: 'index', id, version: state.version, doc: state.doc as Record<string, unknown> }
+        : { action: 'delete', id, version: state.version };
+    }
+  }
+  const tc = performance.now();
+  const naiveOps = await bulkAll(sink, naiveIndex, perEvent());
+  const secsC = (performance.now() - tc) / 1000;
+  const naiveRate = naiveOps / secsC;
+  log(`(c) naive per-event sink: ${fmt(naiveOps)} operations in ${fmt(secsC, 1)} s (${fmt(naiveRate)} events/s)${NAIVE_EVENTS < EVENTS ? ` [measured on the first ${fmt(NAIVE_EVENTS)} events]` : ''}`);
+
+  const rebuildRate = events / secsA;
+  log(`ratios: rebuild/ceiling = ${fmt(secsA / secsB, 2)}x (goal <= 1.5x); naive/rebuild = ${fmt(rebuildRate / naiveRate, 2)}x faster (goal >= 3x)`);
+  const result: Record<string, unknown> = {
+    engine,
+    rebuildSeconds: secsA,
+    rebuildEventsPerSec: rebuildRate,
+    rebuildPeakRssMb: a.peakRssMb,
+    ceilingSeconds: secsB,
+    naiveEventsPerSec: naiveRate,
+    rebuildOverCeiling: secsA / secsB,
+    rebuildSpeedupOverNaive: rebuildRate / naiveRate,
+  };
+  for (const i of [ceilingIndex, naiveIndex]) await sink.deleteIndex(i);
+  await sink.close();
+  return result;
+}
+
+async function main() {
+  log(`# readmodel bench (${new Date().toISOString()})`);
+  log(`node ${process.version}, ${EVENTS} events over ${PRODUCTS} products, ${PARTITIONS} partitions`);
+  if (arg('sandbox', 'yes') !== 'no') {
+    const up = spawnSync(process.execPath, [BIN, 'sandbox', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (up.status !== 0) throw new Error('sandbox up failed (pass --sandbox no to bench services you started yourself)');
+  }
+
+  const help = helpLatencyMs();
+  log(`readmodel --help: median ${help.medianMs} ms, max ${help.maxMs} ms over 7 runs (goal < 300 ms)`);
+
+  const { topic, events } = await ensureTopic(EVENTS, PRODUCTS);
+  const results = [];
+  for (const engine of ENGINES) results.push(await benchEngine(engine, topic, events));
+
+  if (RSS_EVENTS > 0) {
+    const big = await ensureTopic(RSS_EVENTS, Math.round((PRODUCTS * RSS_EVENTS) / EVENTS));
+    const engine = ENGINES[0]!;
+    const r = await rebuildRun(engine, big.topic, 'rss');
+    log(`\npeak RSS scaling on ${engine}: ${fmt(events)} events -> ${results[0]!.rebuildPeakRssMb} MB; ${fmt(big.events)} events -> ${r.peakRssMb} MB (${fmt(big.events / (r.wallMs / 1000))} events/s)`);
+  }
+  log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, results })}`);
+}
+
+await main();

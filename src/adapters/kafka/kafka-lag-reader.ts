@@ -1,0 +1,96 @@
+import type { EventSource } from '../../core/ports/event-source.js';
+import type { GroupOffsets, LagReader } from '../../core/ports/lag-reader.js';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import { sourceError } from './kafka-errors.js';
+import { createKafkaEventSource } from './kafka-event-source.js';
+
+/** A fetch returns whole record batches: a small cap keeps "read one record" from pulling megabytes. */
+const PEEK_BYTES = 64 * 1024;
+
+/**
+ * Reads a group's committed offsets with the admin API (OffsetFetch, ListOffsets, DescribeGroups) and
+ * peeks at the record at a committed offset through the group-less event source. Never joins the group.
+ */
+export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { source?: EventSource } = {}): LagReader {
+  const kafka = createKafkaClient({ ...options, clientId: options.clientId ?? 'readmodel-lag' });
+  const admin = kafka.admin();
+  let adminReady: Promise<void> | undefined;
+  const source = deps.source ?? createKafkaEventSource(options);
+  const ownsSource = deps.source === undefined;
+  const brokers = options.brokers;
+
+  const withAdmin = async () => {
+    adminReady ??= admin.connect();
+    try {
+      await adminReady;
+    } catch (err) {
+      adminReady = undefined;
+      throw sourceError(err, 'connecting', brokers);
+    }
+    return admin;
+  };
+
+  return {
+    async groupOffsets(groupId, topic): Promise<GroupOffsets> {
+      const a = await withAdmin();
+      let watermarks;
+      try {
+        // Checked first: kafkajs retries an unknown topic for seconds before giving up.
+        if (!(await a.listTopics()).includes(topic)) {
+          throw Object.assign(new Error(`topic "${topic}" does not exist`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+        }
+        watermarks = await a.fetchTopicOffsets(topic);
+      } catch (err) {
+        throw sourceError(err, `reading the offsets of topic "${topic}"`, brokers);
+      }
+      let committed;
+      let group;
+      try {
+        [committed, group] = await Promise.all([
+          a.fetchOffsets({ groupId, topics: [topic] }),
+          a.describeGroups([groupId]).then((d) => d.groups.find((g) => g.groupId === groupId)),
+        ]);
+      } catch (err) {
+        throw sourceError(err, `reading the committed offsets of group "${groupId}"`, brokers);
+      }
+      const byPartition = new Map<number, number>();
+      for (const t of committed) {
+        if (t.topic !== topic) continue;
+        // The broker answers -1 for a partition the group never committed.
+        for (const p of t.partitions) if (Number(p.offset) >= 0) byPartition.set(p.partition, Number(p.offset));
+      }
+      return {
+        groupId,
+        topic,
+        state: group?.state ?? 'Unknown',
+        members: group?.members.length ?? 0,
+        partitions: watermarks
+          .map((w) => ({
+            partition: w.partition,
+            committed: byPartition.get(w.partition) ?? null,
+            logStart: Number(w.low),
+            logEnd: Number(w.high),
+          }))
+          .sort((x, y) => x.partition - y.partition),
+      };
+    },
+
+    async recordTimestamps(topic, positions, signal) {
+      const found = new Map<number, number>();
+      const ranges = positions.filter((p) => p.end > p.offset).map((p) => ({ partition: p.partition, start: p.offset, end: p.end }));
+      if (ranges.length === 0) return found;
+      // The first record yielded per partition is the oldest unconsumed one; stop as soon as every
+      // partition gave one (the generator's return() ends the fetch loop).
+      for await (const records of source.readRanges({ topic, ranges, maxBytesPerPartition: PEEK_BYTES, ...(signal ? { signal } : {}) })) {
+        const first = records[0];
+        if (first && !found.has(first.partition)) found.set(first.partition, first.timestamp);
+        if (found.size === ranges.length) break;
+      }
+      return found;
+    },
+
+    async close() {
+      await Promise.allSettled([adminReady ? admin.disconnect() : undefined, ownsSource ? source.close() : undefined]);
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { Command } from 'commander';
+import type { CliIO } from '../cli-io.js';
+import { writeJson } from '../cli-io.js';
+import { behaveLikeProgram, parseIntOption, withConnectionOptions } from '../command-kit.js';
+import type { GlobalFlags } from '../connect.js';
+
+interface DiffFlags extends GlobalFlags {
+  from?: string;
+  to?: string;
+  show: number;
+  ignore?: string[];
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+
+export function diffCommand(io: CliIO): Command {
+  const cmd = withConnectionOptions(
+    new Command('diff')
+      .description('Compare two indices of a read model: counts, ids on one side only, changed documents field by field, mapping')
+      .argument('<model>', 'read model, e.g. product-search')
+      .option('--from <index|alias>', 'the reference side (default: <model>_current)')
+      .option('--to <index>', 'the candidate side (default: the newest complete index that is not --from)')
+      .option('--show <n>', 'how many ids and changed documents to list (all are counted)', parseIntOption('--show'), 10)
+      .option('--ignore <pointer...>', 'JSON pointers of fields to leave out, e.g. /lastEventAt'),
+  )
+    .addHelpText('after', '\nExit codes: 0 identical, 1 differences found, 2 usage, 6 engine unavailable.\n\nExample:\n  readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json\n')
+    .action(async (modelName: string, flags: DiffFlags) => {
+      const { connect } = await import('../connect.js');
+      const { runDiff } = await import('../../app/run-diff.js');
+      const { DifferencesFound } = await import('../../app/differences-found.js');
+      const c = await connect(io, flags);
+      const sink = c.sink();
+      try {
+        const r = await runDiff(
+          {
+            model: c.model(modelName),
+            ...(flags.from ? { from: flags.from } : {}),
+            ...(flags.to ? { to: flags.to } : {}),
+            show: flags.show,
+            ...(flags.ignore ? { ignoreFields: flags.ignore } : {}),
+            signal: io.signal,
+          },
+          { sink },
+        );
+        if (flags.json) writeJson(io, r);
+        else {
+          const lines = [
+            `from ${r.from.name}${r.from.name !== r.from.index ? ` (${r.from.index})` : ''}: ${r.from.count} documents`,
+            `to   ${r.to.index}: ${r.to.count} documents`,
+            `only in from: ${r.onlyInFrom.count}${r.onlyInFrom.ids.length ? `  e.g. ${r.onlyInFrom.ids.join(', ')}` : ''}`,
+            `only in to:   ${r.onlyInTo.count}${r.onlyInTo.ids.length ? `  e.g. ${r.onlyInTo.ids.join(', ')}` : ''}`,
+            `changed:      ${r.changed.count}   unchanged: ${r.unchanged}   changed share: ${(r.changedShare * 100).toFixed(2)}%`,
+          ];
+          for (const d of r.changed.documents) {
+            lines.push(`  ${d.id}`);
+            for (const f of d.fields) lines.push(`    ${f.path}: ${show(f.from)} -> ${show(f.to)}`);
+          }
+          lines.push(`mapping differences: ${r.mapping.length}`);
+          for (const f of r.mapping) lines.push(`  ${f.path}: ${show(f.from)} -> ${show(f.to)}`);
+          lines.push(r.identical ? 'identical' : 'different');
+          io.stdout.write(`${lines.join('\n')}\n`);
+        }
+        if (!r.identical) throw new DifferencesFound(r.changedShare);
+      } finally {
+        await sink.close();
+      }
+    });
+  return behaveLikeProgram(cmd, io);
+}

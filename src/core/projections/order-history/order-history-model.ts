@@ -1,0 +1,22 @@
+import type { ReadModelDefinition } from '../../read-model.js';
+import { orderHistoryProjection } from './order-history-projection.js';
+import { generateOrderEvents } from '../../fixtures/order-event-generator.js';
+
+export const orderHistoryModel: ReadModelDefinition = {
+  name: 'order-history',
+  projection: orderHistoryProjection,
+  // Every order event is still at v1: nothing to upcast yet.
+  upcasters: [],
+  mappingFile: 'mappings/order_history.v1.json',
+  topic: 'order-events',
+  consumerGroup: 'readmodel.order-history',
+  indexBase: 'order_history',
+  smokeQueries: [{ name: 'orders exist', query: { exists: { field: 'orderId' } }, minHits: 1 }],
+  generateFixtures: (o) =>
+    generateOrderEvents({
+      orders: o.count,
+      seed: o.seed,
+      ...(o.invalidRate ? { invalidRate: o.invalidRate } : {}),
+      ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
+    }),
+};
