@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.unit.test.ts', 'src/**/*.unit.test.ts'],
+          include: ['test/unit/**/*.unit.test.{ts,tsx}', 'src/**/*.unit.test.{ts,tsx}'],
         },
       },
       {

@@ -1,6 +1,7 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
 import { ContractViolationError } from '../core/errors.js';
 import type { RawRecord } from '../core/ports/event-source.js';
+import type { EventEnvelope } from '../core/envelope.js';
 import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
 import type { Counters, ProgressBus } from '../core/progress/progress-events.js';
 import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
@@ -29,6 +30,23 @@ export interface BatchProjectorOptions {
   signal?: AbortSignal;
   /** Keep at most this many skipped events in the report; the rest are only counted. */
   maxSkippedListed?: number;
+  /**
+   * Called when a stored document is missing history: the batch's first event of an aggregate is
+   * not the next version after the stored one. Returns each aggregate's state folded from the source
+   * up to (not including) that event. The live consumer needs it at a cutover: events it wrote to the
+   * old index just before the swap are not yet in the new one, and folding on top of the new index's
+   * older state would write a wrong document under a correct version.
+   */
+  repairGaps?: (gaps: readonly HistoryGap[]) => Promise<Map<string, DocState>>;
+}
+
+export interface HistoryGap {
+  id: string;
+  aggregateId: string;
+  partition: number;
+  /** Fold the aggregate's events strictly before this offset. */
+  beforeOffset: number;
+  storedVersion: number;
 }
 
 export interface BatchProjector {
@@ -73,7 +91,8 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
 
   async function process(records: readonly RawRecord[]) {
     if (failure) throw failure;
-    const events = [];
+    const events: EventEnvelope[] = [];
+    const offsets: RawRecord[] = [];
     for (const r of records) {
       counters.eventsRead++;
       const d = decodeRecord(r, o.validator);
@@ -116,6 +135,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
         continue;
       }
       events.push(d.envelope);
+      offsets.push(r);
     }
     if (events.length === 0) return;
 
@@ -128,6 +148,28 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       for (const id of missing) {
         const s = stored.get(id);
         if (s) o.cache.set(id, { id, version: s.version, doc: s.doc });
+      }
+    }
+
+    if (o.repairGaps) {
+      const gaps: HistoryGap[] = [];
+      const seen = new Set<string>();
+      events.forEach((e, i) => {
+        const id = o.projection.documentId(e);
+        if (seen.has(id)) return;
+        seen.add(id);
+        const stored = o.cache.get(id)?.version ?? 0;
+        if (e.aggregateVersion > stored + 1) {
+          gaps.push({ id, aggregateId: e.aggregateId, partition: offsets[i]!.partition, beforeOffset: offsets[i]!.offset, storedVersion: stored });
+        }
+      });
+      if (gaps.length > 0) {
+        const repaired = await o.repairGaps(gaps);
+        for (const g of gaps) {
+          const r = repaired.get(g.id);
+          if (r && r.version > g.storedVersion) o.cache.set(g.id, r);
+        }
+        o.progress.emit({ type: 'log', level: 'info', message: `repaired history of ${gaps.length} document(s) from Kafka` });
       }
     }
 

@@ -132,6 +132,7 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
     }
     throw err;
   }
+  progress.emit({ type: 'target', index: o.to, alias, aliasTargets: [o.to] });
   const record = await history.append(
     {
       model: o.model.name,

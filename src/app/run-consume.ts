@@ -1,4 +1,6 @@
 import type { GroupConsumer } from '../core/ports/group-consumer.js';
+import type { EventSource } from '../core/ports/event-source.js';
+import { createHistoryRepair } from './history-repair.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { aliasName } from '../core/read-model.js';
@@ -17,6 +19,8 @@ export interface ConsumeOptions {
 
 export interface ConsumeDeps {
   consumer: GroupConsumer;
+  /** Reads an aggregate's history when the target lacks it (see BatchProjectorOptions.repairGaps). */
+  source?: EventSource;
   sink: SearchSink;
   progress: ProgressBus;
 }
@@ -48,6 +52,9 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps) {
     maxInFlight: 1,
     progress: deps.progress,
     signal: o.signal,
+    ...(deps.source
+      ? { repairGaps: createHistoryRepair({ source: deps.source, topic: model.topic, validator: o.assets.validator, projection: model.projection }) }
+      : {}),
   });
   deps.progress.emit({ type: 'phase', phase: 'consume', detail: `${model.topic} -> ${target}` });
   const positions = new Map<number, { position: number; end: number }>();

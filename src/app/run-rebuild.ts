@@ -12,6 +12,8 @@ import { indexChecksum } from './index-checksum.js';
 import type { ModelAssets } from './model-assets.js';
 import { readManifest, writeManifest } from './read-manifest.js';
 import { replayRanges } from './replay-ranges.js';
+import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
+import type { BatchProjector } from './batch-projector.js';
 
 export interface RebuildOptions {
   assets: ModelAssets;
@@ -27,6 +29,16 @@ export interface RebuildOptions {
   replicas?: number;
   toolVersion: string;
   signal?: AbortSignal;
+  /** Expose the new index with the zero-loss cutover (catch-up rounds, swap, final round). */
+  swap?: CutoverOptions;
+}
+
+export interface CutoverOptions {
+  gates: readonly SwapGate[];
+  force?: boolean;
+  /** Catch up in rounds until fewer events than this remain, then swap. */
+  maxLag?: number;
+  maxRounds?: number;
 }
 
 export interface RebuildDeps {
@@ -39,6 +51,7 @@ export interface RebuildDeps {
 export interface RebuildResult {
   outcome: 'built' | 'already-built';
   manifest: RunManifest;
+  swap?: SwapResult;
 }
 
 /**
@@ -126,17 +139,31 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     progress,
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  await replayRanges({
-    source,
-    projector,
-    progress,
-    topic,
-    ranges,
-    batchSize: o.batchSize ?? 2000,
-    ...(o.signal ? { signal: o.signal } : {}),
-    now,
-  });
+  const replay = (r: readonly PartitionRange[]) =>
+    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), now });
+  await replay(ranges);
   throwIfAborted(o.signal);
+
+  // Zero-loss cutover, step 1: catch up from the snapshot towards the moving end of the log.
+  let ends = new Map(ranges.map((r) => [r.partition, r.end]));
+  let rounds = 0;
+  if (o.swap) {
+    progress.emit({ type: 'phase', phase: 'catch-up' });
+    for (; rounds < (o.swap.maxRounds ?? 10); rounds++) {
+      const next = await nextRanges(source, topic, ends);
+      const lag = next.reduce((n, r) => n + r.end - r.start, 0);
+      if (lag <= (o.swap.maxLag ?? 1000)) break;
+      progress.emit({ type: 'log', level: 'info', message: `catch-up round ${rounds + 1}: ${lag} events behind` });
+      await replay(next);
+      ends = new Map(next.map((r) => [r.partition, r.end]));
+    }
+    // Whatever is left (below the threshold) is caught up before the swap too; the final round only
+    // has to cover what arrives during the swap itself.
+    const rest = await nextRanges(source, topic, ends);
+    await replay(rest);
+    ends = new Map(rest.map((r) => [r.partition, r.end]));
+  }
+  const covered = (): PartitionRange[] => ranges.map((r) => ({ partition: r.partition, start: r.start, end: ends.get(r.partition) ?? r.end }));
 
   progress.emit({ type: 'phase', phase: 'finalize' });
   await sink.putSettings(index, { index: { number_of_replicas: finalReplicas, refresh_interval: finalRefresh } });
@@ -145,6 +172,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const finished = now();
   const complete: RunManifest = {
     ...manifest,
+    ranges: covered(),
     status: 'complete',
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - Date.parse(startedAt),
@@ -163,5 +191,42 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),
   };
   await writeManifest(sink, index, complete);
-  return { outcome: 'built', manifest: complete };
+  if (!o.swap) return { outcome: 'built', manifest: complete };
+
+  // Step 2: swap (gated). Step 3: a final round from where we stopped to the current end of the log,
+  // covering what arrived during the swap. Writes are version-guarded, so racing the live consumer,
+  // which now writes the same index through the alias, cannot put older state over newer.
+  const swap = await runAliasSwap({ model, to: index, gates: o.swap.gates, force: Boolean(o.swap.force) }, { sink, progress });
+  progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
+  const last = await nextRanges(source, topic, ends);
+  await replay(last);
+  ends = new Map(last.map((r) => [r.partition, r.end]));
+  const after = finalCounts(projector);
+  const final: RunManifest = {
+    ...complete,
+    ranges: covered(),
+    counts: { ...complete.counts!, ...after, documents: complete.counts!.documents },
+    cutover: { catchUpRounds: rounds, finalRoundEvents: last.reduce((n, r) => n + r.end - r.start, 0), swappedAt: swap.record.at, checksumRanges: complete.ranges },
+  };
+  await writeManifest(sink, index, final);
+  return { outcome: 'built', manifest: final, swap };
+}
+
+function finalCounts(p: BatchProjector) {
+  const c = p.counters;
+  return {
+    eventsRead: c.eventsRead,
+    eventsApplied: c.eventsApplied,
+    eventsStale: c.eventsStale,
+    eventsIgnored: c.eventsIgnored,
+    eventsSkipped: c.eventsInvalid,
+    docsWritten: c.docsWritten,
+    docsDeleted: c.docsDeleted,
+  };
+}
+
+/** From where each partition stopped to its current high watermark (new partitions from their start). */
+async function nextRanges(source: EventSource, topic: string, ends: Map<number, number>): Promise<PartitionRange[]> {
+  const marks = await source.watermarks(topic);
+  return marks.map((w) => ({ partition: w.partition, start: ends.get(w.partition) ?? w.low, end: w.high }));
 }

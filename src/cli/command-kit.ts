@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createProgressBus, type ProgressBus } from '../core/progress/progress-events.js';
 import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
@@ -30,7 +30,7 @@ export function withConnectionOptions(cmd: Command): Command {
 export function parseIntOption(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${v}"`);
+    if (!v.trim() || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
     return n;
   };
 }

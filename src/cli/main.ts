@@ -20,7 +20,9 @@ export function buildProgram(io: CliIO): Command {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-    .exitOverride();
+    .exitOverride()
+    // Options after a subcommand belong to it (e.g. `lag serve --interval 5s`), not to its parent.
+    .enablePositionalOptions();
   for (const make of commands) program.addCommand(make(io));
   return program;
 }

@@ -72,10 +72,10 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
   const enc = encodeURIComponent;
 
-  async function bulkOnce(index: string, writes: readonly BulkWrite[], signal?: AbortSignal) {
+  async function bulkOnce(index: string, writes: readonly BulkWrite[], signal?: AbortSignal, versionType = 'external') {
     const lines: unknown[] = [];
     for (const w of writes) {
-      const meta = { _index: index, _id: w.id, version: w.version, version_type: 'external' };
+      const meta = { _index: index, _id: w.id, version: w.version, version_type: versionType };
       if (w.action === 'index') lines.push({ index: meta }, w.doc);
       else lines.push({ delete: meta });
     }
@@ -172,7 +172,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       const outcome: BulkOutcome = { written: 0, deleted: 0, stale: 0, retries: 0, tookMs: 0 };
       let pending = writes;
       for (let attempt = 0; pending.length > 0; attempt++) {
-        const body = await bulkOnce(index, pending, opts.signal);
+        const body = await bulkOnce(index, pending, opts.signal, opts.versionType);
         const retry: BulkWrite[] = [];
         body.items.forEach((item, i) => {
           const w = pending[i]!;

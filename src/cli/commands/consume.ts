@@ -36,19 +36,20 @@ export function consumeCommand(io: CliIO): Command {
       const model = { ...base, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.group ? { consumerGroup: flags.group } : {}) };
       const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
       const consumer = createKafkaGroupConsumer({ ...c.kafka(), groupId: model.consumerGroup, topic: model.topic });
+      const source = c.source();
       await withProgress(io, flags, async (progress) => {
         const sink = c.sink(progress);
         try {
           const r = await runConsume(
             { assets, onInvalid: flags.onInvalid, signal: io.signal, ...(flags.target ? { target: flags.target } : {}) },
-            { consumer, sink, progress },
+            { consumer, sink, progress, source },
           );
           if (flags.json) writeJson(io, r);
           else io.stdout.write(`stopped: ${r.counters.eventsRead} events read, ${r.counters.docsWritten} documents written to ${r.target}\n`);
         } finally {
           await sink.close();
         }
-      });
+      }).finally(() => source.close());
     });
   return behaveLikeProgram(cmd, io);
 }

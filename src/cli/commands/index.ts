@@ -2,9 +2,13 @@ import type { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { aliasCommand } from './alias.js';
 import { consumeCommand } from './consume.js';
+import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures.js';
+import { lagCommand } from './lag.js';
 import { rebuildCommand } from './rebuild.js';
+import { replayCommand } from './replay.js';
 import { sandboxCommand } from './sandbox.js';
+import { validateContractsCommand } from './validate-contracts.js';
 
 /** Every top-level command, one module each. */
-export const commands: Array<(io: CliIO) => Command> = [rebuildCommand, aliasCommand, consumeCommand, fixturesCommand, sandboxCommand];
+export const commands: Array<(io: CliIO) => Command> = [rebuildCommand, aliasCommand, replayCommand, consumeCommand, diffCommand, fixturesCommand, sandboxCommand, lagCommand, validateContractsCommand];

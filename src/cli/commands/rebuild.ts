@@ -15,6 +15,8 @@ interface RebuildFlags extends GlobalFlags {
   batchSize: number;
   cacheSize: number;
   replicas?: number;
+  catchUpLag: number;
+  catchUpRounds: number;
 }
 
 export function rebuildCommand(io: CliIO): Command {
@@ -64,6 +66,9 @@ Examples:
       await withProgress(io, flags, async (progress) => {
         const sink = c.sink(progress);
         try {
+          const { runAliasSwap } = await import('../../app/run-alias.js');
+          const { gatesFor } = await import('../../app/swap-gates.js');
+          const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
           const result = await runRebuild(
             {
               assets,
@@ -77,18 +82,14 @@ Examples:
               ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
               toolVersion: VERSION,
               signal: io.signal,
+              ...(flags.swap ? { swap: { gates, force: Boolean(flags.force), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } } : {}),
             },
             { source, sink, progress },
           );
-          let swap;
-          if (flags.swap) {
-            const { runAliasSwap } = await import('../../app/run-alias.js');
-            const { gatesFor } = await import('../../app/swap-gates.js');
-            swap = await runAliasSwap(
-              { model, to: result.manifest.index, gates: gatesFor(model, c.config.models[model.name]?.gates, sink) },
-              { sink, progress },
-            ).catch((err) => {
-              // A refused swap after a good build: the index stays, complete, for inspection.
+          let swap = result.swap;
+          if (flags.swap && result.outcome === 'already-built') {
+            // Nothing new to load: expose the existing complete build unless it already is live.
+            swap = await runAliasSwap({ model, to: result.manifest.index, gates, force: Boolean(flags.force) }, { sink, progress }).catch((err) => {
               if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
               throw err;
             });

@@ -56,7 +56,11 @@ export interface SearchSink {
   putMeta(index: string, meta: Record<string, unknown>): Promise<void>;
   refresh(index: string): Promise<void>;
   count(index: string, query?: Record<string, unknown>): Promise<number>;
-  bulk(index: string, writes: readonly BulkWrite[], options?: { signal?: AbortSignal }): Promise<BulkOutcome>;
+  /**
+   * `external` (default) writes only when the version is newer than the stored one; `external_gte`
+   * also overwrites an equal version, which is how a replay repairs a document corrupted in place.
+   */
+  bulk(index: string, writes: readonly BulkWrite[], options?: { signal?: AbortSignal; versionType?: 'external' | 'external_gte' }): Promise<BulkOutcome>;
   /** Real-time reads (no refresh needed), with the stored version. Missing ids are absent. */
   getMany(index: string, ids: readonly string[]): Promise<Map<string, StoredDoc>>;
   /** Streams every document sorted by `sortField` ascending, one page at a time. */

@@ -35,6 +35,8 @@ export interface RunManifest {
   skipped?: SkippedEvent[];
   /** Number of skipped events beyond those listed (the list is capped to keep _meta small). */
   skippedNotListed?: number;
+  /** Set by `rebuild --swap`: how the zero-loss cutover went. The checksum covers `checksumRanges`. */
+  cutover?: { catchUpRounds: number; finalRoundEvents: number; swappedAt: string; checksumRanges: PartitionRange[] };
 }
 
 export const MANIFEST_KEY = 'readmodel';

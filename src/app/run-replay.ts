@@ -1,0 +1,137 @@
+import type { EventEnvelope } from '../core/envelope.js';
+import { UsageError } from '../core/errors.js';
+import { partitionForKey } from '../core/partitioning/murmur2-partition.js';
+import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
+import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
+import type { ProgressBus } from '../core/progress/progress-events.js';
+import { foldAll, type DocState } from '../core/projections/projection.js';
+import { aliasName } from '../core/read-model.js';
+import { ContractViolationError } from '../core/errors.js';
+import { decodeRecord } from './decode-record.js';
+import type { ModelAssets } from './model-assets.js';
+
+export interface ReplayOptions {
+  assets: ModelAssets;
+  aggregateIds: readonly string[];
+  since?: Date;
+  /** Write here instead of the index behind the alias. */
+  toIndex?: string;
+  dryRun?: boolean;
+  topic?: string;
+  signal?: AbortSignal;
+}
+
+export interface ReplayReport {
+  model: string;
+  topic: string;
+  target: string;
+  partitions: PartitionRange[];
+  eventsScanned: number;
+  eventsMatched: number;
+  eventsInvalid: number;
+  documents: Array<{ id: string; version: number; action: 'index' | 'delete' | 'none'; doc?: Record<string, unknown> }>;
+  written: number;
+  deleted: number;
+  /** Writes refused because the target already holds a newer version (the live consumer got there first). */
+  keptNewer: number;
+  dryRun: boolean;
+}
+
+/**
+ * Rebuilds a handful of documents from their events alone. It reads only the partitions their keys
+ * hash to (Java-compatible murmur2), keeps only their events, folds them from scratch, and writes the
+ * result guarded by aggregate version: newer state written meanwhile by the live consumer is kept,
+ * while a document corrupted at its current version is overwritten (external_gte).
+ */
+export async function runReplay(o: ReplayOptions, deps: { source: EventSource; sink: SearchSink; progress: ProgressBus }): Promise<ReplayReport> {
+  const { model } = o.assets;
+  if (o.aggregateIds.length === 0) throw new UsageError('name at least one --aggregate-id');
+  const topic = o.topic ?? model.topic;
+  const wanted = new Set(o.aggregateIds);
+
+  deps.progress.emit({ type: 'phase', phase: 'snapshot' });
+  const marks = await deps.source.watermarks(topic);
+  const partitions = [...new Set(o.aggregateIds.map((id) => partitionForKey(id, marks.length)))].sort((a, b) => a - b);
+  const starts = o.since ? await deps.source.offsetsForTime(topic, o.since) : undefined;
+  const ranges: PartitionRange[] = partitions.map((p) => {
+    const w = marks.find((m) => m.partition === p)!;
+    return { partition: p, start: starts?.get(p) ?? w.low, end: w.high };
+  });
+
+  let target = o.toIndex;
+  if (!target) {
+    const live = await deps.sink.aliasTargets(aliasName(model));
+    if (live.length !== 1) {
+      throw new UsageError(`${aliasName(model)} does not point at exactly one index`, {
+        code: 'NO_TARGET',
+        context: { alias: aliasName(model), targets: live },
+        suggestion: 'pass --to-index, or swap the alias first',
+      });
+    }
+    target = live[0]!;
+  }
+
+  deps.progress.emit({ type: 'phase', phase: 'replay', detail: `partitions ${partitions.join(',')}` });
+  const events: EventEnvelope[] = [];
+  const docIdOf = new Map<string, string>();
+  let scanned = 0;
+  let invalid = 0;
+  for await (const records of deps.source.readRanges({ topic, ranges, ...(o.signal ? { signal: o.signal } : {}) })) {
+    for (const r of records) {
+      scanned++;
+      // The key is the aggregate id: filter on it before paying for JSON parsing and validation.
+      if (r.key !== null && !wanted.has(r.key)) continue;
+      const d = decodeRecord(r, o.assets.validator);
+      if (!d.ok) {
+        if (r.key === null) continue;
+        invalid++;
+        throw new ContractViolationError(`invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`, {
+          context: { topic, partition: r.partition, offset: r.offset, eventId: d.violation.eventId, pointer: d.violation.pointer, rule: d.violation.rule },
+          suggestion: 'fix the event contract or producer; a partial replay never skips events of the aggregates it repairs',
+        });
+      }
+      if (wanted.has(d.envelope.aggregateId) && model.projection.handles.includes(d.envelope.eventType)) {
+        events.push(d.envelope);
+        docIdOf.set(d.envelope.aggregateId, model.projection.documentId(d.envelope));
+      }
+    }
+  }
+
+  const states = foldAll(model.projection, events);
+  const documents: ReplayReport['documents'] = [];
+  const writes: BulkWrite[] = [];
+  for (const id of o.aggregateIds) {
+    const docId = docIdOf.get(id);
+    const s: DocState | undefined = docId === undefined ? undefined : states.get(docId);
+    if (!s) {
+      documents.push({ id, version: 0, action: 'none' });
+      continue;
+    }
+    if (s.doc) {
+      documents.push({ id: s.id, version: s.version, action: 'index', doc: s.doc as Record<string, unknown> });
+      writes.push({ action: 'index', id: s.id, version: s.version, doc: s.doc as Record<string, unknown> });
+    } else {
+      documents.push({ id: s.id, version: s.version, action: 'delete' });
+      writes.push({ action: 'delete', id: s.id, version: s.version });
+    }
+  }
+  const report: ReplayReport = {
+    model: model.name,
+    topic,
+    target,
+    partitions: ranges,
+    eventsScanned: scanned,
+    eventsMatched: events.length,
+    eventsInvalid: invalid,
+    documents,
+    written: 0,
+    deleted: 0,
+    keptNewer: 0,
+    dryRun: Boolean(o.dryRun),
+  };
+  if (o.dryRun || writes.length === 0) return report;
+  deps.progress.emit({ type: 'phase', phase: 'finalize' });
+  const out = await deps.sink.bulk(target, writes, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) });
+  await deps.sink.refresh(target);
+  return { ...report, written: out.written, deleted: out.deleted, keptNewer: out.stale };
+}

@@ -1,0 +1,203 @@
+import { Box, Text, useInput, useStdin, useWindowSize } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { clip, formatCount, formatDuration } from './format.js';
+import { PartitionBars } from './PartitionBars.js';
+import { aliasState, invalidCount, PIPELINE, stalledSeconds, type TuiState } from './tui-state.js';
+import type { TuiStore } from './tui-store.js';
+
+export interface RebuildScreenProps {
+  store: TuiStore;
+  /** Stops the work, as Ctrl-C would (q, or the first Ctrl-C). */
+  onAbort: () => void;
+  /** A second Ctrl-C while aborting: quit now, without waiting for a safe point. */
+  onForceQuit?: () => void;
+  /** Read keys at all (only when stdin is an interactive terminal). */
+  inputEnabled?: boolean;
+  /** Overrides the terminal size (tests). */
+  size?: { columns: number; rows: number };
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** Lines the screen uses besides the per-partition bars; the bars get what is left of the terminal. */
+function fixedRows(s: TuiState): number {
+  const header = 2 + (s.target ? 1 : 0) + (aliasState(s) ? 1 : 0) + (s.lastInfo ? 1 : 0);
+  const bars = 1 + 1 + 1; // blank, "all", blank
+  const stats = 5;
+  const messages = 1 + 1 + s.messages.length; // blank, title, lines
+  const footer = s.closed && !s.aborting ? 0 : 2;
+  return header + bars + stats + messages + footer;
+}
+
+/**
+ * The interactive rebuild screen: phase pipeline, target index and alias, per-partition bars, rates,
+ * ETA, retries, invalid events, and a warnings & errors section that always keeps its room on screen.
+ */
+export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true, size }: RebuildScreenProps) {
+  const s = useSyncExternalStore(store.subscribe, store.getState);
+  const windowSize = useWindowSize();
+  const { isRawModeSupported } = useStdin();
+  const columns = Math.max(40, size?.columns ?? windowSize.columns);
+  const rows = Math.max(12, size?.rows ?? windowSize.rows);
+
+  useInput(
+    (input, key) => {
+      const ctrlC = key.ctrl && input === 'c';
+      if (!ctrlC && input !== 'q' && input !== 'Q') return;
+      const now = store.getState();
+      if (now.closed) return;
+      if (now.aborting) {
+        if (ctrlC) onForceQuit?.();
+        return;
+      }
+      store.dispatch({ type: 'ui:aborting', reason: ctrlC ? 'Ctrl-C' : 'q pressed' });
+      store.flush();
+      onAbort();
+    },
+    { isActive: inputEnabled && isRawModeSupported && !s.closed },
+  );
+
+  // Ink repaints from the top when a frame is as tall as the terminal; keep one row spare.
+  const barRows = Math.max(1, rows - 1 - fixedRows(s));
+  const elapsed = formatDuration((s.now - s.startedAt) / 1000);
+  const spin = s.closed ? ' ' : SPINNER[Math.floor(s.now / 100) % SPINNER.length];
+  const stalled = stalledSeconds(s);
+  const invalid = invalidCount(s);
+  const alias = aliasState(s);
+  const width = columns - 1;
+
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Text wrap="truncate-end">
+        <Text bold color="magenta">readmodel</Text>
+        {'  '}
+        <Text bold color={s.aborting ? 'yellow' : 'cyan'}>{s.phase ?? 'starting'}</Text>
+        {s.phaseDetail ? <Text> {s.phaseDetail}</Text> : null}
+        {s.phaseSince !== undefined ? <Text dimColor>{` for ${formatDuration((s.now - s.phaseSince) / 1000)}`}</Text> : null}
+        <Text dimColor>{`  ·  ${elapsed} elapsed  `}</Text>
+        <Text color="cyan">{spin}</Text>
+      </Text>
+      <Pipeline s={s} />
+      {s.target ? (
+        <Text wrap="truncate-end">
+          {'  target  '}
+          <Text bold>{s.target.index}</Text>
+        </Text>
+      ) : null}
+      {alias ? <Text wrap="truncate-end">{`  alias   ${alias}`}</Text> : null}
+      {s.lastInfo ? <Text dimColor wrap="truncate-end">{`  status  ${clip(s.lastInfo, width - 10)}`}</Text> : null}
+
+      <Text> </Text>
+      <PartitionBars partitions={s.partitions} width={width} maxRows={barRows} />
+      <Text> </Text>
+
+      <Stats s={s} stalled={stalled} invalid={invalid} width={width} />
+
+      <Text> </Text>
+      <Messages s={s} width={width} />
+
+      {s.closed && !s.aborting ? null : (
+        <>
+          <Text> </Text>
+          {s.closed ? (
+            <Text bold color="yellow" wrap="truncate-end">{`stopped: aborted (${s.aborting?.reason})`}</Text>
+          ) : s.aborting ? (
+            <Text bold color="yellow" wrap="truncate-end">
+              {`aborting… (${s.aborting.reason}) waiting for the work to stop at a safe point`}
+              {onForceQuit ? <Text dimColor>{'  ·  Ctrl-C again quits at once'}</Text> : null}
+            </Text>
+          ) : (
+            <Text dimColor wrap="truncate-end">
+              {inputEnabled && isRawModeSupported ? 'q / Ctrl-C  abort' : 'Ctrl-C  abort'}
+            </Text>
+          )}
+        </>
+      )}
+    </Box>
+  );
+}
+
+function Pipeline({ s }: { s: TuiState }) {
+  const current = s.phase;
+  if (current && !PIPELINE.includes(current) && !s.phasesSeen.some((p) => PIPELINE.includes(p))) {
+    return <Text dimColor>{`  ${current}`}</Text>;
+  }
+  return (
+    <Text wrap="truncate-end">
+      {'  '}
+      {PIPELINE.map((phase, i) => {
+        const isCurrent = phase === current;
+        const done = s.phasesSeen.includes(phase) && !isCurrent;
+        const mark = isCurrent ? '▶ ' : done ? '✔ ' : '';
+        return (
+          <Text key={phase}>
+            {i > 0 ? <Text dimColor>{' › '}</Text> : null}
+            <Text bold={isCurrent} color={isCurrent ? (s.aborting ? 'yellow' : 'cyan') : done ? 'green' : 'gray'}>
+              {mark}
+              {phase}
+            </Text>
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | undefined; invalid: number; width: number }) {
+  const r = s.rates;
+  const c = s.counters;
+  const eta = s.aborting
+    ? '— (aborting)'
+    : s.phase === 'replay' && r?.etaSeconds !== undefined
+      ? formatDuration(r.etaSeconds)
+      : s.phasesSeen.includes('replay') && s.phase !== 'replay'
+        ? 'replay done'
+        : '—';
+  const retryNote = s.lastRetry
+    ? ` (last: ${s.lastRetry.reason}, attempt ${s.lastRetry.attempt}, waited ${formatCount(s.lastRetry.delayMs)} ms)`
+    : '';
+  const resent = c && c.retries > 0 ? ` · ${formatCount(c.retries)} documents re-sent` : '';
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        {'  rate     '}
+        {r ? `${formatCount(r.eventsPerSec)} events/s  ·  ${formatCount(r.docsPerSec)} docs/s  ·  bulk ${formatCount(r.bulkLatencyMs)} ms` : '—'}
+        {stalled !== undefined ? <Text color="yellow">{`  no progress for ${formatDuration(stalled)}`}</Text> : null}
+      </Text>
+      <Text wrap="truncate-end">{`  ETA      ${eta}`}</Text>
+      <Text wrap="truncate-end">
+        {'  retries  '}
+        <Text color={s.retries > 0 ? 'yellow' : undefined}>{formatCount(s.retries)}</Text>
+        {clip(`${resent}${retryNote}`, Math.max(10, width - 20))}
+      </Text>
+      <Text wrap="truncate-end">
+        {'  invalid  '}
+        <Text color={s.stoppedOnInvalid ? 'red' : invalid > 0 ? 'yellow' : undefined}>{formatCount(invalid)}</Text>
+        {s.invalidSkipped > 0 ? ` (${formatCount(s.invalidSkipped)} skipped)` : ''}
+        {s.stoppedOnInvalid ? <Text color="red"> (stopping: --on-invalid stop)</Text> : null}
+      </Text>
+      <Text dimColor wrap="truncate-end">
+        {c
+          ? `  counts   read ${formatCount(c.eventsRead)} · applied ${formatCount(c.eventsApplied)} · stale ${formatCount(c.eventsStale)} · ignored ${formatCount(c.eventsIgnored)} · docs written ${formatCount(c.docsWritten)} · deleted ${formatCount(c.docsDeleted)}`
+          : '  counts   —'}
+      </Text>
+    </Box>
+  );
+}
+
+function Messages({ s, width }: { s: TuiState; width: number }) {
+  if (s.messagesTotal === 0) return <Text dimColor>warnings & errors: none so far</Text>;
+  const more = s.messagesTotal > s.messages.length ? ` (last ${s.messages.length} shown)` : '';
+  return (
+    <Box flexDirection="column">
+      <Text bold color={s.messages.some((m) => m.level === 'error') ? 'red' : 'yellow'}>
+        {`warnings & errors: ${formatCount(s.messagesTotal)}${more}`}
+      </Text>
+      {s.messages.map((m, i) => (
+        <Text key={`${i}-${m.at}`} color={m.level === 'error' ? 'red' : 'yellow'} wrap="truncate-end">
+          {clip(`  ${m.level === 'error' ? '✖' : '!'} ${m.text}${m.repeat > 1 ? ` (×${m.repeat})` : ''}`, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,231 @@
+import type { Counters, PartitionProgress, Phase, ProgressEvent } from '../../../core/progress/progress-events.js';
+
+/**
+ * The terminal UI's view state and the pure reducer that folds the ProgressEvent stream into it.
+ * No ink, no React, no clock: `now` is passed in, so every screen state is reproducible in a test.
+ */
+
+/** The steps of a rebuild in the order they happen; gates and swap only with --swap. */
+export const PIPELINE: readonly Phase[] = ['connect', 'snapshot', 'replay', 'finalize', 'gates', 'swap', 'catch-up'];
+
+export interface TuiMessage {
+  level: 'warn' | 'error';
+  text: string;
+  /** When it was (last) seen. */
+  at: number;
+  /** Identical consecutive messages collapse into one line with a count. */
+  repeat: number;
+}
+
+export interface TuiRates {
+  eventsPerSec: number;
+  docsPerSec: number;
+  bulkLatencyMs: number;
+  etaSeconds?: number;
+}
+
+export interface TuiState {
+  startedAt: number;
+  now: number;
+  phase?: Phase;
+  phaseDetail?: string;
+  phaseSince?: number;
+  /** Every phase entered so far, in order. */
+  phasesSeen: Phase[];
+  target?: { index: string; alias?: string; aliasTargets?: string[] };
+  /** Sorted by partition number. */
+  partitions: PartitionProgress[];
+  counters?: Counters;
+  rates?: TuiRates;
+  lastProgressAt?: number;
+  /** Retry events seen (one per retried request or bulk round). */
+  retries: number;
+  lastRetry?: { reason: string; attempt: number; delayMs: number; at: number };
+  /** Invalid events reported one by one (the counters may lag or run ahead of these). */
+  invalidSeen: number;
+  invalidSkipped: number;
+  stoppedOnInvalid: boolean;
+  /** The most recent warnings and errors, oldest first; at most `maxMessages`. */
+  messages: TuiMessage[];
+  /** How many warnings and errors there were in all (messages only keeps the last ones). */
+  messagesTotal: number;
+  maxMessages: number;
+  /** The last informational log line, shown as a status line. */
+  lastInfo?: string;
+  aborting?: { at: number; reason: string };
+  /** The view is closing: the work has ended; no more keys are read. */
+  closed: boolean;
+}
+
+/** What the UI itself adds to the event stream. */
+export type UiAction =
+  | { type: 'ui:aborting'; reason: string }
+  | { type: 'ui:output'; text: string }
+  | { type: 'ui:tick' }
+  | { type: 'ui:closed' };
+
+export type TuiAction = ProgressEvent | UiAction;
+
+export function initialTuiState(now: number, opts: { maxMessages?: number } = {}): TuiState {
+  return {
+    startedAt: now,
+    now,
+    phasesSeen: [],
+    partitions: [],
+    retries: 0,
+    invalidSeen: 0,
+    invalidSkipped: 0,
+    stoppedOnInvalid: false,
+    messages: [],
+    messagesTotal: 0,
+    maxMessages: Math.max(1, opts.maxMessages ?? 6),
+    closed: false,
+  };
+}
+
+export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiState {
+  const s: TuiState = { ...state, now };
+  switch (action.type) {
+    case 'phase': {
+      const fresh = s.phase !== action.phase;
+      s.phase = action.phase;
+      if (action.detail !== undefined) s.phaseDetail = action.detail;
+      else if (fresh) delete s.phaseDetail;
+      if (fresh) s.phaseSince = now;
+      if (!s.phasesSeen.includes(action.phase)) s.phasesSeen = [...s.phasesSeen, action.phase];
+      return s;
+    }
+    case 'target': {
+      const t: NonNullable<TuiState['target']> = { index: action.index };
+      if (action.alias !== undefined) t.alias = action.alias;
+      if (action.aliasTargets !== undefined) t.aliasTargets = [...action.aliasTargets];
+      s.target = t;
+      return s;
+    }
+    case 'progress': {
+      s.partitions = [...action.partitions].map((p) => ({ ...p })).sort((a, b) => a.partition - b.partition);
+      s.counters = { ...action.counters };
+      const rates: TuiRates = { eventsPerSec: action.eventsPerSec, docsPerSec: action.docsPerSec, bulkLatencyMs: action.bulkLatencyMs };
+      if (action.etaSeconds !== undefined) rates.etaSeconds = action.etaSeconds;
+      s.rates = rates;
+      s.lastProgressAt = now;
+      return s;
+    }
+    case 'retry':
+      s.retries = state.retries + 1;
+      s.lastRetry = { reason: action.reason, attempt: action.attempt, delayMs: action.delayMs, at: now };
+      return s;
+    case 'invalid': {
+      s.invalidSeen = state.invalidSeen + 1;
+      if (action.action === 'skip') s.invalidSkipped = state.invalidSkipped + 1;
+      else s.stoppedOnInvalid = true;
+      const p = action.position;
+      const v = action.violation;
+      const what = [v.eventType, v.eventVersion !== undefined ? `v${v.eventVersion}` : undefined].filter(Boolean).join(' ');
+      // The verdict and position first: a long message is cut at the right edge of the terminal.
+      const text =
+        `${action.action === 'skip' ? 'skipped' : 'stopping on'} invalid event p${p.partition}@${p.offset}${what ? ` ${what}` : ''}: ` +
+        `${v.pointer || '/'} ${v.rule}: ${v.message} (topic ${p.topic})`;
+      return pushMessage(s, action.action === 'skip' ? 'warn' : 'error', text, now);
+    }
+    case 'log':
+      if (action.level === 'info') {
+        s.lastInfo = action.message;
+        return s;
+      }
+      return pushMessage(s, action.level, action.message, now);
+    case 'ui:output':
+      // Text a command wrote to stderr while the UI owned the terminal: shown here, replayed on close.
+      return action.text.trim() ? pushMessage(s, 'warn', action.text.trim(), now) : s;
+    case 'ui:aborting':
+      if (!s.aborting) s.aborting = { at: now, reason: action.reason };
+      return s;
+    case 'ui:tick':
+      return s;
+    case 'ui:closed':
+      s.closed = true;
+      return s;
+  }
+}
+
+function pushMessage(s: TuiState, level: TuiMessage['level'], text: string, now: number): TuiState {
+  s.messagesTotal += 1;
+  const last = s.messages[s.messages.length - 1];
+  if (last && last.level === level && last.text === text) {
+    s.messages = [...s.messages.slice(0, -1), { ...last, at: now, repeat: last.repeat + 1 }];
+    return s;
+  }
+  s.messages = [...s.messages, { level, text, at: now, repeat: 1 }].slice(-s.maxMessages);
+  return s;
+}
+
+// ---- derived values the screen shows -------------------------------------------------------------
+
+export interface Totals {
+  done: number;
+  total: number;
+  fraction: number;
+}
+
+export function totals(partitions: readonly PartitionProgress[]): Totals {
+  let done = 0;
+  let total = 0;
+  for (const p of partitions) {
+    const span = Math.max(0, p.end - p.start);
+    total += span;
+    done += Math.min(span, Math.max(0, p.position - p.start));
+  }
+  return { done, total, fraction: total === 0 ? (partitions.length > 0 ? 1 : 0) : done / total };
+}
+
+export function partitionFraction(p: PartitionProgress): number {
+  const span = p.end - p.start;
+  if (span <= 0) return 1;
+  return Math.min(1, Math.max(0, (p.position - p.start) / span));
+}
+
+/** Invalid events so far: whichever of the counters and the individual reports is further along. */
+export function invalidCount(s: TuiState): number {
+  return Math.max(s.counters?.eventsInvalid ?? 0, s.invalidSeen);
+}
+
+/** "product-search_current -> ps_v3_ab12cd (live)", or why there is nothing to show. */
+export function aliasState(s: TuiState): string | undefined {
+  const t = s.target;
+  if (!t?.alias) return undefined;
+  const targets = t.aliasTargets ?? [];
+  const now = targets.length === 0 ? '(no index yet)' : targets.join(', ');
+  const note = targets.includes(t.index)
+    ? ' (the target is live)'
+    : s.phase === 'swap'
+      ? ' (swapping to the target)'
+      : '';
+  return `${t.alias} -> ${now}${note}`;
+}
+
+/** Seconds since the last progress report while replaying, when that is long enough to worry. */
+export function stalledSeconds(s: TuiState, thresholdMs = 10_000): number | undefined {
+  if (s.phase !== 'replay' || s.closed) return undefined;
+  const since = s.lastProgressAt ?? s.phaseSince;
+  if (since === undefined) return undefined;
+  const idle = s.now - since;
+  return idle >= thresholdMs ? Math.floor(idle / 1000) : undefined;
+}
+
+/**
+ * Which partitions get a bar when not all fit: unfinished ones first (in partition order), then
+ * finished ones; `hidden` summarises the rest so nothing silently disappears.
+ */
+export function visiblePartitions(
+  partitions: readonly PartitionProgress[],
+  maxRows: number,
+): { shown: PartitionProgress[]; hidden: { count: number; done: number } } {
+  if (partitions.length <= maxRows) return { shown: [...partitions], hidden: { count: 0, done: 0 } };
+  const rows = Math.max(1, maxRows - 1); // one row for the summary line
+  const open = partitions.filter((p) => partitionFraction(p) < 1);
+  const finished = partitions.filter((p) => partitionFraction(p) >= 1);
+  const picked = new Set([...open, ...finished].slice(0, rows));
+  const shown = partitions.filter((p) => picked.has(p));
+  const rest = partitions.filter((p) => !picked.has(p));
+  return { shown, hidden: { count: rest.length, done: rest.filter((p) => partitionFraction(p) >= 1).length } };
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import type { LagReport } from '../../src/core/lag/lag-report.js';
+import { escapeHelp, escapeLabelValue, formatLagPrometheus, formatValue, renderExposition } from '../../src/core/lag/prometheus-format.js';
+
+const report: LagReport = {
+  at: '2026-01-01T00:00:10.000Z',
+  samples: 3,
+  windowSpanMs: 2000,
+  thresholds: { windowMs: 60_000, maxTimeLagMs: 300_000 },
+  status: 'STOP',
+  exitCode: 2,
+  models: [
+    {
+      model: 'product-search',
+      topic: 'product-events',
+      group: 'readmodel.product-search',
+      groupState: 'Empty',
+      members: 0,
+      status: 'STOP',
+      reason: 'partition 1: no active consumer in the group; lag 4',
+      lag: 4,
+      maxTimeLagMs: 1500,
+      partitions: [
+        {
+          partition: 0,
+          committedOffset: 10,
+          logStartOffset: 0,
+          logEndOffset: 10,
+          lag: 0,
+          timeLagMs: 0,
+          oldestUnconsumedAt: null,
+          committedSeenAt: '2026-01-01T00:00:08.000Z',
+          status: 'OK',
+          reason: 'caught up',
+        },
+        {
+          partition: 1,
+          committedOffset: 6,
+          logStartOffset: 0,
+          logEndOffset: 10,
+          lag: 4,
+          timeLagMs: 1500,
+          oldestUnconsumedAt: '2026-01-01T00:00:08.500Z',
+          committedSeenAt: '2026-01-01T00:00:08.000Z',
+          status: 'STOP',
+          reason: 'no active consumer in the group; lag 4',
+        },
+        {
+          partition: 2,
+          committedOffset: null,
+          logStartOffset: 0,
+          logEndOffset: 0,
+          lag: 0,
+          timeLagMs: 0,
+          oldestUnconsumedAt: null,
+          committedSeenAt: null,
+          status: 'OK',
+          reason: 'no committed offset, nothing to consume',
+        },
+      ],
+      freshness: { alias: 'product_search_current', indices: ['product_search_v1_abc'], newestEventAt: '2026-01-01T00:00:05.000Z', ageMs: 5250 },
+    },
+    {
+      model: 'we"ird\\model\nx',
+      topic: 't',
+      group: 'g',
+      groupState: null,
+      members: null,
+      status: 'ERR',
+      reason: 'boom',
+      lag: 0,
+      maxTimeLagMs: null,
+      partitions: [],
+      freshness: null,
+      error: { code: 'SOURCE_UNAVAILABLE', message: 'boom' },
+    },
+  ],
+};
+
+describe('Prometheus text exposition', () => {
+  it('escapes label values and HELP text, formats special values', () => {
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    expect(escapeHelp('a\\b\nc "q"')).toBe('a\\\\b\\nc "q"');
+    expect([NaN, Infinity, -Infinity, 0, 1.5, 42].map(formatValue)).toEqual(['NaN', '+Inf', '-Inf', '0', '1.5', '42']);
+  });
+
+  it('renders HELP and TYPE once per family, then its samples', () => {
+    const text = renderExposition([
+      { name: 'a_metric', help: 'first\nline', type: 'gauge', samples: [{ labels: { x: '1', y: 'q"' }, value: 2 }] },
+      { name: 'b_metric', help: 'none', type: 'counter', samples: [{ labels: {}, value: 3 }] },
+      { name: 'c_empty', help: 'no samples', type: 'gauge', samples: [] },
+    ]);
+    expect(text).toBe(
+      [
+        '# HELP a_metric first\\nline',
+        '# TYPE a_metric gauge',
+        'a_metric{x="1",y="q\\""} 2',
+        '# HELP b_metric none',
+        '# TYPE b_metric counter',
+        'b_metric 3',
+        '# HELP c_empty no samples',
+        '# TYPE c_empty gauge',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses invalid metric and label names and duplicate families', () => {
+    expect(() => renderExposition([{ name: '1bad', help: '', type: 'gauge', samples: [] }])).toThrow(/metric name/);
+    expect(() => renderExposition([{ name: 'ok', help: '', type: 'gauge', samples: [{ labels: { 'bad-label': 'x' }, value: 1 }] }])).toThrow(/label name/);
+    expect(() =>
+      renderExposition([
+        { name: 'ok', help: '', type: 'gauge', samples: [] },
+        { name: 'ok', help: '', type: 'gauge', samples: [] },
+      ]),
+    ).toThrow(/twice/);
+  });
+
+  it('renders a lag report: per-partition lag, time lag, status values, freshness; unknowns left out', () => {
+    const text = formatLagPrometheus(report);
+    const lines = text.trimEnd().split('\n');
+    const g = 'model="product-search",group="readmodel.product-search",topic="product-events"';
+    expect(lines).toContain(`readmodel_consumer_lag_offsets{${g},partition="1"} 4`);
+    expect(lines).toContain(`readmodel_consumer_lag_seconds{${g},partition="1"} 1.5`);
+    expect(lines).toContain(`readmodel_consumer_lag_seconds{${g},partition="0"} 0`);
+    expect(lines).toContain(`readmodel_consumer_committed_offset{${g},partition="1"} 6`);
+    // Never-committed partition: no committed-offset series (not a fake 0).
+    expect(lines.filter((l) => l.startsWith('readmodel_consumer_committed_offset{') && l.includes('partition="2"'))).toEqual([]);
+    expect(lines).toContain(`readmodel_consumer_status{${g},partition="0"} 0`);
+    expect(lines).toContain(`readmodel_consumer_status{${g},partition="1"} 3`);
+    expect(lines).toContain(`readmodel_consumer_group_status{${g}} 3`);
+    expect(lines).toContain(`readmodel_consumer_group_lag_offsets{${g}} 4`);
+    expect(lines).toContain('readmodel_consumer_group_members{model="product-search",group="readmodel.product-search"} 0');
+    expect(lines).toContain('readmodel_read_model_freshness_seconds{model="product-search",alias="product_search_current"} 5.25');
+    expect(lines).toContain('readmodel_lag_sample_success{model="product-search"} 1');
+    // The failed model: status 6 (ERR), success 0, escaped label values, no lag series.
+    expect(lines).toContain('readmodel_consumer_group_status{model="we\\"ird\\\\model\\nx",group="g",topic="t"} 6');
+    expect(lines).toContain('readmodel_lag_sample_success{model="we\\"ird\\\\model\\nx"} 0');
+    expect(lines.some((l) => l.startsWith('readmodel_consumer_group_lag_offsets{model="we'))).toBe(false);
+    expect(lines).toContain('readmodel_lag_window_samples 3');
+    expect(lines).toContain('readmodel_lag_last_sample_timestamp_seconds 1767225610');
+    expect(text).toMatch(/# HELP readmodel_consumer_status .*0=OK 1=WARN 2=STALL 3=STOP 4=REWIND 5=NO_COMMITS 6=ERR/);
+  });
+
+  it('every line follows the exposition grammar and each family is announced before its samples', () => {
+    const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+    const labelValue = '"(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
+    const sample = new RegExp(`^(${name})(?:\\{([a-zA-Z_][a-zA-Z0-9_]*=${labelValue}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${labelValue})*)?\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`);
+    const announced = new Map<string, string>();
+    for (const line of formatLagPrometheus(report).trimEnd().split('\n')) {
+      const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
+      if (meta) {
+        if (meta[1] === 'TYPE') {
+          expect(['gauge', 'counter', 'untyped', 'summary', 'histogram']).toContain(meta[3]);
+          expect(announced.has(meta[2]!)).toBe(false);
+          announced.set(meta[2]!, meta[3]!);
+        }
+        continue;
+      }
+      const m = sample.exec(line);
+      expect(m, line).not.toBeNull();
+      expect(announced.has(m![1]!), line).toBe(true);
+    }
+    expect(announced.size).toBe(12);
+  });
+});
