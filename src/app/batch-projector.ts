@@ -58,6 +58,8 @@ export interface BatchProjector {
   readonly skipped: SkippedEvent[];
   readonly skippedNotListed: number;
   readonly lastBulkLatencyMs: number;
+  /** From now on others write the target too (after a cutover swap): misses are read, not assumed absent. */
+  markShared(): void;
 }
 
 /**
@@ -83,6 +85,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
   let failure: unknown;
   const maxInFlight = Math.max(1, o.maxInFlight ?? 2);
   const listCap = o.maxSkippedListed ?? 1000;
+  let exclusive = Boolean(o.exclusiveFreshTarget);
 
   const waitAll = async () => {
     await Promise.all(inFlight);
@@ -141,7 +144,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
 
     const ids = [...new Set(events.map((e) => o.projection.documentId(e)))];
     const missing = ids.filter((id) => !o.cache.has(id));
-    if (missing.length > 0 && !(o.exclusiveFreshTarget && !o.cache.evicted)) {
+    if (missing.length > 0 && !(exclusive && !o.cache.evicted)) {
       // Read-your-writes: what we are about to read may still be in a bulk request in flight.
       await waitAll();
       const stored = await o.sink.getMany(o.target, missing);
@@ -191,7 +194,8 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       const now = o.cache.get(id);
       if (!now || now === prior) continue;
       if (now.doc) writes.push({ action: 'index', id, version: now.version, doc: now.doc as Record<string, unknown> });
-      else if (prior?.doc) writes.push({ action: 'delete', id, version: now.version });
+      // A shared target may hold the document even where we saw none: delete it (a tombstone at worst).
+      else if (prior?.doc || !exclusive) writes.push({ action: 'delete', id, version: now.version });
     }
     if (writes.length === 0) return;
 
@@ -223,6 +227,9 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     },
     get lastBulkLatencyMs() {
       return lastBulkLatencyMs;
+    },
+    markShared() {
+      exclusive = false;
     },
   };
 }

@@ -198,6 +198,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   // which now writes the same index through the alias, cannot put older state over newer.
   const swap = await runAliasSwap({ model, to: index, gates: o.swap.gates, force: Boolean(o.swap.force) }, { sink, progress });
   progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
+  projector.markShared();
   const last = await nextRanges(source, topic, ends);
   await replay(last);
   ends = new Map(last.map((r) => [r.partition, r.end]));

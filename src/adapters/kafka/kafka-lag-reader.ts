@@ -45,13 +45,20 @@ export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { so
       }
       let committed;
       let group;
-      try {
-        [committed, group] = await Promise.all([
-          a.fetchOffsets({ groupId, topics: [topic] }),
-          a.describeGroups([groupId]).then((d) => d.groups.find((g) => g.groupId === groupId)),
-        ]);
-      } catch (err) {
-        throw sourceError(err, `reading the committed offsets of group "${groupId}"`, brokers);
+      // On a young cluster the group coordinator (the __consumer_offsets topic) may not exist yet:
+      // the broker answers "coordinator not available" for a few seconds. Wait for it, bounded.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          [committed, group] = await Promise.all([
+            a.fetchOffsets({ groupId, topics: [topic] }),
+            a.describeGroups([groupId]).then((d) => d.groups.find((g) => g.groupId === groupId)),
+          ]);
+          break;
+        } catch (err) {
+          const coordinator = /coordinator/i.test(String((err as Error)?.message)) || /COORDINATOR/.test(String((err as { type?: string }).type));
+          if (!coordinator || attempt >= 30) throw sourceError(err, `reading the committed offsets of group "${groupId}"`, brokers);
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }
       const byPartition = new Map<number, number>();
       for (const t of committed) {
