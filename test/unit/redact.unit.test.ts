@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { redact, redactUrl } from '../../src/config/redact.js';
+
+describe('secret redaction', () => {
+  it('masks secret keys at any depth and credentials in URLs', () => {
+    expect(
+      redact({ kafka: { sasl: { username: 'u', password: 'p4ss' } }, search: { apiKey: 'k3y', node: ['https://admin:hunter2@es:9200'] } }),
+    ).toEqual({ kafka: { sasl: { username: 'u', password: '***' } }, search: { apiKey: '***', node: ['https://admin:***@es:9200'] } });
+    expect(redactUrl('see http://a:b@h:1/x')).toBe('see http://a:***@h:1/x');
+  });
+});
