@@ -132,7 +132,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     validator: assets.validator,
     sink,
     target: index,
-    cache: createDocStateCache(o.cacheSize ?? 50_000),
+    cache: createDocStateCache(o.cacheSize ?? 10_000),
     onInvalid: o.onInvalid,
     exclusiveFreshTarget: true,
     maxInFlight: o.maxInFlight ?? 2,
@@ -168,7 +168,6 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   progress.emit({ type: 'phase', phase: 'finalize' });
   await sink.putSettings(index, { index: { number_of_replicas: finalReplicas, refresh_interval: finalRefresh } });
   const { checksum, documents } = await indexChecksum(sink, index, model.projection.idField, o.signal);
-  const c = projector.counters;
   const finished = now();
   const complete: RunManifest = {
     ...manifest,
@@ -176,16 +175,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     status: 'complete',
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - Date.parse(startedAt),
-    counts: {
-      eventsRead: c.eventsRead,
-      eventsApplied: c.eventsApplied,
-      eventsStale: c.eventsStale,
-      eventsIgnored: c.eventsIgnored,
-      eventsSkipped: c.eventsInvalid,
-      docsWritten: c.docsWritten,
-      docsDeleted: c.docsDeleted,
-      documents,
-    },
+    counts: { ...finalCounts(projector), documents },
     checksum,
     ...(projector.skipped.length ? { skipped: projector.skipped } : {}),
     ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createKafkaEventSource } from '../adapters/kafka/kafka-event-source.js';
 import { createKafkaPublisher } from '../adapters/kafka/kafka-publisher.js';
 import type { KafkaConnectionOptions } from '../adapters/kafka/kafka-connection.js';
@@ -52,20 +54,46 @@ export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
   });
 }
 
+/**
+ * A read model registered by config: a module whose default (or `model`) export is a
+ * ReadModelDefinition. Adding a read model needs no change to readmodel itself.
+ */
+async function loadModelModule(name: string, modulePath: string, base: string): Promise<ReadModelDefinition> {
+  const file = path.resolve(base, modulePath);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (cause) {
+    throw new ConfigError(`cannot load the module of read model "${name}": ${(cause as Error).message}`, {
+      context: { key: `models.${name}.module`, path: file },
+      suggestion: 'point it at a JavaScript module exporting a ReadModelDefinition (default export or "model")',
+    });
+  }
+  const def = (mod.default ?? mod.model) as ReadModelDefinition | undefined;
+  if (!def || typeof def.projection?.apply !== 'function' || typeof def.mappingFile !== 'string') {
+    throw new ConfigError(`the module of read model "${name}" exports no ReadModelDefinition`, {
+      context: { key: `models.${name}.module`, path: file },
+      suggestion: 'export default { name, projection, upcasters, mappingFile, topic, consumerGroup, indexBase, smokeQueries }',
+    });
+  }
+  return { ...def, name };
+}
+
 /** Resolves config once per command and hands out the adapters it asks for. */
 export async function connect(io: CliIO, flags: GlobalFlags) {
   const config: ResolvedConfig = await loadConfig({ cwd: io.cwd, env: io.env, flags });
   return {
     config,
-    model(name: string): ReadModelDefinition {
-      const base = findModel(name);
+    async model(name: string): Promise<ReadModelDefinition> {
       const over = config.models[name] ?? {};
+      const base = over.module ? await loadModelModule(name, over.module, config.file ? path.dirname(config.file) : io.cwd) : findModel(name);
       return {
         ...base,
         ...(over.topic ? { topic: over.topic } : {}),
         ...(over.consumerGroup ? { consumerGroup: over.consumerGroup } : {}),
         ...(over.indexBase ? { indexBase: over.indexBase } : {}),
         ...(over.smokeQueries ? { smokeQueries: over.smokeQueries } : {}),
+        ...(over.mappingFile ? { mappingFile: path.resolve(config.file ? path.dirname(config.file) : io.cwd, over.mappingFile) } : {}),
       };
     },
     source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),

@@ -57,6 +57,8 @@ export const configSchema = {
         type: 'object',
         additionalProperties: false,
         properties: {
+          module: { type: 'string', minLength: 1 },
+          mappingFile: { type: 'string', minLength: 1 },
           topic: { type: 'string', minLength: 1 },
           consumerGroup: { type: 'string', minLength: 1 },
           indexBase: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' },

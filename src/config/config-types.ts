@@ -27,6 +27,9 @@ export interface GateConfig {
 
 /** Per-model overrides of the built-in definition: names and operational settings, not logic. */
 export interface ModelConfig {
+  /** A module exporting a ReadModelDefinition: registers a read model that readmodel does not ship. */
+  module?: string;
+  mappingFile?: string;
   topic?: string;
   consumerGroup?: string;
   indexBase?: string;

@@ -3,6 +3,7 @@ import { throwIfAborted } from '../../core/retry.js';
 import type { EventSource, PartitionRange, RawRecord, ReadRangeOptions } from '../../core/ports/event-source.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
+import { lazyAdmin } from './lazy-admin.js';
 
 const READ_COMMITTED = 1;
 
@@ -51,22 +52,12 @@ export interface KafkaEventSourceOptions extends KafkaConnectionOptions {
 
 export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
   const kafka = createKafkaClient(options);
-  const admin = kafka.admin();
-  let adminReady: Promise<void> | undefined;
   const cluster = createCluster(kafka);
   let clusterReady: Promise<void> | undefined;
   const brokers = options.brokers;
 
-  const withAdmin = async () => {
-    adminReady ??= admin.connect();
-    try {
-      await adminReady;
-    } catch (err) {
-      adminReady = undefined;
-      throw sourceError(err, 'connecting', brokers);
-    }
-    return admin;
-  };
+  const admins = lazyAdmin(kafka, brokers);
+  const withAdmin = admins.get;
 
   return {
     async watermarks(topic) {
@@ -216,7 +207,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
     },
 
     async close() {
-      await Promise.allSettled([adminReady ? admin.disconnect() : undefined, clusterReady ? cluster.disconnect() : undefined]);
+      await Promise.allSettled([admins.close(), clusterReady ? cluster.disconnect() : undefined]);
     },
   };
 }

@@ -2,6 +2,7 @@ import type { EventSource } from '../../core/ports/event-source.js';
 import type { GroupOffsets, LagReader } from '../../core/ports/lag-reader.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
+import { lazyAdmin } from './lazy-admin.js';
 import { createKafkaEventSource } from './kafka-event-source.js';
 
 /** A fetch returns whole record batches: a small cap keeps "read one record" from pulling megabytes. */
@@ -13,22 +14,12 @@ const PEEK_BYTES = 64 * 1024;
  */
 export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { source?: EventSource } = {}): LagReader {
   const kafka = createKafkaClient({ ...options, clientId: options.clientId ?? 'readmodel-lag' });
-  const admin = kafka.admin();
-  let adminReady: Promise<void> | undefined;
   const source = deps.source ?? createKafkaEventSource(options);
   const ownsSource = deps.source === undefined;
   const brokers = options.brokers;
 
-  const withAdmin = async () => {
-    adminReady ??= admin.connect();
-    try {
-      await adminReady;
-    } catch (err) {
-      adminReady = undefined;
-      throw sourceError(err, 'connecting', brokers);
-    }
-    return admin;
-  };
+  const admins = lazyAdmin(kafka, brokers);
+  const withAdmin = admins.get;
 
   return {
     async groupOffsets(groupId, topic): Promise<GroupOffsets> {
@@ -97,7 +88,7 @@ export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { so
     },
 
     async close() {
-      await Promise.allSettled([adminReady ? admin.disconnect() : undefined, ownsSource ? source.close() : undefined]);
+      await Promise.allSettled([admins.close(), ownsSource ? source.close() : undefined]);
     },
   };
 }

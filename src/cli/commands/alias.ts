@@ -21,7 +21,7 @@ export function aliasCommand(io: CliIO): Command {
     const c = await connect(io, flags);
     const sink = c.sink();
     try {
-      const state = await runAliasShow({ model: c.model(modelName) }, { sink, progress: silentProgress });
+      const state = await runAliasShow({ model: await c.model(modelName) }, { sink, progress: silentProgress });
       if (flags.json) return writeJson(io, state);
       const lines = [`${state.alias} -> ${state.targets.join(', ') || '(not set)'}`, '', 'indices:'];
       for (const i of state.indices) {
@@ -49,7 +49,7 @@ export function aliasCommand(io: CliIO): Command {
     const { runAliasSwap } = await import('../../app/run-alias.js');
     const { gatesFor } = await import('../../app/swap-gates.js');
     const c = await connect(io, flags);
-    const model = c.model(modelName);
+    const model = await c.model(modelName);
     const sink = c.sink();
     try {
       const r = await withProgress(io, flags, (progress) =>
@@ -76,7 +76,8 @@ export function aliasCommand(io: CliIO): Command {
     const c = await connect(io, flags);
     const sink = c.sink();
     try {
-      const r = await withProgress(io, flags, (progress) => runAliasRollback({ model: c.model(modelName) }, { sink, progress }));
+      const model = await c.model(modelName);
+      const r = await withProgress(io, flags, (progress) => runAliasRollback({ model }, { sink, progress }));
       if (flags.json) return writeJson(io, r);
       io.stdout.write(`rolled back ${r.alias}: ${r.from ?? '(none)'} -> ${r.to}\n`);
     } finally {

@@ -32,7 +32,7 @@ export function consumeCommand(io: CliIO): Command {
       const { createKafkaGroupConsumer } = await import('../../adapters/kafka/kafka-group-consumer.js');
       const { PACKAGE_ROOT } = await import('../../config/load-config.js');
       const c = await connect(io, flags);
-      const base = c.model(modelName);
+      const base = await c.model(modelName);
       const model = { ...base, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.group ? { consumerGroup: flags.group } : {}) };
       const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
       const consumer = createKafkaGroupConsumer({ ...c.kafka(), groupId: model.consumerGroup, topic: model.topic });

@@ -33,7 +33,7 @@ export function diffCommand(io: CliIO): Command {
       try {
         const r = await runDiff(
           {
-            model: c.model(modelName),
+            model: await c.model(modelName),
             ...(flags.from ? { from: flags.from } : {}),
             ...(flags.to ? { to: flags.to } : {}),
             show: flags.show,

@@ -32,7 +32,7 @@ export function fixturesCommand(io: CliIO): Command {
       const { connect } = await import('../connect.js');
       const { runFixturesPublish } = await import('../../app/run-fixtures-publish.js');
       const c = await connect(io, flags);
-      const model = c.model(modelName);
+      const model = await c.model(modelName);
       const publisher = c.publisher();
       try {
         const result = await withProgress(io, flags, (progress) =>

@@ -129,8 +129,8 @@ async function setup(io: CliIO, modelName: string | undefined, flags: LagFlags |
     throw new UsageError('--group and --topic need a <model>', { suggestion: 'readmodel lag product-search --group my.group' });
   }
   const c = await connect(io, flags);
-  const models = (modelName ? [modelName] : builtInModels.map((m) => m.name)).map((name) => {
-    const m = c.model(name);
+  const names = modelName ? [modelName] : [...new Set([...builtInModels.map((m) => m.name), ...Object.keys(c.config.models).filter((n) => c.config.models[n]?.module)])];
+  const models = (await Promise.all(names.map((name) => c.model(name)))).map((m) => {
     return { ...m, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.group ? { consumerGroup: flags.group } : {}) };
   });
   const reader = createKafkaLagReader(c.kafka());

@@ -35,7 +35,7 @@ export function rebuildCommand(io: CliIO): Command {
       .option('--force', 'rebuild even if a complete index of this build exists')
       .option('--swap', 'swap the alias to the new index after a successful build')
       .option('--batch-size <n>', 'events folded per bulk batch', parseIntOption('--batch-size'), 2000)
-      .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 50_000)
+      .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
       .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas')),
   )
     .addHelpText(
@@ -58,7 +58,7 @@ Examples:
       const { PACKAGE_ROOT } = await import('../../config/load-config.js');
       const { VERSION } = await import('../version.js');
       const c = await connect(io, flags);
-      const model = c.model(modelName);
+      const model = await c.model(modelName);
       const start = parseStartSpec(flags.from, flags.fromTime);
       const end = parseEndSpec(flags.to);
       const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });

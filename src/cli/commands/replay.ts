@@ -36,7 +36,7 @@ export function replayCommand(io: CliIO): Command {
       const { loadModelAssets } = await import('../../app/model-assets.js');
       const { PACKAGE_ROOT } = await import('../../config/load-config.js');
       const c = await connect(io, flags);
-      const assets = await loadModelAssets(c.model(modelName), { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
+      const assets = await loadModelAssets(await c.model(modelName), { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
       const source = c.source();
       try {
         await withProgress(io, flags, async (progress) => {
