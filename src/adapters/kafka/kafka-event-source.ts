@@ -107,6 +107,24 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
           end.set(r.partition, r.end);
         }
       }
+      type FetchResponse = Awaited<ReturnType<Broker['fetch']>>;
+      const prefetched = new Map<string, { key: string; response: Promise<FetchResponse> }>();
+      const fetchFrom = async (nodeId: string, partitions: number[]): Promise<FetchResponse> => {
+        const broker = await cluster.findBroker({ nodeId });
+        return broker.fetch({
+          replicaId: -1,
+          isolationLevel: READ_COMMITTED,
+          maxWaitTime: options.maxWaitMs ?? 500,
+          minBytes: 1,
+          maxBytes: maxBytesPerPartition * partitions.length,
+          topics: [
+            {
+              topic,
+              partitions: partitions.map((p) => ({ partition: p, fetchOffset: String(position.get(p)), maxBytes: maxBytesPerPartition })),
+            },
+          ],
+        });
+      };
       let emptyRounds = 0;
       while (position.size > 0) {
         throwIfAborted(signal);
@@ -120,25 +138,11 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
         let progressed = false;
         for (const [nodeId, partitions] of Object.entries(leaders)) {
           let response;
+          const key = partitions.join(',');
+          const ahead = prefetched.get(nodeId);
+          prefetched.delete(nodeId);
           try {
-            const broker = await cluster.findBroker({ nodeId });
-            response = await broker.fetch({
-              replicaId: -1,
-              isolationLevel: READ_COMMITTED,
-              maxWaitTime: options.maxWaitMs ?? 500,
-              minBytes: 1,
-              maxBytes: maxBytesPerPartition * partitions.length,
-              topics: [
-                {
-                  topic,
-                  partitions: partitions.map((p) => ({
-                    partition: p,
-                    fetchOffset: String(position.get(p)),
-                    maxBytes: maxBytesPerPartition,
-                  })),
-                },
-              ],
-            });
+            response = ahead && ahead.key === key ? await ahead.response : await fetchFrom(nodeId, partitions);
           } catch (err) {
             // Leadership moves and stale metadata are normal on real clusters: refresh and go again.
             const e = err as { retriable?: boolean; type?: string };
@@ -148,6 +152,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
             }
             throw sourceError(err, `fetching from "${topic}"`, brokers);
           }
+          const batches: RawRecord[][] = [];
           for (const t of response.responses) {
             for (const p of t.partitions) {
               const from = position.get(p.partition);
@@ -190,9 +195,17 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               } else {
                 position.set(p.partition, next);
               }
-              if (out.length > 0) yield out;
+              if (out.length > 0) batches.push(out);
             }
           }
+          // Ask for the next chunk now, so the broker works while the caller projects this one.
+          const open = partitions.filter((p) => position.has(p));
+          if (open.length > 0) {
+            const next = { key: open.join(','), response: fetchFrom(nodeId, open) };
+            next.response.catch(() => undefined);
+            prefetched.set(nodeId, next);
+          }
+          for (const b of batches) yield b;
         }
         emptyRounds = progressed ? 0 : emptyRounds + 1;
         if (emptyRounds > 20) {
