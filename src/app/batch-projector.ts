@@ -3,7 +3,7 @@ import { ContractViolationError } from '../core/errors.js';
 import type { RawRecord } from '../core/ports/event-source.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
-import type { Counters, ProgressBus } from '../core/progress/progress-events.js';
+import { emptyCounters, type Counters, type ProgressBus } from '../core/progress/progress-events.js';
 import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
 import type { DocStateCache } from './doc-state-cache.js';
@@ -68,16 +68,7 @@ export interface BatchProjector {
  * version as an external version so nothing older can ever overwrite something newer.
  */
 export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
-  const counters: Counters = {
-    eventsRead: 0,
-    eventsApplied: 0,
-    eventsStale: 0,
-    eventsIgnored: 0,
-    eventsInvalid: 0,
-    docsWritten: 0,
-    docsDeleted: 0,
-    retries: 0,
-  };
+  const counters: Counters = emptyCounters();
   const skipped: SkippedEvent[] = [];
   let skippedNotListed = 0;
   let lastBulkLatencyMs = 0;

@@ -1,21 +1,11 @@
 import { stripVTControlCharacters } from 'node:util';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProgressBus, type Counters, type ProgressBus, type ProgressEvent } from '../../src/core/progress/progress-events.js';
+import { createProgressBus, emptyCounters, type Counters, type ProgressBus, type ProgressEvent } from '../../src/core/progress/progress-events.js';
 import { RebuildScreen } from '../../src/cli/output/tui/RebuildScreen.js';
 import { createTuiStore, type TuiStore } from '../../src/cli/output/tui/tui-store.js';
 
-const counters = (over: Partial<Counters> = {}): Counters => ({
-  eventsRead: 0,
-  eventsApplied: 0,
-  eventsStale: 0,
-  eventsIgnored: 0,
-  eventsInvalid: 0,
-  docsWritten: 0,
-  docsDeleted: 0,
-  retries: 0,
-  ...over,
-});
+const counters = (over: Partial<Counters> = {}): Counters => ({ ...emptyCounters(), ...over });
 
 const progress: ProgressEvent = {
   type: 'progress',

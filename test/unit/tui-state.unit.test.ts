@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Counters, ProgressEvent } from '../../src/core/progress/progress-events.js';
+import { emptyCounters, type Counters, type ProgressEvent } from '../../src/core/progress/progress-events.js';
 import { bar, clip, formatCount, formatDuration, formatPercent } from '../../src/cli/output/tui/format.js';
 import {
   aliasState,
@@ -13,17 +13,7 @@ import {
   type TuiState,
 } from '../../src/cli/output/tui/tui-state.js';
 
-const counters = (over: Partial<Counters> = {}): Counters => ({
-  eventsRead: 0,
-  eventsApplied: 0,
-  eventsStale: 0,
-  eventsIgnored: 0,
-  eventsInvalid: 0,
-  docsWritten: 0,
-  docsDeleted: 0,
-  retries: 0,
-  ...over,
-});
+const counters = (over: Partial<Counters> = {}): Counters => ({ ...emptyCounters(), ...over });
 
 function fold(actions: TuiAction[], start = 1_000, step = 250, opts: { maxMessages?: number } = {}): TuiState {
   let s = initialTuiState(start, opts);

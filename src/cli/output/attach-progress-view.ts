@@ -28,25 +28,24 @@ export async function attachProgressView(bus: ProgressBus, io: CliIO, opts: View
     const { attachBarView } = await import('./bar-view.js');
     return attachBarView(bus, io);
   }
+  const throttle = { last: 0 };
   const off = bus.subscribe((e) => {
-    const line = plainLine(e);
+    const line = plainLine(e, throttle);
     if (line) io.stderr.write(`${line}\n`);
   });
   return { close: async () => void off() };
 }
 
-let lastPlainProgress = 0;
-
-/** One human line per event worth a line; progress at most every 5 s so CI logs stay readable. */
-export function plainLine(e: ProgressEvent, now = Date.now()): string | undefined {
+/** One human line per event worth a line; progress at most every 5 s (per view) so CI logs stay readable. */
+export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.now()): string | undefined {
   switch (e.type) {
     case 'phase':
       return `[${e.phase}]${e.detail ? ` ${e.detail}` : ''}`;
     case 'target':
       return `target index ${e.index}${e.alias ? `; ${e.alias} -> ${e.aliasTargets?.join(',') || '(none)'}` : ''}`;
     case 'progress': {
-      if (now - lastPlainProgress < 5000) return undefined;
-      lastPlainProgress = now;
+      if (now - throttle.last < 5000) return undefined;
+      throttle.last = now;
       const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
       const total = e.partitions.reduce((n, p) => n + (p.end - p.start), 0);
       return `progress ${done}/${total} events, ${e.eventsPerSec} ev/s, ${e.counters.docsWritten} docs written, ${e.counters.eventsInvalid} invalid, ${e.counters.retries} retries${e.etaSeconds !== undefined ? `, eta ${e.etaSeconds}s` : ''}`;

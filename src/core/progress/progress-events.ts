@@ -21,6 +21,10 @@ export interface Counters {
   retries: number;
 }
 
+export function emptyCounters(): Counters {
+  return { eventsRead: 0, eventsApplied: 0, eventsStale: 0, eventsIgnored: 0, eventsInvalid: 0, docsWritten: 0, docsDeleted: 0, retries: 0 };
+}
+
 /** Everything long-running work reports; the TUI, the progress bar and NDJSON output all subscribe. */
 export type ProgressEvent =
   | { type: 'phase'; phase: Phase; detail?: string }
