@@ -1,5 +1,5 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import { ContractViolationError } from '../core/errors.js';
+import { ContractViolationError, SinkRejectedError } from '../core/errors.js';
 import type { RawRecord } from '../core/ports/event-source.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
@@ -196,6 +196,13 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     const p: Promise<void> = o.sink
       .bulk(o.target, writes, o.signal ? { signal: o.signal } : {})
       .then((r) => {
+        if (r.rejected.length > 0) {
+          const first = r.rejected[0]!;
+          throw new SinkRejectedError(`${o.sink.engine} rejected document ${first.id} in ${o.target}: ${first.reason}`, {
+            context: { node: o.sink.node, index: o.target, id: first.id, status: first.status, rejected: r.rejected.length },
+            suggestion: 'the document does not fit the index mapping: check the projection against mappings/',
+          });
+        }
         counters.docsWritten += r.written;
         counters.docsDeleted += r.deleted;
         counters.retries += r.retries;

@@ -15,6 +15,12 @@ export const ExitCode = {
   gateRefused: 7,
   conflict: 8,
   sandbox: 9,
+  /** The target exists but readmodel does not own it (no manifest of this model, live, leased). */
+  notOwned: 10,
+  /** Another run holds the lease on the target build. */
+  leaseHeld: 11,
+  /** Kafka no longer holds the history the run needs (retention, deleted records). */
+  truncatedHistory: 12,
   internal: 70,
   aborted: 130,
 } as const;
@@ -111,6 +117,27 @@ export class ConflictError extends ReadmodelError {
 export class SandboxError extends ReadmodelError {
   constructor(message: string, d: Details = {}) {
     super(message, { ...d, code: d.code ?? 'SANDBOX', exitCode: ExitCode.sandbox });
+  }
+}
+
+/** readmodel refuses to delete or overwrite something it does not own. */
+export class NotOwnedError extends ReadmodelError {
+  constructor(message: string, d: Details = {}) {
+    super(message, { ...d, code: d.code ?? 'NOT_OWNED', exitCode: ExitCode.notOwned });
+  }
+}
+
+/** Another run is building the same target right now (its lease is held and its heartbeat fresh). */
+export class LeaseHeldError extends ReadmodelError {
+  constructor(message: string, d: Details = {}) {
+    super(message, { ...d, code: d.code ?? 'LEASE_HELD', exitCode: ExitCode.leaseHeld });
+  }
+}
+
+/** The events the run needs are gone from Kafka; building anyway would make a wrong read model. */
+export class TruncatedHistoryError extends ReadmodelError {
+  constructor(message: string, d: Details = {}) {
+    super(message, { ...d, code: d.code ?? 'TRUNCATED_HISTORY', exitCode: ExitCode.truncatedHistory });
   }
 }
 

@@ -169,7 +169,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
     async bulk(index, writes, opts = {}) {
       const started = Date.now();
-      const outcome: BulkOutcome = { written: 0, deleted: 0, stale: 0, retries: 0, tookMs: 0 };
+      const outcome: BulkOutcome = { written: 0, deleted: 0, stale: 0, retries: 0, throttled: 0, splits: 0, rejected: [], tookMs: 0 };
       let pending = writes;
       for (let attempt = 0; pending.length > 0; attempt++) {
         const body = await bulkOnce(index, pending, opts.signal, opts.versionType);
@@ -187,10 +187,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
           } else if (TRANSIENT.has(r.status)) {
             retry.push(w);
           } else {
-            throw new SinkRejectedError(`${options.engine} rejected document ${w.id} in ${index}: ${reasonOf(r.error)}`, {
-              context: { node, index, id: w.id, status: r.status },
-              suggestion: 'the document does not fit the index mapping: check the projection against mappings/',
-            });
+            outcome.rejected.push({ id: w.id, action: w.action, version: w.version, status: r.status, reason: reasonOf(r.error) });
           }
         });
         if (retry.length === 0) break;

@@ -10,12 +10,27 @@ export type BulkWrite =
   | { action: 'index'; id: string; version: number; doc: Record<string, unknown> }
   | { action: 'delete'; id: string; version: number };
 
+/** A write the engine refused for good (mapping conflict, document too large): never retried. */
+export interface RejectedWrite {
+  id: string;
+  action: BulkWrite['action'];
+  version: number;
+  status: number;
+  reason: string;
+}
+
 export interface BulkOutcome {
   written: number;
   deleted: number;
   /** Writes the engine refused because it already held a newer (or equal) version: not errors. */
   stale: number;
   retries: number;
+  /** Retries caused by throttling (429) alone: a subset of `retries`. */
+  throttled: number;
+  /** Times a request was split in two because the engine refused its size (413). */
+  splits: number;
+  /** Items refused for good; the caller decides (the --on-invalid policy), the sink never throws for them. */
+  rejected: RejectedWrite[];
   tookMs: number;
 }
 

@@ -19,10 +19,16 @@ export interface Counters {
   docsWritten: number;
   docsDeleted: number;
   retries: number;
+  /** Bulk items or requests the engine throttled (429) and that were retried. */
+  throttled: number;
+  /** Bulk requests split because the engine refused their size (413). */
+  splits: number;
+  /** Documents the engine refused for good (handled under the --on-invalid policy). */
+  docsRejected: number;
 }
 
 export function emptyCounters(): Counters {
-  return { eventsRead: 0, eventsApplied: 0, eventsStale: 0, eventsIgnored: 0, eventsInvalid: 0, docsWritten: 0, docsDeleted: 0, retries: 0 };
+  return { eventsRead: 0, eventsApplied: 0, eventsStale: 0, eventsIgnored: 0, eventsInvalid: 0, docsWritten: 0, docsDeleted: 0, retries: 0, throttled: 0, splits: 0, docsRejected: 0 };
 }
 
 /** Everything long-running work reports; the TUI, the progress bar and NDJSON output all subscribe. */
