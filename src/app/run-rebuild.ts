@@ -1,16 +1,18 @@
-import { ConflictError } from '../core/errors.js';
+import { SinkUnavailableError } from '../core/errors.js';
 import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { aliasName } from '../core/read-model.js';
 import { planRanges, type EndSpec, type StartSpec } from '../core/rebuild/offset-plan.js';
-import { sameBuildInputs, type RunManifest } from '../core/rebuild/run-manifest.js';
+import type { RunManifest } from '../core/rebuild/run-manifest.js';
 import { throwIfAborted } from '../core/retry.js';
 import { createBatchProjector, type OnInvalid } from './batch-projector.js';
 import { createDocStateCache } from './doc-state-cache.js';
 import { indexChecksum } from './index-checksum.js';
 import type { ModelAssets } from './model-assets.js';
-import { readManifest, writeManifest } from './read-manifest.js';
+import { writeManifest } from './read-manifest.js';
+import type { LeaseOptions } from './lease-store.js';
+import { prepareTarget } from './prepare-target.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector } from './batch-projector.js';
@@ -35,7 +37,8 @@ export interface RebuildOptions {
 
 export interface CutoverOptions {
   gates: readonly SwapGate[];
-  force?: boolean;
+  /** Swap even if gates fail (each overridden verdict is recorded); distinct from rebuilding with --force. */
+  overrideGates?: boolean;
   /** Catch up in rounds until fewer events than this remain, then swap. */
   maxLag?: number;
   maxRounds?: number;
@@ -46,6 +49,8 @@ export interface RebuildDeps {
   sink: SearchSink;
   progress: ProgressBus;
   now?: () => number;
+  /** Lease timing and liveness check (tests shorten the TTL). */
+  lease?: Pick<LeaseOptions, 'ttlMs' | 'heartbeatMs' | 'isAlive'>;
 }
 
 export interface RebuildResult {
@@ -90,41 +95,68 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     buildHash: assets.buildHash,
     topic,
     ranges,
-  startedAt,
+    startedAt,
   };
-
-  if (await sink.indexExists(index)) {
-    const existing = await readManifest(sink, index);
-    const isLive = live.includes(index);
-    if (existing?.status === 'complete' && sameBuildInputs(existing, manifest) && !o.force) {
-      return { outcome: 'already-built', manifest: existing };
-    }
-    if (isLive) {
-      throw new ConflictError(`index ${index} is live behind ${alias}; a rebuild never writes to it`, {
-        context: { index, alias, existingRanges: existing?.ranges, requestedRanges: ranges },
-        suggestion:
-          'nothing in the mapping, projection or contracts changed, so this build would replace the live index itself; ' +
-          'the live consumer keeps it current. To rebuild anyway, change the build (e.g. bump the projection version) or swap the alias away first.',
-      });
-    }
-    if (existing?.status === 'complete' && !o.force) {
-      throw new ConflictError(`index ${index} already holds a complete build of other offsets`, {
-        context: { index, existingRanges: existing.ranges, requestedRanges: ranges },
-        suggestion: 're-run with --force to rebuild it from scratch',
-      });
-    }
-    // Incomplete (a crashed or aborted run) or forced: start over from an empty index.
-    progress.emit({ type: 'log', level: 'info', message: `deleting ${existing?.status === 'complete' ? 'previous' : 'incomplete'} index ${index}` });
-    await sink.deleteIndex(index);
-  }
 
   const mappingSettings = (assets.mapping.settings ?? {}) as Record<string, unknown>;
   const finalReplicas = o.replicas ?? Number(mappingSettings.number_of_replicas ?? 1);
   const finalRefresh = String(mappingSettings.refresh_interval ?? '1s');
-  await sink.createIndex(index, {
-    settings: { ...mappingSettings, number_of_replicas: 0, refresh_interval: '-1', 'index.gc_deletes': '1h' },
-    mappings: { ...(assets.mapping.mappings ?? {}), _meta: { readmodel: manifest } },
+  const prepared = await prepareTarget(sink, progress, {
+    index,
+    alias,
+    manifest,
+    force: o.force,
+    body: {
+      settings: { ...mappingSettings, number_of_replicas: 0, refresh_interval: '-1', 'index.gc_deletes': '1h' },
+      mappings: { ...(assets.mapping.mappings ?? {}), _meta: { readmodel: manifest } },
+    },
+    ...(deps.lease ? { lease: deps.lease } : {}),
   });
+  if (prepared.outcome === 'already-built') return { outcome: 'already-built', manifest: prepared.manifest };
+  const { lease } = prepared;
+  try {
+    return await load({ ...o, signal: o.signal ? AbortSignal.any([o.signal, lease.signal]) : lease.signal }, deps, {
+      manifest,
+      finalReplicas,
+      finalRefresh,
+      confirmOwnership: async () => {
+        await lease.confirm();
+        const uuid = String((await sink.getSettings(index))['index.uuid'] ?? '');
+        if (uuid !== prepared.uuid) {
+          throw new SinkUnavailableError(`index ${index} was replaced while this run was loading it`, {
+            code: 'TARGET_REPLACED',
+            context: { index, expectedUuid: prepared.uuid, foundUuid: uuid },
+            suggestion: 'someone deleted and re-created the index during the build; nothing was marked complete. Re-run the rebuild.',
+          });
+        }
+      },
+      leaseRunId: lease.record.owner.runId,
+    });
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
+}
+
+interface LoadContext {
+  manifest: RunManifest;
+  finalReplicas: number;
+  finalRefresh: string;
+  /** Throws unless the lease is still ours and the index is still the one we created. */
+  confirmOwnership: () => Promise<void>;
+  leaseRunId: string;
+}
+
+/** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created and leases. */
+async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Promise<RebuildResult> {
+  const { assets } = o;
+  const { model } = assets;
+  const { source, sink, progress } = deps;
+  const now = deps.now ?? Date.now;
+  const topic = ctx.manifest.topic;
+  const index = assets.indexName;
+  const { manifest, finalReplicas, finalRefresh } = ctx;
+  const ranges = manifest.ranges;
+  const startedAt = manifest.startedAt;
 
   progress.emit({ type: 'phase', phase: 'replay' });
   const projector = createBatchProjector({
@@ -166,6 +198,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const covered = (): PartitionRange[] => ranges.map((r) => ({ partition: r.partition, start: r.start, end: ends.get(r.partition) ?? r.end }));
 
   progress.emit({ type: 'phase', phase: 'finalize' });
+  await ctx.confirmOwnership();
   await sink.putSettings(index, { index: { number_of_replicas: finalReplicas, refresh_interval: finalRefresh } });
   const { checksum, documents } = await indexChecksum(sink, index, model.projection.idField, o.signal);
   const finished = now();
@@ -180,13 +213,17 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     ...(projector.skipped.length ? { skipped: projector.skipped } : {}),
     ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),
   };
+  await ctx.confirmOwnership();
   await writeManifest(sink, index, complete);
   if (!o.swap) return { outcome: 'built', manifest: complete };
 
   // Step 2: swap (gated). Step 3: a final round from where we stopped to the current end of the log,
   // covering what arrived during the swap. Writes are version-guarded, so racing the live consumer,
   // which now writes the same index through the alias, cannot put older state over newer.
-  const swap = await runAliasSwap({ model, to: index, gates: o.swap.gates, force: Boolean(o.swap.force) }, { sink, progress });
+  const swap = await runAliasSwap(
+    { model, to: index, gates: o.swap.gates, overrideGates: Boolean(o.swap.overrideGates), ownLeaseRunId: ctx.leaseRunId },
+    { sink, progress },
+  );
   progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
   projector.markShared();
   const last = await nextRanges(source, topic, ends);

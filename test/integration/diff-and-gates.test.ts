@@ -55,7 +55,7 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
     expect(d.from.index).toBe(a);
   });
 
-  it('gates pass for a faithful rebuild and refuse a gutted one, listing reasons; --force records them', async () => {
+  it('gates pass for a faithful rebuild and refuse a gutted one, listing every verdict; --override-gates records them', async () => {
     const { model, a, b } = await twoIndices();
     const gates = gatesFor(model, { maxCountDrift: 0.05, maxChangedShare: 0.05 }, sink);
     // A faithful rebuild passes every gate.
@@ -80,8 +80,20 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
     expect(reasons.some((r) => r.startsWith('smoke query "published products exist" found 0'))).toBe(true);
     expect(await sink.aliasTargets(aliasName(model))).toEqual([a]);
 
-    const forced = await runAliasSwap({ model, to: b, gates, force: true }, { sink, progress: createProgressBus() });
+    expect(err.context.gates).toEqual([
+      'complete build: passed',
+      expect.stringMatching(/^document count drift: failed \(document count drift/),
+      expect.stringMatching(/^changed documents: failed/),
+      expect.stringMatching(/^smoke queries: failed/),
+    ]);
+    const forced = await runAliasSwap({ model, to: b, gates, overrideGates: true }, { sink, progress: createProgressBus() });
     expect(forced.forced).toEqual(reasons);
+    expect(forced.gates.map((g) => `${g.gate}: ${g.verdict}`)).toEqual([
+      'complete build: passed',
+      'document count drift: overridden',
+      'changed documents: overridden',
+      'smoke queries: overridden',
+    ]);
     const history = await createSwapHistoryStore(sink).list(aliasName(model));
     expect(history[history.length - 1]).toMatchObject({ to: b, forced: reasons });
   });

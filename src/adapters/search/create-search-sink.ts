@@ -10,6 +10,9 @@ import type {
   StoredDoc,
 } from '../../core/ports/search-sink.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
+import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
+import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
+import { assertConcreteIndexName } from './concrete-index-name.js';
 
 export interface SearchSinkOptions extends SearchConnectionOptions {
   engine: EngineKind;
@@ -72,6 +75,40 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
   const enc = encodeURIComponent;
 
+  async function detect(): Promise<EngineIdentity> {
+    const root = await send({ method: 'GET', path: '/' }, 'the cluster info request');
+    const fromRoot = identityFromRoot(root);
+    if (fromRoot) return fromRoot;
+    // Minimal distributions (Elasticsearch without its rest-root module) do not serve GET /.
+    const nodes = await ok(
+      { method: 'GET', path: '/_nodes/_local', query: { filter_path: 'cluster_name,nodes.*.version,nodes.*.build_flavor' } },
+      'the cluster info request',
+    );
+    const fromNodes = identityFromNodes(nodes);
+    if (!fromNodes) throw unreadable('what engine the node is', node, `HTTP ${nodes.status}`);
+    return fromNodes;
+  }
+
+  // Every state read waits for this: the node must be the engine the configuration names before any
+  // answer of it is trusted. A failure is not cached, so a node that comes back is checked again.
+  let identified: Promise<EngineIdentity> | undefined;
+  function identity(): Promise<EngineIdentity> {
+    identified ??= detect().then(
+      (id) => {
+        assertIdentity(options.engine, id, node);
+        return id;
+      },
+      (err) => {
+        identified = undefined;
+        throw err;
+      },
+    );
+    return identified.catch((err) => {
+      identified = undefined;
+      throw err;
+    });
+  }
+
   async function bulkOnce(index: string, writes: readonly BulkWrite[], signal?: AbortSignal, versionType = 'external') {
     const lines: unknown[] = [];
     for (const w of writes) {
@@ -88,41 +125,46 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     node,
 
     async info() {
-      const res = await send({ method: 'GET', path: '/' }, 'the cluster info request');
-      if (res.status === 200 && res.body?.version) {
-        return {
-          engine: res.body.version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
-          version: String(res.body.version.number ?? 'unknown'),
-          clusterName: String(res.body.cluster_name ?? ''),
-        };
-      }
-      // Minimal distributions (Elasticsearch without its rest-root module) do not serve GET /.
-      const nodes = await ok({ method: 'GET', path: '/_nodes/_local', query: { filter_path: 'cluster_name,nodes.*.version' } }, 'the cluster info request');
-      const first = Object.values((nodes.body?.nodes ?? {}) as Record<string, { version?: string }>)[0];
-      return { engine: options.engine, version: String(first?.version ?? 'unknown'), clusterName: String(nodes.body?.cluster_name ?? '') };
+      const id = await identity();
+      return { engine: id.engine, version: id.version, clusterName: id.clusterName };
     },
 
     async indexExists(index) {
+      await identity();
       const res = await send({ method: 'HEAD', path: `/${enc(index)}` }, `an existence check of ${index}`);
-      return res.status === 200;
+      return existsOf(res, index, node);
+    },
+
+    async indexAliases(index) {
+      await identity();
+      const res = await ok({ method: 'GET', path: `/${enc(index)}/_alias` }, `reading the aliases of ${index}`);
+      return aliasesOfIndex(res, index, node);
     },
 
     async createIndex(index, body) {
+      assertConcreteIndexName(index);
+      await identity();
       await ok({ method: 'PUT', path: `/${enc(index)}`, body }, `creating index ${index}`);
     },
 
     async deleteIndex(index) {
-      await ok({ method: 'DELETE', path: `/${enc(index)}` }, `deleting index ${index}`, [404]);
+      // Never a pattern: a wildcard or a list here once removed five indices, two of them live.
+      assertConcreteIndexName(index);
+      await identity();
+      await ok({ method: 'DELETE', path: `/${enc(index)}`, query: { expand_wildcards: 'none', allow_no_indices: false } }, `deleting index ${index}`, [404]);
     },
 
     async listIndices(pattern) {
+      await identity();
       const res = await ok(
         { method: 'GET', path: `/_cat/indices/${enc(pattern)}`, query: { format: 'json', h: 'index,docs.count,health', expand_wildcards: 'open' } },
         `listing indices ${pattern}`,
         [404],
       );
-      if (res.status === 404 || !Array.isArray(res.body)) return [];
-      const aliases = await ok({ method: 'GET', path: `/${enc(pattern)}/_alias` }, `reading aliases of ${pattern}`, [404]);
+      if (res.status === 404) return [];
+      if (!Array.isArray(res.body)) throw unreadable(`the indices ${pattern}`, node, `HTTP ${res.status}`);
+      if (res.body.length === 0) return [];
+      const aliases = await ok({ method: 'GET', path: `/${enc(pattern)}/_alias` }, `reading aliases of ${pattern}`);
       const out: IndexInfo[] = (res.body as Array<Record<string, string>>).map((r) => ({
         name: r.index!,
         docsCount: Number(r['docs.count'] ?? 0),
@@ -142,13 +184,18 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     },
 
     async getMapping(index) {
+      await identity();
       const res = await ok({ method: 'GET', path: `/${enc(index)}/_mapping` }, `reading the mapping of ${index}`);
-      return (res.body?.[index]?.mappings ?? {}) as Record<string, unknown>;
+      return mappingOf(res, index, node);
     },
 
     async getMeta(index) {
+      await identity();
       const res = await ok({ method: 'GET', path: `/${enc(index)}/_mapping` }, `reading the manifest of ${index}`);
-      return (res.body?.[index]?.mappings?._meta ?? {}) as Record<string, unknown>;
+      const meta = mappingOf(res, index, node)._meta;
+      if (meta === undefined) return {};
+      if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw unreadable(`the manifest of ${index}`, node, '_meta is not an object');
+      return meta as Record<string, unknown>;
     },
 
     async putMeta(index, meta) {
@@ -164,7 +211,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
         { method: 'POST', path: `/${enc(index)}/_count`, body: query ? { query } : {} },
         `counting documents in ${index}`,
       );
-      return Number(res.body?.count ?? 0);
+      return countOf(res, index, node);
     },
 
     async bulk(index, writes, opts = {}) {
@@ -214,8 +261,8 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
         { method: 'POST', path: `/${enc(index)}/_mget`, body: { ids }, query: { realtime: true } },
         `reading ${ids.length} documents from ${index}`,
       );
-      for (const d of res.body?.docs ?? []) {
-        if (d.found) out.set(d._id, { id: d._id, version: Number(d._version), doc: d._source });
+      for (const d of mgetDocsOf(res, index, ids.length, node)) {
+        if (d.found) out.set(String(d._id), { id: String(d._id), version: Number(d._version), doc: d._source as Record<string, unknown> });
       }
       return out;
     },
@@ -262,12 +309,48 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     },
 
     async aliasTargets(alias) {
+      assertConcreteIndexName(alias);
+      await identity();
       const res = await ok({ method: 'GET', path: `/_alias/${enc(alias)}` }, `reading alias ${alias}`, [404]);
-      if (res.status === 404) return [];
-      return Object.keys(res.body ?? {}).sort();
+      return aliasTargetsOf(res, alias, node);
+    },
+
+    async getDoc(index, id) {
+      await identity();
+      const res = await ok({ method: 'GET', path: `/${enc(index)}/_doc/${enc(id)}` }, `reading ${id} in ${index}`, [404]);
+      if (res.status === 404 && (res.body?.found === false || res.body?.error?.type === 'index_not_found_exception')) return undefined;
+      if (res.status !== 200 || res.body?.found !== true || typeof res.body._seq_no !== 'number') {
+        throw unreadable(`document ${id} of ${index}`, node, `HTTP ${res.status}`);
+      }
+      return { doc: res.body._source as Record<string, unknown>, seqNo: res.body._seq_no as number, primaryTerm: res.body._primary_term as number };
+    },
+
+    async putDoc(index, id, doc, opts = {}) {
+      await identity();
+      const query: Record<string, string | number | boolean> = { refresh: 'true' };
+      if (opts.create) query.op_type = 'create';
+      if (opts.ifMatch) {
+        query.if_seq_no = opts.ifMatch.seqNo;
+        query.if_primary_term = opts.ifMatch.primaryTerm;
+      }
+      const res = await ok({ method: 'PUT', path: `/${enc(index)}/_doc/${enc(id)}`, body: doc, query }, `writing ${id} in ${index}`, [409]);
+      if (res.status === 409) return { ok: false };
+      return { ok: true, seqNo: Number(res.body?._seq_no), primaryTerm: Number(res.body?._primary_term) };
+    },
+
+    async deleteDoc(index, id, opts = {}) {
+      await identity();
+      const query: Record<string, string | number | boolean> = { refresh: 'true' };
+      if (opts.ifMatch) {
+        query.if_seq_no = opts.ifMatch.seqNo;
+        query.if_primary_term = opts.ifMatch.primaryTerm;
+      }
+      const res = await ok({ method: 'DELETE', path: `/${enc(index)}/_doc/${enc(id)}`, query }, `deleting ${id} in ${index}`, [404, 409]);
+      return res.status !== 409;
     },
 
     async updateAliases(actions: readonly AliasAction[]) {
+      await identity();
       await ok({ method: 'POST', path: '/_aliases', body: { actions } }, 'switching aliases');
     },
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.js';
 /** The little an engine client must do for us: send one request, return status and parsed body. */
 export interface SearchRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
@@ -46,6 +47,15 @@ export function toClientParams(req: SearchRequest) {
  * failures with no HTTP answer at all (refused, reset, timed out) stay thrown.
  */
 export function responseOf(err: unknown): SearchResponse {
+  // The Elasticsearch client refuses a node that does not say it is Elasticsearch, but its error carries
+  // the 200 it got: taken as an answer, every read would look empty. It is a configuration error.
+  if ((err as { name?: string }).name === 'ProductNotSupportedError') {
+    throw new ConfigError('the search node does not identify itself as Elasticsearch, but search.engine says elasticsearch', {
+      code: 'ENGINE_MISMATCH',
+      context: { key: 'search.engine', configured: 'elasticsearch' },
+      suggestion: 'if the node is OpenSearch, set search.engine (or READMODEL_SEARCH_ENGINE / --engine) to "opensearch". Nothing was read or changed.',
+    });
+  }
   const meta = (err as { meta?: { statusCode?: number | null; body?: unknown } }).meta;
   if (typeof meta?.statusCode === 'number' && meta.statusCode >= 100) return { status: meta.statusCode, body: meta.body };
   throw err;

@@ -1,4 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { swapText } from '../output/swap-text.js';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
@@ -6,6 +8,7 @@ import type { GlobalFlags } from '../connect.js';
 
 interface SwapFlags extends GlobalFlags {
   to: string;
+  overrideGates?: boolean;
   force?: boolean;
 }
 
@@ -43,8 +46,14 @@ export function aliasCommand(io: CliIO): Command {
       .description('Atomically point <model>_current at a complete index built for the model (gated)')
       .argument('<model>', 'read model')
       .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef')
-      .option('--force', 'override failing gates (the reasons are written into the swap history)'),
+      .option('--override-gates', 'swap even if gates fail (every overridden verdict is written into the swap history)')
+      .addOption(new Option('--force').hideHelp()),
   ).action(async (modelName: string, flags: SwapFlags) => {
+    if (flags.force) {
+      throw new UsageError('alias swap has no --force: overriding swap gates is --override-gates', {
+        suggestion: `readmodel alias swap ${modelName} --to ${flags.to} --override-gates`,
+      });
+    }
     const { connect } = await import('../connect.js');
     const { runAliasSwap } = await import('../../app/run-alias.js');
     const { gatesFor } = await import('../../app/swap-gates.js');
@@ -54,13 +63,12 @@ export function aliasCommand(io: CliIO): Command {
     try {
       const r = await withProgress(io, flags, (progress) =>
         runAliasSwap(
-          { model, to: flags.to, force: Boolean(flags.force), gates: gatesFor(model, c.config.models[model.name]?.gates, sink) },
+          { model, to: flags.to, overrideGates: Boolean(flags.overrideGates), gates: gatesFor(model, c.config.models[model.name]?.gates, sink) },
           { sink, progress },
         ),
       );
       if (flags.json) return writeJson(io, r);
-      io.stdout.write(`swapped ${r.alias}: ${r.from ?? '(none)'} -> ${r.to}\n`);
-      if (r.forced.length) io.stdout.write(`forced past: ${r.forced.join('; ')}\n`);
+      io.stdout.write(swapText(r));
     } finally {
       await sink.close();
     }
@@ -79,7 +87,7 @@ export function aliasCommand(io: CliIO): Command {
       const model = await c.model(modelName);
       const r = await withProgress(io, flags, (progress) => runAliasRollback({ model }, { sink, progress }));
       if (flags.json) return writeJson(io, r);
-      io.stdout.write(`rolled back ${r.alias}: ${r.from ?? '(none)'} -> ${r.to}\n`);
+      io.stdout.write(swapText(r, 'rolled back'));
     } finally {
       await sink.close();
     }

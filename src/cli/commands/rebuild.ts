@@ -3,6 +3,8 @@ import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
+import { UsageError } from '../../core/errors.js';
+import { swapText } from '../output/swap-text.js';
 
 interface RebuildFlags extends GlobalFlags {
   from?: string;
@@ -12,6 +14,7 @@ interface RebuildFlags extends GlobalFlags {
   onInvalid: 'stop' | 'skip';
   force?: boolean;
   swap?: boolean;
+  overrideGates?: boolean;
   batchSize: number;
   cacheSize: number;
   replicas?: number;
@@ -32,8 +35,9 @@ export function rebuildCommand(io: CliIO): Command {
       .option('--to <offsets>', 'end offsets (exclusive): the snapshot at start (default) or partition:offset pairs')
       .option('--topic <name>', "source topic (default: the model's)")
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
-      .option('--force', 'rebuild even if a complete index of this build exists')
-      .option('--swap', 'swap the alias to the new index after a successful build')
+      .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
+      .option('--swap', 'swap the alias to the new index after a successful build (gated)')
+      .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
       .option('--batch-size <n>', 'events folded per bulk batch', parseIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
       .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas')),
@@ -41,16 +45,20 @@ export function rebuildCommand(io: CliIO): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 built (or already built), 2 usage, 3 config, 4 invalid event, 5 Kafka unavailable,
-6 search engine unavailable, 7 swap gate refused, 8 conflict, 130 aborted.
+Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage, 3 config (also: the node is not
+the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
+7 swap gate refused, 8 conflict (target is live, alias moved), 10 target exists but readmodel does not own it,
+11 another run holds the target's lease, 130 aborted.
 
 Examples:
   readmodel rebuild product-search
   readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json
   readmodel rebuild product-search --on-invalid skip --swap
+  readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates
 `,
     )
     .action(async (modelName: string, flags: RebuildFlags) => {
+      if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
       const { connect } = await import('../connect.js');
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
@@ -82,14 +90,14 @@ Examples:
               ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
               toolVersion: VERSION,
               signal: io.signal,
-              ...(flags.swap ? { swap: { gates, force: Boolean(flags.force), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } } : {}),
+              ...(flags.swap ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } } : {}),
             },
             { source, sink, progress },
           );
           let swap = result.swap;
           if (flags.swap && result.outcome === 'already-built') {
             // Nothing new to load: expose the existing complete build unless it already is live.
-            swap = await runAliasSwap({ model, to: result.manifest.index, gates, force: Boolean(flags.force) }, { sink, progress }).catch((err) => {
+            swap = await runAliasSwap({ model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) }, { sink, progress }).catch((err) => {
               if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
               throw err;
             });
@@ -102,7 +110,7 @@ Examples:
                 ? `already built: ${m.index} (checksum ${m.checksum}); use --force to rebuild\n`
                 : `built ${m.index}: ${m.counts?.eventsRead} events read, ${m.counts?.eventsApplied} applied, ${m.counts?.eventsSkipped} skipped, ${m.counts?.documents} documents, ${m.durationMs} ms\nchecksum ${m.checksum}\n`,
             );
-            if (swap) io.stdout.write(`swapped ${swap.alias}: ${swap.from ?? '(none)'} -> ${swap.to}\n`);
+            if (swap) io.stdout.write(swapText(swap));
           }
         } finally {
           await sink.close();

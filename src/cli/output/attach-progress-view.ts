@@ -54,6 +54,8 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
       return `retry #${e.attempt} in ${e.delayMs} ms: ${e.reason}`;
     case 'invalid':
       return `${e.action === 'skip' ? 'skipped' : 'invalid'} event ${e.position.topic}/${e.position.partition}@${e.position.offset}: ${e.violation.pointer} ${e.violation.rule}: ${e.violation.message}`;
+    case 'gate':
+      return `gate ${e.gate}: ${e.verdict}${e.reasons.length ? ` (${e.reasons.join('; ')})` : ''}`;
     case 'log':
       return `${e.level === 'info' ? '' : `${e.level}: `}${e.message}`;
   }

@@ -2,12 +2,13 @@
 export interface SwapRecord {
   model: string;
   alias: string;
-  action: 'swap' | 'rollback';
+  /** `reconcile`: the alias was found where the history did not say (an interrupted swap, a change by hand). */
+  action: 'swap' | 'rollback' | 'reconcile';
   from: string | null;
   to: string;
   at: string;
   checksum?: string;
-  /** Gate reasons overridden with --force. */
+  /** Gate reasons overridden with --override-gates. */
   forced?: string[];
   seq: number;
 }
@@ -19,8 +20,14 @@ export interface SwapRecord {
 export function rollbackTarget(history: readonly SwapRecord[]): string | undefined {
   const stack: string[] = [];
   for (const r of [...history].sort((a, b) => a.seq - b.seq)) {
-    if (r.action === 'swap' && r.from) stack.push(r.from);
+    if ((r.action === 'swap' || r.action === 'reconcile') && r.from) stack.push(r.from);
     else if (r.action === 'rollback') stack.pop();
   }
   return stack[stack.length - 1];
+}
+
+/** Where the history says the alias points (undefined when it records nothing). */
+export function recordedTarget(history: readonly SwapRecord[]): string | undefined {
+  const last = [...history].sort((a, b) => a.seq - b.seq).at(-1);
+  return last?.to;
 }

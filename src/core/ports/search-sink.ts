@@ -40,6 +40,12 @@ export interface StoredDoc {
   doc: Record<string, unknown>;
 }
 
+/** The engine's optimistic-concurrency token of a document. */
+export interface DocToken {
+  seqNo: number;
+  primaryTerm: number;
+}
+
 export interface IndexInfo {
   name: string;
   docsCount: number;
@@ -81,8 +87,24 @@ export interface SearchSink {
   /** Streams every document sorted by `sortField` ascending, one page at a time. */
   scan(index: string, options: { sortField: string; pageSize?: number; signal?: AbortSignal }): AsyncIterable<StoredDoc[]>;
   search(index: string, body: Record<string, unknown>): Promise<{ total: number; hits: StoredDoc[] }>;
-  /** Indices the alias points at (empty when the alias does not exist). */
+  /** Indices the alias points at (empty only when the engine says the alias does not exist). */
   aliasTargets(alias: string): Promise<string[]>;
+  /** Every alias pointing at one index. */
+  indexAliases(index: string): Promise<string[]>;
+  /** A small bookkeeping document (leases) with its optimistic-concurrency token; undefined when absent. */
+  getDoc(index: string, id: string): Promise<{ doc: Record<string, unknown>; seqNo: number; primaryTerm: number } | undefined>;
+  /**
+   * Writes a bookkeeping document, refreshed at once. `create` fails if it exists; `ifMatch` fails if it
+   * changed since read. A lost race is `{ ok: false }`, not an error.
+   */
+  putDoc(
+    index: string,
+    id: string,
+    doc: Record<string, unknown>,
+    options?: { create?: boolean; ifMatch?: DocToken },
+  ): Promise<{ ok: true; seqNo: number; primaryTerm: number } | { ok: false }>;
+  /** Deletes a bookkeeping document (only if unchanged, with `ifMatch`); false when it changed meanwhile. */
+  deleteDoc(index: string, id: string, options?: { ifMatch?: DocToken }): Promise<boolean>;
   updateAliases(actions: readonly AliasAction[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,6 +37,7 @@ export type ProgressEvent =
   | { type: 'target'; index: string; alias?: string; aliasTargets?: string[] }
   | { type: 'progress'; partitions: PartitionProgress[]; counters: Counters; eventsPerSec: number; docsPerSec: number; bulkLatencyMs: number; etaSeconds?: number }
   | { type: 'retry'; reason: string; attempt: number; delayMs: number }
+  | { type: 'gate'; gate: string; verdict: 'passed' | 'failed' | 'overridden'; reasons: string[] }
   | { type: 'invalid'; position: EventPosition; violation: ContractViolation; action: 'skip' | 'stop' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 

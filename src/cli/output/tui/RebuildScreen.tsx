@@ -194,8 +194,8 @@ function Messages({ s, width }: { s: TuiState; width: number }) {
         {`warnings & errors: ${formatCount(s.messagesTotal)}${more}`}
       </Text>
       {s.messages.map((m, i) => (
-        <Text key={`${i}-${m.at}`} color={m.level === 'error' ? 'red' : 'yellow'} wrap="truncate-end">
-          {clip(`  ${m.level === 'error' ? '✖' : '!'} ${m.text}${m.repeat > 1 ? ` (×${m.repeat})` : ''}`, width)}
+        <Text key={`${i}-${m.at}`} color={m.level === 'error' ? 'red' : m.level === 'info' ? 'green' : 'yellow'} wrap="truncate-end">
+          {clip(`  ${m.level === 'error' ? '✖' : m.level === 'info' ? '✔' : '!'} ${m.text}${m.repeat > 1 ? ` (×${m.repeat})` : ''}`, width)}
         </Text>
       ))}
     </Box>

@@ -9,7 +9,8 @@ import type { Counters, PartitionProgress, Phase, ProgressEvent } from '../../..
 export const PIPELINE: readonly Phase[] = ['connect', 'snapshot', 'replay', 'finalize', 'gates', 'swap', 'catch-up'];
 
 export interface TuiMessage {
-  level: 'warn' | 'error';
+  /** info: a verdict worth keeping in view (a passed swap gate); never set by log lines. */
+  level: 'info' | 'warn' | 'error';
   text: string;
   /** When it was (last) seen. */
   at: number;
@@ -128,6 +129,13 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
         `${v.pointer || '/'} ${v.rule}: ${v.message} (topic ${p.topic})`;
       return pushMessage(s, action.action === 'skip' ? 'warn' : 'error', text, now);
     }
+    case 'gate':
+      return pushMessage(
+        s,
+        action.verdict === 'passed' ? 'info' : action.verdict === 'overridden' ? 'warn' : 'error',
+        `gate ${action.gate}: ${action.verdict}${action.reasons.length ? ` (${action.reasons.join('; ')})` : ''}`,
+        now,
+      );
     case 'log':
       if (action.level === 'info') {
         s.lastInfo = action.message;

@@ -1,0 +1,207 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { LeaseHeldError } from '../core/errors.js';
+import type { DocToken, SearchSink } from '../core/ports/search-sink.js';
+
+export const LEASE_INDEX = 'readmodel_leases';
+
+const LEASE_MAPPING = {
+  settings: { number_of_shards: 1 },
+  mappings: {
+    dynamic: 'strict',
+    properties: {
+      target: { type: 'keyword' },
+      model: { type: 'keyword' },
+      purpose: { type: 'keyword' },
+      owner: { properties: { host: { type: 'keyword' }, pid: { type: 'long' }, runId: { type: 'keyword' } } },
+      startedAt: { type: 'date' },
+      heartbeatAt: { type: 'date' },
+      ttlMs: { type: 'long' },
+    },
+  },
+};
+
+export interface LeaseOwner {
+  host: string;
+  pid: number;
+  runId: string;
+}
+
+export interface LeaseRecord {
+  target: string;
+  model: string;
+  purpose: 'rebuild' | 'prune' | 'swap';
+  owner: LeaseOwner;
+  startedAt: string;
+  heartbeatAt: string;
+  ttlMs: number;
+}
+
+export interface LeaseOptions {
+  /** What the lease guards: an index name, or `alias:<alias>` for a swap. */
+  target: string;
+  model: string;
+  purpose: LeaseRecord['purpose'];
+  /** A holder whose heartbeat is older than this may be taken over. */
+  ttlMs?: number;
+  heartbeatMs?: number;
+  now?: () => number;
+  /** Whether a process of this host is alive; a dead holder on this host is taken over at once. */
+  isAlive?: (pid: number) => boolean;
+  onTakeover?: (previous: LeaseRecord, why: string) => void;
+  runId?: string;
+}
+
+export interface Lease {
+  readonly record: LeaseRecord;
+  /** Aborted when the lease is lost (another run took it over): stop writing at once. */
+  readonly signal: AbortSignal;
+  /** Renews now and throws if the lease is no longer ours: call before anything irreversible. */
+  confirm(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why a lease is free to take, or undefined while its holder is alive. */
+export function staleReason(held: LeaseRecord, now: number, self: { host: string }, isAlive: (pid: number) => boolean): string | undefined {
+  const age = now - Date.parse(held.heartbeatAt);
+  if (held.owner.host === self.host && !isAlive(held.owner.pid)) return `its process ${held.owner.pid} on ${held.owner.host} is gone`;
+  if (!(age < held.ttlMs)) return `no heartbeat since ${held.heartbeatAt} (${Math.round(age / 1000)} s ago)`;
+  return undefined;
+}
+
+export function describeHolder(held: LeaseRecord, now: number): Record<string, unknown> {
+  return {
+    target: held.target,
+    purpose: held.purpose,
+    holder: `run ${held.owner.runId} (pid ${held.owner.pid} on ${held.owner.host})`,
+    startedAt: held.startedAt,
+    lastHeartbeat: `${held.heartbeatAt} (${Math.max(0, Math.round((now - Date.parse(held.heartbeatAt)) / 1000))} s ago)`,
+  };
+}
+
+async function ensureLeaseIndex(sink: SearchSink) {
+  if (await sink.indexExists(LEASE_INDEX)) return;
+  try {
+    await sink.createIndex(LEASE_INDEX, LEASE_MAPPING);
+  } catch (err) {
+    // Another run may have created it between our check and our create.
+    if (!(await sink.indexExists(LEASE_INDEX))) throw err;
+  }
+}
+
+/** The current holder of a target, if any (a dead or expired holder is still returned; see staleReason). */
+export async function readLease(sink: SearchSink, target: string): Promise<LeaseRecord | undefined> {
+  if (!(await sink.indexExists(LEASE_INDEX))) return undefined;
+  return (await sink.getDoc(LEASE_INDEX, target))?.doc as LeaseRecord | undefined;
+}
+
+/**
+ * Takes the lease on a target, as a document created with op_type=create in readmodel's own index, so
+ * two runs can never both hold it: the loser gets the holder's details. A holder that stopped
+ * heartbeating (crash, SIGKILL, node loss) is taken over by a conditional write, which again only one
+ * contender can win. While held, a heartbeat renews it; if a renewal finds the lease taken, `signal`
+ * aborts so the run stops writing before it can mark anything complete.
+ */
+export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<Lease> {
+  const now = o.now ?? Date.now;
+  const ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+  const self: LeaseOwner = { host: hostname(), pid: process.pid, runId: o.runId ?? randomUUID() };
+  const isAlive = o.isAlive ?? processAlive;
+  await ensureLeaseIndex(sink);
+  const stamp = () => new Date(now()).toISOString();
+  const startedAt = stamp();
+  const record = (): LeaseRecord => ({ target: o.target, model: o.model, purpose: o.purpose, owner: self, startedAt, heartbeatAt: stamp(), ttlMs });
+
+  let token: DocToken | undefined;
+  for (let attempt = 0; attempt < 3 && !token; attempt++) {
+    const created = await sink.putDoc(LEASE_INDEX, o.target, record() as unknown as Record<string, unknown>, { create: true });
+    if (created.ok) {
+      token = created;
+      break;
+    }
+    const held = await sink.getDoc(LEASE_INDEX, o.target);
+    if (!held) continue; // released between our two requests: try to create it again
+    const holder = held.doc as unknown as LeaseRecord;
+    const why = staleReason(holder, now(), self, isAlive);
+    if (!why) throw heldError(o, holder, now());
+    const taken = await sink.putDoc(LEASE_INDEX, o.target, record() as unknown as Record<string, unknown>, { ifMatch: held });
+    if (!taken.ok) continue; // someone else took it over first: look again
+    token = taken;
+    o.onTakeover?.(holder, why);
+  }
+  if (!token) {
+    const holder = (await sink.getDoc(LEASE_INDEX, o.target))?.doc as LeaseRecord | undefined;
+    if (holder) throw heldError(o, holder, now());
+    throw new LeaseHeldError(`could not take the lease on ${o.target}: it kept changing hands`, { context: { target: o.target } });
+  }
+
+  const controller = new AbortController();
+  let current: LeaseRecord = record();
+  let lastRenewal = now();
+  let released = false;
+  const lost = (message: string) => {
+    if (!controller.signal.aborted) {
+      controller.abort(
+        new LeaseHeldError(message, {
+          code: 'LEASE_LOST',
+          context: { target: o.target, runId: self.runId },
+          suggestion: 'another run took over this target (this run looked dead to it: a long pause or a lost connection). Nothing was marked complete; re-run when it is done.',
+        }),
+      );
+    }
+  };
+  const renew = async (): Promise<void> => {
+    if (released || controller.signal.aborted) return;
+    const next = { ...current, heartbeatAt: stamp() };
+    const r = await sink.putDoc(LEASE_INDEX, o.target, next as unknown as Record<string, unknown>, { ifMatch: token! });
+    if (!r.ok) return lost(`lost the lease on ${o.target} to another run`);
+    token = r;
+    current = next;
+    lastRenewal = now();
+  };
+  const timer = setInterval(() => {
+    renew().catch(() => {
+      // An unreachable engine: keep trying; past the TTL another run may take over, so stop writing.
+      if (now() - lastRenewal >= ttlMs) lost(`could not renew the lease on ${o.target} for ${Math.round(ttlMs / 1000)} s`);
+    });
+  }, o.heartbeatMs ?? Math.max(1000, Math.floor(ttlMs / 4)));
+  timer.unref();
+
+  return {
+    get record() {
+      return current;
+    },
+    signal: controller.signal,
+    async confirm() {
+      await renew();
+      if (controller.signal.aborted) throw controller.signal.reason;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(timer);
+      if (!controller.signal.aborted) await sink.deleteDoc(LEASE_INDEX, o.target, { ifMatch: token! });
+    },
+  };
+}
+
+function heldError(o: LeaseOptions, holder: LeaseRecord, now: number): LeaseHeldError {
+  const ttl = Math.round(holder.ttlMs / 1000);
+  return new LeaseHeldError(`${o.target} is being ${holder.purpose === 'swap' ? 'swapped' : holder.purpose === 'prune' ? 'pruned' : 'built'} by another run`, {
+    context: describeHolder(holder, now),
+    suggestion:
+      `wait for that run to finish. If its process is dead, its lease expires ${ttl} s after its last heartbeat ` +
+      '(at once when it ran on this host); re-run the same command then and it will take over.',
+  });
+}

@@ -1,0 +1,60 @@
+import { ConflictError, NotOwnedError } from '../errors.js';
+import { sameBuildInputs, type RunManifest } from './run-manifest.js';
+
+export interface ExistingTarget {
+  index: string;
+  /** The manifest in the index's `_meta`, or undefined when it has none (readmodel did not build it). */
+  manifest: RunManifest | undefined;
+  /** Every alias pointing at the index. */
+  aliases: readonly string[];
+}
+
+export type TargetDecision = { action: 'already-built'; manifest: RunManifest } | { action: 'replace'; reason: string };
+
+/**
+ * What a rebuild may do with an index that already has its target name. It replaces only what it owns:
+ * a build of this very model (by manifest) that no alias points at, and only while the caller holds
+ * the target's lease (so no other run is writing it). Everything else is a refusal that says what was
+ * found and what to do.
+ */
+export function decideExistingTarget(t: ExistingTarget, o: { model: string; alias: string; wanted: RunManifest; force: boolean }): TargetDecision {
+  const m = t.manifest;
+  if (!m) {
+    throw new NotOwnedError(`index ${t.index} exists but readmodel did not build it (it has no readmodel manifest)`, {
+      context: { index: t.index, aliases: t.aliases },
+      suggestion: `readmodel only replaces indices it built. If ${t.index} is not needed, delete it yourself (DELETE /${t.index}) and re-run; otherwise change the build (mapping or projection version) so the target name differs`,
+    });
+  }
+  if (m.model !== o.model) {
+    throw new NotOwnedError(`index ${t.index} holds a build of read model "${m.model}", not "${o.model}"`, {
+      context: { index: t.index, builtFor: m.model },
+      suggestion: 'check the model names and index bases in the configuration: two read models must not share an index base',
+    });
+  }
+  if (t.aliases.includes(o.alias)) {
+    throw new ConflictError(`index ${t.index} is live behind ${o.alias}; a rebuild never writes to it`, {
+      code: 'TARGET_IS_LIVE',
+      context: { index: t.index, alias: o.alias, existingRanges: m.ranges, requestedRanges: o.wanted.ranges },
+      suggestion:
+        'nothing in the mapping, projection or contracts changed, so this build would replace the live index itself; ' +
+        'the live consumer keeps it current. To rebuild anyway, change the build (e.g. bump the projection version) or swap the alias away first.',
+    });
+  }
+  if (t.aliases.length > 0) {
+    throw new NotOwnedError(`index ${t.index} is in use: aliases ${t.aliases.join(', ')} point at it`, {
+      context: { index: t.index, aliases: t.aliases },
+      suggestion: 'readmodel never replaces an index an alias points at; remove those aliases first if the index is really unused',
+    });
+  }
+  if (m.status === 'complete') {
+    if (sameBuildInputs(m, o.wanted) && !o.force) return { action: 'already-built', manifest: m };
+    if (!o.force) {
+      throw new ConflictError(`index ${t.index} already holds a complete build of other offsets`, {
+        context: { index: t.index, existingRanges: m.ranges, requestedRanges: o.wanted.ranges },
+        suggestion: 're-run with --force to rebuild it from scratch',
+      });
+    }
+    return { action: 'replace', reason: `replacing the previous complete build ${t.index} (--force)` };
+  }
+  return { action: 'replace', reason: `deleting the incomplete build ${t.index} left by an earlier run (started ${m.startedAt})` };
+}
