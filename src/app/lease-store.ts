@@ -63,7 +63,7 @@ export interface Lease {
 
 export const DEFAULT_LEASE_TTL_MS = 60_000;
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -104,6 +104,17 @@ async function ensureLeaseIndex(sink: SearchSink) {
 export async function readLease(sink: SearchSink, target: string): Promise<LeaseRecord | undefined> {
   if (!(await sink.indexExists(LEASE_INDEX))) return undefined;
   return (await sink.getDoc(LEASE_INDEX, target))?.doc as LeaseRecord | undefined;
+}
+
+/** The holder of a target's lease while it is alive (heartbeating, and its process alive on this host). */
+export async function liveHolder(
+  sink: SearchSink,
+  target: string,
+  o: { now?: () => number; isAlive?: (pid: number) => boolean } = {},
+): Promise<LeaseRecord | undefined> {
+  const held = await readLease(sink, target);
+  if (!held) return undefined;
+  return staleReason(held, (o.now ?? Date.now)(), { host: hostname() }, o.isAlive ?? processAlive) ? undefined : held;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ProgressBus } from '../core/progress/progress-events.js';
 import { aliasName, type ReadModelDefinition } from '../core/read-model.js';
 import { recordedTarget, rollbackTarget, type SwapRecord } from '../core/alias/swap-history.js';
 import type { RunManifest } from '../core/rebuild/run-manifest.js';
-import { acquireLease, describeHolder, readLease, staleReason, type LeaseOptions, type LeaseRecord } from './lease-store.js';
+import { acquireLease, describeHolder, liveHolder, processAlive, readLease, staleReason, type LeaseOptions } from './lease-store.js';
 import { readManifest } from './read-manifest.js';
 import { createSwapHistoryStore } from './swap-history-store.js';
 import { hostname } from 'node:os';
@@ -56,7 +56,7 @@ export async function runAliasShow(o: { model: ReadModelDefinition }, deps: Alia
     };
     if (m?.status === 'building') {
       const held = await readLease(deps.sink, i.name);
-      const why = held && staleReason(held, now(), { host: hostname() }, deps.lease?.isAlive ?? defaultAlive);
+      const why = held && staleReason(held, now(), { host: hostname() }, deps.lease?.isAlive ?? processAlive);
       if (held && !why) {
         state.lease = `run ${held.owner.runId} (pid ${held.owner.pid} on ${held.owner.host}), heartbeat ${held.heartbeatAt}`;
       } else {
@@ -79,15 +79,6 @@ export async function runAliasShow(o: { model: ReadModelDefinition }, deps: Alia
     ...((history.length > 0 || actual) && recorded !== actual ? { unrecordedChange: { recorded, actual } } : {}),
   };
 }
-
-const defaultAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** A check run before a swap; returns reasons to refuse (empty when it passes). */
 export interface SwapGate {
@@ -153,7 +144,7 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   const forced = failed.flatMap((v) => v.reasons);
 
   progress.emit({ type: 'phase', phase: 'swap' });
-  const lock = await acquireLease(sink, { target: `alias:${alias}`, model: o.model.name, purpose: 'swap', ttlMs: 60_000, ...deps.lease });
+  const lock = await swapLock(sink, alias, o.model.name, deps);
   try {
     // Under the lock, the alias must still be where the gates saw it.
     const current = singleTarget(alias, await sink.aliasTargets(alias));
@@ -200,6 +191,22 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   }
 }
 
+/**
+ * Swaps of one alias take turns: a second swap waits for the first (its critical section is two
+ * requests long) and then finds the alias moved, which is the conflict it reports.
+ */
+async function swapLock(sink: SearchSink, alias: string, model: string, deps: AliasDeps) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await acquireLease(sink, { target: `alias:${alias}`, model, purpose: 'swap', ttlMs: 60_000, ...deps.lease });
+    } catch (err) {
+      if (!(err instanceof LeaseHeldError) || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+}
+
 async function swappableManifest(o: SwapOptions, deps: AliasDeps): Promise<RunManifest> {
   const { sink } = deps;
   const alias = aliasName(o.model);
@@ -225,11 +232,10 @@ async function swappableManifest(o: SwapOptions, deps: AliasDeps): Promise<RunMa
       suggestion: `re-run "readmodel rebuild ${o.model.name}" to complete it`,
     });
   }
-  const held: LeaseRecord | undefined = await readLease(sink, o.to);
-  const now = (deps.now ?? Date.now)();
-  if (held && held.owner.runId !== o.ownLeaseRunId && !staleReason(held, now, { host: hostname() }, deps.lease?.isAlive ?? defaultAlive)) {
+  const held = await liveHolder(sink, o.to, { ...(deps.now ? { now: deps.now } : {}), ...(deps.lease?.isAlive ? { isAlive: deps.lease.isAlive } : {}) });
+  if (held && held.owner.runId !== o.ownLeaseRunId) {
     throw new LeaseHeldError(`index ${o.to} is leased by another run (${held.purpose}); it cannot be exposed now`, {
-      context: describeHolder(held, now),
+      context: describeHolder(held, (deps.now ?? Date.now)()),
       suggestion: 'wait for that run to finish, then retry',
     });
   }

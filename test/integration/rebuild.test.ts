@@ -127,7 +127,15 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
-        const offsets = await admin.fetchOffsets({ groupId: model.consumerGroup, topics: [model.topic] });
+        // A young group's coordinator may still be moving: that answer is retriable, not a failure.
+        const offsets = await admin.fetchOffsets({ groupId: model.consumerGroup, topics: [model.topic] }).catch((err) => {
+          if ((err as { retriable?: boolean }).retriable) return undefined;
+          throw err;
+        });
+        if (!offsets) {
+          await new Promise((r) => setTimeout(r, 250));
+          continue;
+        }
         const committed = offsets[0]!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
         if (committed === events.length) break;
         if (Date.now() > deadline) throw new Error(`consumer did not catch up: ${committed}/${events.length}`);

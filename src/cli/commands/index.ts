@@ -6,10 +6,11 @@ import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures.js';
 import { lagCommand } from './lag.js';
+import { pruneCommand } from './prune.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
 import { sandboxCommand } from './sandbox.js';
 import { validateContractsCommand } from './validate-contracts.js';
 
 /** Every top-level command, one module each. */
-export const commands: Array<(io: CliIO) => Command> = [rebuildCommand, aliasCommand, replayCommand, consumeCommand, diffCommand, fixturesCommand, configCommand, sandboxCommand, lagCommand, validateContractsCommand];
+export const commands: Array<(io: CliIO) => Command> = [rebuildCommand, aliasCommand, pruneCommand, replayCommand, consumeCommand, diffCommand, fixturesCommand, configCommand, sandboxCommand, lagCommand, validateContractsCommand];

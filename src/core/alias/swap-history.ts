@@ -18,12 +18,17 @@ export interface SwapRecord {
  * rollbacks walk back through earlier indices instead of toggling between the last two.
  */
 export function rollbackTarget(history: readonly SwapRecord[]): string | undefined {
+  return rollbackStack(history)[0];
+}
+
+/** Every index a run of rollbacks would visit, the next one first. */
+export function rollbackStack(history: readonly SwapRecord[]): string[] {
   const stack: string[] = [];
   for (const r of [...history].sort((a, b) => a.seq - b.seq)) {
     if ((r.action === 'swap' || r.action === 'reconcile') && r.from) stack.push(r.from);
     else if (r.action === 'rollback') stack.pop();
   }
-  return stack[stack.length - 1];
+  return stack.reverse();
 }
 
 /** Where the history says the alias points (undefined when it records nothing). */

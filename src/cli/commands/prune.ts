@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import type { CliIO } from '../cli-io.js';
+import { writeJson } from '../cli-io.js';
+import { behaveLikeProgram, parseIntOption, withConnectionOptions } from '../command-kit.js';
+import type { GlobalFlags } from '../connect.js';
+
+interface PruneFlags extends GlobalFlags {
+  keep: number;
+  dryRun?: boolean;
+}
+
+export function pruneCommand(io: CliIO): Command {
+  const cmd = withConnectionOptions(
+    new Command('prune')
+      .description(
+        'Delete old builds of a read model: only complete builds of this model (by manifest) that no alias points at,\n' +
+          'that no run leases, and that are not among the last --keep rollback targets. Lists what it keeps and why.',
+      )
+      .argument('<model>', 'read model, e.g. product-search')
+      .option('--keep <n>', 'rollback targets to keep (the next N indices `alias rollback` would go to)', parseIntOption('--keep'), 2)
+      .option('--dry-run', 'list what would be deleted and kept, delete nothing'),
+  )
+    .addHelpText(
+      'after',
+      `
+Never deleted: the live index, any aliased index, indices without this model's manifest, incomplete or
+leased builds, complete builds finished after the last swap (candidates), the next --keep rollback targets.
+
+Exit codes: 0 done (or nothing to delete), 2 usage, 3 config, 6 search engine unavailable or unreadable.
+
+Examples:
+  readmodel prune product-search --dry-run
+  readmodel prune product-search --keep 1 --json
+`,
+    )
+    .action(async (modelName: string, flags: PruneFlags) => {
+      const { connect } = await import('../connect.js');
+      const { runPrune } = await import('../../app/run-prune.js');
+      const { silentProgress } = await import('../../core/progress/progress-events.js');
+      const c = await connect(io, flags);
+      const model = await c.model(modelName);
+      const sink = c.sink();
+      try {
+        const r = await runPrune({ model, keep: flags.keep, dryRun: Boolean(flags.dryRun) }, { sink, progress: silentProgress });
+        if (flags.json) return writeJson(io, r);
+        const lines = r.decisions.map((d) => `${d.action === 'delete' ? (r.dryRun ? 'would delete' : 'deleted') : 'keep'}  ${d.index}  ${d.docsCount} docs  (${d.reason})`);
+        if (lines.length === 0) lines.push(`no builds of ${r.model} found`);
+        io.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        await sink.close();
+      }
+    });
+  return behaveLikeProgram(cmd, io);
+}
