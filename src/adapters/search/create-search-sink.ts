@@ -1,4 +1,4 @@
-import { SinkRejectedError, SinkUnavailableError } from '../../core/errors.js';
+import { isReadmodelError, SinkRejectedError, SinkUnavailableError } from '../../core/errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, throwIfAborted, type BackoffPolicy } from '../../core/retry.js';
 import type {
   AliasAction,
@@ -43,6 +43,8 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
         res = await transport.request(req);
       } catch (err) {
         if (req.signal?.aborted) throwIfAborted(req.signal);
+        // Our own verdicts (an engine mismatch found by the transport) are final, not transient.
+        if (isReadmodelError(err)) throw err;
         failure = err;
       }
       if (res && !TRANSIENT.has(res.status)) return res;

@@ -28,13 +28,22 @@ export function aliasCommand(io: CliIO): Command {
       if (flags.json) return writeJson(io, state);
       const lines = [`${state.alias} -> ${state.targets.join(', ') || '(not set)'}`, '', 'indices:'];
       for (const i of state.indices) {
-        lines.push(`  ${i.live ? '*' : ' '} ${i.name}  ${i.status}  ${i.docsCount} docs${i.checksum ? `  checksum ${i.checksum}` : ''}`);
+        lines.push(
+          `  ${i.live ? '*' : ' '} ${i.name}  ${i.status}${i.lease ? ` (${i.lease})` : ''}  ${i.docsCount} docs${i.checksum ? `  checksum ${i.checksum}` : ''}`,
+        );
       }
       if (state.indices.length === 0) lines.push('  (none: run readmodel rebuild)');
       lines.push('', 'history:');
       for (const h of state.history) lines.push(`  #${h.seq} ${h.at} ${h.action} ${h.from ?? '(none)'} -> ${h.to}${h.forced ? ` (forced: ${h.forced.join('; ')})` : ''}`);
       if (state.history.length === 0) lines.push('  (no swaps yet)');
       if (state.rollbackTo) lines.push('', `rollback would go to ${state.rollbackTo}`);
+      if (state.unrecordedChange) {
+        lines.push(
+          '',
+          `note: the history says ${state.alias} -> ${state.unrecordedChange.recorded ?? '(none)'}, but it points at ${state.unrecordedChange.actual ?? '(nothing)'}` +
+            ' (an interrupted swap or a change by hand); the next swap or rollback records it',
+        );
+      }
       io.stdout.write(`${lines.join('\n')}\n`);
     } finally {
       await sink.close();
