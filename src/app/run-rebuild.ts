@@ -11,6 +11,7 @@ import { createDocStateCache } from './doc-state-cache.js';
 import { indexChecksum } from './index-checksum.js';
 import type { ModelAssets } from './model-assets.js';
 import { readManifest, writeManifest } from './read-manifest.js';
+import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector } from './batch-projector.js';
@@ -31,6 +32,8 @@ export interface RebuildOptions {
   signal?: AbortSignal;
   /** Expose the new index with the zero-loss cutover (catch-up rounds, swap, final round). */
   swap?: CutoverOptions;
+  /** Build even though Kafka lost history the model needs; the manifest records the gaps. */
+  allowTruncatedHistory?: boolean;
 }
 
 export interface CutoverOptions {
@@ -78,6 +81,8 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const watermarks = await source.watermarks(topic);
   const timeOffsets = o.start.kind === 'time' ? await source.offsetsForTime(topic, o.start.time) : undefined;
   const ranges: PartitionRange[] = planRanges(topic, watermarks, o.start, o.end, timeOffsets);
+  // Pre-flight: refuse (exit 12) before anything is created when Kafka lost history the model needs.
+  const history = await guardHistory({ model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) }, { source, sink, progress });
 
   const startedAt = new Date(now()).toISOString();
   const manifest: RunManifest = {
@@ -91,6 +96,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     topic,
     ranges,
   startedAt,
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
   };
 
   if (await sink.indexExists(index)) {
@@ -140,7 +146,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const replay = (r: readonly PartitionRange[]) =>
-    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), now });
+    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), ...(history.onGap ? { onHistoryGap: history.onGap } : {}), now });
   await replay(ranges);
   throwIfAborted(o.signal);
 
@@ -177,6 +183,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     durationMs: finished - Date.parse(startedAt),
     counts: { ...finalCounts(projector), documents },
     checksum,
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
     ...(projector.skipped.length ? { skipped: projector.skipped } : {}),
     ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),
   };

@@ -49,7 +49,13 @@ export function changedShareGate(sink: SearchSink, model: ReadModelDefinition, m
 export const completeManifestGate: SwapGate = async ({ manifest }) =>
   manifest.status === 'complete' ? [] : [`the index manifest says ${manifest.status}, not complete`];
 
+/** A build that lost history (acknowledged with --allow-truncated-history) is not the read model of its events. */
+export const historyGapGate: SwapGate = async ({ manifest }) =>
+  (manifest.historyGaps ?? []).map(
+    (g) => `the build misses history: partition ${g.partition} offsets ${g.from}..${g.to - 1} (${g.to - g.from} events) were gone from Kafka (built with --allow-truncated-history)`,
+  );
+
 export function gatesFor(model: ReadModelDefinition, config: GateConfig | undefined, sink: SearchSink): SwapGate[] {
   const g = { ...DEFAULT_GATES, ...(config ?? {}) };
-  return [completeManifestGate, countDriftGate(sink, g.maxCountDrift), changedShareGate(sink, model, g.maxChangedShare), smokeQueryGate(sink, model)];
+  return [completeManifestGate, historyGapGate, countDriftGate(sink, g.maxCountDrift), changedShareGate(sink, model, g.maxChangedShare), smokeQueryGate(sink, model)];
 }
