@@ -184,15 +184,26 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
         onHistoryGap(gap);
         return gap.to;
       };
-      const logStartOf = async (partition: number): Promise<number | undefined> => {
+      /** Below the log start means deleted under us: a gap. Returns whether any partition was overtaken. */
+      const skipOvertaken = async (partitions: readonly number[]): Promise<boolean> => {
         const a = await withAdmin();
+        let rows;
         try {
-          const rows = await a.fetchTopicOffsets(topic);
-          const row = rows.find((r) => r.partition === partition);
-          return row ? Number(row.low) : undefined;
+          rows = await a.fetchTopicOffsets(topic);
         } catch (err) {
-          throw sourceError(err, `reading the log start of partition ${partition} of "${topic}"`, brokers);
+          throw sourceError(err, `reading the log start offsets of "${topic}"`, brokers);
         }
+        let overtaken = false;
+        for (const partition of partitions) {
+          const from = position.get(partition);
+          const stop = end.get(partition);
+          const row = rows.find((r) => r.partition === partition);
+          if (from === undefined || stop === undefined || !row || Number(row.low) <= from) continue;
+          const low = Number(row.low);
+          advance(partition, gapped({ partition, from, to: Math.min(low, stop) }, low), stop);
+          overtaken = true;
+        }
+        return overtaken;
       };
       let emptyRounds = 0;
       while (position.size > 0) {
@@ -219,6 +230,12 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               await cluster.refreshMetadata().catch(() => undefined);
               continue;
             }
+            // kafkajs throws a partition's OFFSET_OUT_OF_RANGE for the whole request: find which
+            // partitions the log start overtook (records deleted under us) and treat each as a gap.
+            if (e.type === 'OFFSET_OUT_OF_RANGE' && (await skipOvertaken(partitions))) {
+              emptyRounds = 0;
+              continue;
+            }
             throw sourceError(err, `fetching from "${topic}"`, brokers);
           }
           const batches: RawRecord[][] = [];
@@ -227,15 +244,9 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               const from = position.get(p.partition);
               const stop = end.get(p.partition);
               if (from === undefined || stop === undefined) continue;
-              if (p.errorCode === OFFSET_OUT_OF_RANGE) {
-                // Below the log start means the records were deleted under us; anything else is a real error.
-                const low = await logStartOf(p.partition);
-                if (low !== undefined && low > from) {
-                  const skipTo = gapped({ partition: p.partition, from, to: Math.min(low, stop) }, low);
-                  advance(p.partition, skipTo, stop);
-                  progressed = true;
-                  continue;
-                }
+              if (p.errorCode === OFFSET_OUT_OF_RANGE && (await skipOvertaken([p.partition]))) {
+                progressed = true;
+                continue;
               }
               if (p.errorCode !== 0) {
                 throw sourceError(
