@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import type { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { throwIfAborted } from '../../core/retry.js';
 import { SourceUnavailableError } from '../../core/errors.js';
 import type { EventSource, HistoryGap, PartitionRange, RawRecord, ReadRangeOptions, TopicConfig } from '../../core/ports/event-source.js';
@@ -10,6 +10,8 @@ import { lazyAdmin } from './lazy-admin.js';
 const READ_COMMITTED = 1;
 const OFFSET_OUT_OF_RANGE = 1;
 const TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes'] as const;
+/** ConfigResourceTypes.TOPIC: kafkajs' CommonJS enum is not visible as a named ESM export at run time. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 interface FetchedMessage {
   offset: string;
@@ -99,7 +101,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
       let entries: Map<string, string>;
       try {
         const r = await a.describeConfigs({
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [...TOPIC_CONFIGS] }],
+          resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: [...TOPIC_CONFIGS] }],
           includeSynonyms: false,
         });
         const res = r.resources[0];

@@ -4,7 +4,7 @@ import type { PreflightReport } from '../../app/run-preflight.js';
 import { basisText, describeGap, humanMs } from '../../core/rebuild/history-check.js';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, withConnectionOptions } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 export interface PreflightFlags extends GlobalFlags {
@@ -34,11 +34,10 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
   const source = c.source();
   const sink = c.sink();
   try {
-    const report = await withProgress(io, { ...flags, tui: false }, (progress) =>
-      runPreflight(
-        { assets, start, end, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}) },
-        { source, sink, progress },
-      ),
+    // A few quick reads: no progress view, the report is the output.
+    const report = await runPreflight(
+      { assets, start, end, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}) },
+      { source, sink },
     );
     if (flags.json) writeJson(io, report);
     else io.stdout.write(preflightText(report));
