@@ -53,6 +53,35 @@ function pausingSink(sink: SearchSink, before: () => Promise<void>): SearchSink 
   });
 }
 
+describe('the Kafka source never skips vanished records silently (real Kafka)', () => {
+  it('reading from below the log start is TRUNCATED_HISTORY; with an acknowledgement it reports the gap and reads the rest', async () => {
+    const topic = isolatedProductModel().topic;
+    await publishProducts(topic, 1, 40, 35);
+    const { high } = (await watermarks(topic))[0]!;
+    await deleteBefore(topic, 0, 100);
+    const source = kafkaSource();
+    try {
+      const ranges = [{ partition: 0, start: 30, end: high }];
+      const read = async (onHistoryGap?: (g: { partition: number; from: number; to: number }) => void) => {
+        const offsets: number[] = [];
+        for await (const batch of source.readRanges({ topic, ranges, ...(onHistoryGap ? { onHistoryGap } : {}) })) offsets.push(...batch.map((r) => r.offset));
+        return offsets;
+      };
+      const err = await read().then(
+        () => undefined,
+        (e: unknown) => e as { code: string; exitCode: number; context: Record<string, unknown> },
+      );
+      expect(err).toMatchObject({ code: 'TRUNCATED_HISTORY', exitCode: 12, context: { topic, partition: 0, neededOffset: 30, logStart: 100, missing: 70 } });
+      const gaps: unknown[] = [];
+      const offsets = await read((g) => gaps.push(g));
+      expect(gaps).toEqual([{ partition: 0, from: 30, to: 100 }]);
+      expect(offsets).toEqual(Array.from({ length: high - 100 }, (_, i) => 100 + i));
+    } finally {
+      await source.close();
+    }
+  });
+});
+
 describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engine) => {
   const sink = sinkFor(engine);
   afterAll(() => sink.close());
