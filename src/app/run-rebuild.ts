@@ -204,6 +204,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     ...complete,
     ranges: covered(),
     counts: { ...complete.counts!, ...after, documents: complete.counts!.documents },
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
     cutover: { catchUpRounds: rounds, finalRoundEvents: last.reduce((n, r) => n + r.end - r.start, 0), swappedAt: swap.record.at, checksumRanges: complete.ranges },
   };
   await writeManifest(sink, index, final);
