@@ -1,4 +1,4 @@
-import type { EventSource, PartitionRange, RawRecord } from '../core/ports/event-source.js';
+import type { EventSource, HistoryGap, PartitionRange, RawRecord } from '../core/ports/event-source.js';
 import type { PartitionProgress, ProgressBus } from '../core/progress/progress-events.js';
 import type { BatchProjector } from './batch-projector.js';
 
@@ -15,6 +15,8 @@ export interface ReplayRangesOptions {
   filter?: (r: RawRecord) => boolean;
   now?: () => number;
   progressIntervalMs?: number;
+  /** Given only when the operator acknowledged truncated history: vanished records are reported, not fatal. */
+  onHistoryGap?: (gap: HistoryGap) => void;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     batch = [];
     await o.projector.process(b);
   };
-  for await (const records of o.source.readRanges({ topic: o.topic, ranges: o.ranges, ...(o.signal ? { signal: o.signal } : {}) })) {
+  for await (const records of o.source.readRanges({ topic: o.topic, ranges: o.ranges, ...(o.signal ? { signal: o.signal } : {}), ...(o.onHistoryGap ? { onHistoryGap: o.onHistoryGap } : {}) })) {
     for (const r of records) {
       scanned++;
       const p = parts.get(r.partition);

@@ -13,6 +13,7 @@ import type { ModelAssets } from './model-assets.js';
 import { writeManifest } from './read-manifest.js';
 import type { LeaseOptions } from './lease-store.js';
 import { prepareTarget } from './prepare-target.js';
+import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector } from './batch-projector.js';
@@ -33,6 +34,8 @@ export interface RebuildOptions {
   signal?: AbortSignal;
   /** Expose the new index with the zero-loss cutover (catch-up rounds, swap, final round). */
   swap?: CutoverOptions;
+  /** Build even though Kafka lost history the model needs; the manifest records the gaps. */
+  allowTruncatedHistory?: boolean;
 }
 
 export interface CutoverOptions {
@@ -83,6 +86,8 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const watermarks = await source.watermarks(topic);
   const timeOffsets = o.start.kind === 'time' ? await source.offsetsForTime(topic, o.start.time) : undefined;
   const ranges: PartitionRange[] = planRanges(topic, watermarks, o.start, o.end, timeOffsets);
+  // Pre-flight: refuse (exit 12) before anything is created when Kafka lost history the model needs.
+  const history = await guardHistory({ model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) }, { source, sink, progress });
 
   const startedAt = new Date(now()).toISOString();
   const manifest: RunManifest = {
@@ -96,6 +101,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     topic,
     ranges,
     startedAt,
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
   };
 
   const mappingSettings = (assets.mapping.settings ?? {}) as Record<string, unknown>;
@@ -131,6 +137,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
         }
       },
       leaseRunId: lease.record.owner.runId,
+      history,
     });
   } finally {
     await lease.release().catch(() => undefined);
@@ -144,6 +151,8 @@ interface LoadContext {
   /** Throws unless the lease is still ours and the index is still the one we created. */
   confirmOwnership: () => Promise<void>;
   leaseRunId: string;
+  /** Gaps in Kafka's history acknowledged by the operator (found in pre-flight or while reading). */
+  history: Awaited<ReturnType<typeof guardHistory>>;
 }
 
 /** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created and leases. */
@@ -154,7 +163,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   const now = deps.now ?? Date.now;
   const topic = ctx.manifest.topic;
   const index = assets.indexName;
-  const { manifest, finalReplicas, finalRefresh } = ctx;
+  const { manifest, finalReplicas, finalRefresh, history } = ctx;
   const ranges = manifest.ranges;
   const startedAt = manifest.startedAt;
 
@@ -172,7 +181,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const replay = (r: readonly PartitionRange[]) =>
-    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), now });
+    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), ...(history.onGap ? { onHistoryGap: history.onGap } : {}), now });
   await replay(ranges);
   throwIfAborted(o.signal);
 
@@ -210,6 +219,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     durationMs: finished - Date.parse(startedAt),
     counts: { ...finalCounts(projector), documents },
     checksum,
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
     ...(projector.skipped.length ? { skipped: projector.skipped } : {}),
     ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),
   };
@@ -234,6 +244,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...complete,
     ranges: covered(),
     counts: { ...complete.counts!, ...after, documents: complete.counts!.documents },
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
     cutover: { catchUpRounds: rounds, finalRoundEvents: last.reduce((n, r) => n + r.end - r.start, 0), swappedAt: swap.record.at, checksumRanges: complete.ranges },
   };
   await writeManifest(sink, index, final);

@@ -82,6 +82,7 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
 
     expect(err.context.gates).toEqual([
       'complete build: passed',
+      'complete history: passed',
       expect.stringMatching(/^document count drift: failed \(document count drift/),
       expect.stringMatching(/^changed documents: failed/),
       expect.stringMatching(/^smoke queries: failed/),
@@ -90,6 +91,7 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
     expect(forced.forced).toEqual(reasons);
     expect(forced.gates.map((g) => `${g.gate}: ${g.verdict}`)).toEqual([
       'complete build: passed',
+      'complete history: passed',
       'document count drift: overridden',
       'changed documents: overridden',
       'smoke queries: overridden',

@@ -1,11 +1,17 @@
-import type { Kafka } from 'kafkajs';
+import type { ConfigResourceTypes, Kafka } from 'kafkajs';
 import { throwIfAborted } from '../../core/retry.js';
-import type { EventSource, PartitionRange, RawRecord, ReadRangeOptions } from '../../core/ports/event-source.js';
+import { SourceUnavailableError } from '../../core/errors.js';
+import type { EventSource, HistoryGap, PartitionRange, RawRecord, ReadRangeOptions, TopicConfig } from '../../core/ports/event-source.js';
+import { historyGapError } from '../../core/rebuild/history-check.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
 import { lazyAdmin } from './lazy-admin.js';
 
 const READ_COMMITTED = 1;
+const OFFSET_OUT_OF_RANGE = 1;
+const TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes'] as const;
+/** ConfigResourceTypes.TOPIC: kafkajs' CommonJS enum is not visible as a named ESM export at run time. */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 interface FetchedMessage {
   offset: string;
@@ -90,7 +96,48 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
       }
     },
 
-    async *readRanges({ topic, ranges, signal, maxBytesPerPartition = 1_048_576 }: ReadRangeOptions) {
+    async topicConfig(topic): Promise<TopicConfig> {
+      const a = await withAdmin();
+      let entries: Map<string, string>;
+      try {
+        const r = await a.describeConfigs({
+          resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: [...TOPIC_CONFIGS] }],
+          includeSynonyms: false,
+        });
+        const res = r.resources[0];
+        if (!res || res.errorCode !== 0) {
+          throw Object.assign(new Error(res?.errorMessage || `error code ${res?.errorCode ?? 'none'}`), {
+            type: res?.errorCode === 3 ? 'UNKNOWN_TOPIC_OR_PARTITION' : `KAFKA_ERROR_${res?.errorCode}`,
+          });
+        }
+        entries = new Map(res.configEntries.map((e) => [e.configName, e.configValue]));
+      } catch (err) {
+        throw sourceError(err, `reading the configuration of topic "${topic}"`, brokers);
+      }
+      const num = (name: (typeof TOPIC_CONFIGS)[number]) => {
+        const n = Number(entries.get(name));
+        // An answer we cannot read is not "unlimited": say so instead of guessing.
+        if (!entries.has(name) || !Number.isFinite(n)) {
+          throw new SourceUnavailableError(`Kafka: the configuration of topic "${topic}" has no readable ${name}`, {
+            code: 'TOPIC_CONFIG_UNREADABLE',
+            context: { topic, [name]: entries.get(name) ?? '(missing)' },
+            suggestion: 'check the DescribeConfigs permission of the readmodel principal on the topic',
+          });
+        }
+        return n;
+      };
+      const cleanupPolicy = entries.get('cleanup.policy');
+      if (!cleanupPolicy) {
+        throw new SourceUnavailableError(`Kafka: the configuration of topic "${topic}" has no cleanup.policy`, {
+          code: 'TOPIC_CONFIG_UNREADABLE',
+          context: { topic },
+          suggestion: 'check the DescribeConfigs permission of the readmodel principal on the topic',
+        });
+      }
+      return { cleanupPolicy, retentionMs: num('retention.ms'), retentionBytes: num('retention.bytes') };
+    },
+
+    async *readRanges({ topic, ranges, signal, maxBytesPerPartition = 1_048_576, onHistoryGap }: ReadRangeOptions) {
       clusterReady ??= cluster.connect().then(() => cluster.addTargetTopic(topic));
       try {
         await clusterReady;
@@ -125,6 +172,41 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
           ],
         });
       };
+      const advance = (partition: number, next: number, stop: number) => {
+        if (next >= stop) {
+          position.delete(partition);
+          end.delete(partition);
+        } else {
+          position.set(partition, next);
+        }
+      };
+      /** Reports an acknowledged gap and returns where to go on, or refuses. */
+      const gapped = (gap: HistoryGap, logStart: number): number => {
+        if (!onHistoryGap) throw historyGapError(topic, gap, logStart);
+        onHistoryGap(gap);
+        return gap.to;
+      };
+      /** Below the log start means deleted under us: a gap. Returns whether any partition was overtaken. */
+      const skipOvertaken = async (partitions: readonly number[]): Promise<boolean> => {
+        const a = await withAdmin();
+        let rows;
+        try {
+          rows = await a.fetchTopicOffsets(topic);
+        } catch (err) {
+          throw sourceError(err, `reading the log start offsets of "${topic}"`, brokers);
+        }
+        let overtaken = false;
+        for (const partition of partitions) {
+          const from = position.get(partition);
+          const stop = end.get(partition);
+          const row = rows.find((r) => r.partition === partition);
+          if (from === undefined || stop === undefined || !row || Number(row.low) <= from) continue;
+          const low = Number(row.low);
+          advance(partition, gapped({ partition, from, to: Math.min(low, stop) }, low), stop);
+          overtaken = true;
+        }
+        return overtaken;
+      };
       let emptyRounds = 0;
       while (position.size > 0) {
         throwIfAborted(signal);
@@ -150,6 +232,12 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               await cluster.refreshMetadata().catch(() => undefined);
               continue;
             }
+            // kafkajs throws a partition's OFFSET_OUT_OF_RANGE for the whole request: find which
+            // partitions the log start overtook (records deleted under us) and treat each as a gap.
+            if (e.type === 'OFFSET_OUT_OF_RANGE' && (await skipOvertaken(partitions))) {
+              emptyRounds = 0;
+              continue;
+            }
             throw sourceError(err, `fetching from "${topic}"`, brokers);
           }
           const batches: RawRecord[][] = [];
@@ -158,6 +246,10 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               const from = position.get(p.partition);
               const stop = end.get(p.partition);
               if (from === undefined || stop === undefined) continue;
+              if (p.errorCode === OFFSET_OUT_OF_RANGE && (await skipOvertaken([p.partition]))) {
+                progressed = true;
+                continue;
+              }
               if (p.errorCode !== 0) {
                 throw sourceError(
                   Object.assign(new Error(`fetch error code ${p.errorCode} on partition ${p.partition}`), {
@@ -169,10 +261,12 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
               }
               const out: RawRecord[] = [];
               let next = from;
+              let firstSeen: number | undefined;
               for (const m of p.messages) {
                 const offset = Number(m.offset);
                 // A fetch returns whole record batches, which may start before the requested offset.
                 if (offset < from) continue;
+                firstSeen ??= offset;
                 if (offset >= stop) break;
                 next = offset + 1;
                 if (m.isControlRecord) continue;
@@ -185,16 +279,16 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
                   timestamp: Number(m.timestamp),
                 });
               }
-              // Records removed by retention: continue from the log start instead of spinning.
-              const logStart = p.logStartOffset !== undefined ? Number(p.logStartOffset) : undefined;
-              if (next === from && logStart !== undefined && logStart > from) next = Math.min(logStart, stop);
-              if (next > from) progressed = true;
-              if (next >= stop) {
-                position.delete(p.partition);
-                end.delete(p.partition);
-              } else {
-                position.set(p.partition, next);
+              // The log start moved past what we still had to read: those records were deleted, not skipped
+              // by compaction (which never moves the log start). Never jump ahead silently.
+              const logStart = p.logStartOffset !== undefined ? Number(p.logStartOffset) : -1;
+              if (firstSeen !== from && logStart > from) {
+                const to = Math.min(logStart, stop, firstSeen ?? Number.POSITIVE_INFINITY);
+                const skipTo = gapped({ partition: p.partition, from, to }, logStart);
+                if (next === from) next = skipTo;
               }
+              if (next > from) progressed = true;
+              advance(p.partition, next, stop);
               if (out.length > 0) batches.push(out);
             }
           }

@@ -5,6 +5,7 @@ import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress 
 import type { GlobalFlags } from '../connect.js';
 import { UsageError } from '../../core/errors.js';
 import { swapText } from '../output/swap-text.js';
+import { runPreflightCommand, withPreflightOptions } from './check.js';
 
 interface RebuildFlags extends GlobalFlags {
   from?: string;
@@ -20,20 +21,22 @@ interface RebuildFlags extends GlobalFlags {
   replicas?: number;
   catchUpLag: number;
   catchUpRounds: number;
+  dryRun?: boolean;
+  allowTruncatedHistory?: boolean;
 }
 
 export function rebuildCommand(io: CliIO): Command {
   const cmd = withConnectionOptions(
-    new Command('rebuild')
-      .description(
-        'Replay a read model from explicit Kafka offsets into a fresh versioned index <model>_v<N>_<hash>.\n' +
-          'Finite (end offsets are snapshotted at start), joins no consumer group, commits nothing, never writes the live alias.',
-      )
-      .argument('<model>', 'read model, e.g. product-search')
-      .option('--from <offsets>', 'start offsets: "earliest" (default) or partition:offset pairs, e.g. 0:120,1:98')
-      .option('--from-time <iso>', 'start at the first event at or after this time, per partition')
-      .option('--to <offsets>', 'end offsets (exclusive): the snapshot at start (default) or partition:offset pairs')
-      .option('--topic <name>', "source topic (default: the model's)")
+    withPreflightOptions(
+      new Command('rebuild')
+        .description(
+          'Replay a read model from explicit Kafka offsets into a fresh versioned index <model>_v<N>_<hash>.\n' +
+            'Finite (end offsets are snapshotted at start), joins no consumer group, commits nothing, never writes the live alias.\n' +
+            'A pre-flight runs first: when Kafka no longer holds history the model needs, the rebuild refuses (exit 12).',
+        )
+        .argument('<model>', 'read model, e.g. product-search'),
+    )
+      .option('--dry-run', 'print the pre-flight (as readmodel check does) and build nothing')
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
       .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
       .option('--swap', 'swap the alias to the new index after a successful build (gated)')
@@ -48,17 +51,20 @@ export function rebuildCommand(io: CliIO): Command {
 Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage, 3 config (also: the node is not
 the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
 7 swap gate refused, 8 conflict (target is live, alias moved), 10 target exists but readmodel does not own it,
-11 another run holds the target's lease, 130 aborted.
+11 another run holds the target's lease, 12 history missing (truncated by retention;
+--allow-truncated-history acknowledges it), 130 aborted.
 
 Examples:
   readmodel rebuild product-search
   readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json
   readmodel rebuild product-search --on-invalid skip --swap
   readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates
+  readmodel rebuild product-search --dry-run
 `,
     )
     .action(async (modelName: string, flags: RebuildFlags) => {
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
+      if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
       const { connect } = await import('../connect.js');
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
@@ -90,6 +96,7 @@ Examples:
               ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
               toolVersion: VERSION,
               signal: io.signal,
+              ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
               ...(flags.swap ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } } : {}),
             },
             { source, sink, progress },
@@ -110,6 +117,9 @@ Examples:
                 ? `already built: ${m.index} (checksum ${m.checksum}); use --force to rebuild\n`
                 : `built ${m.index}: ${m.counts?.eventsRead} events read, ${m.counts?.eventsApplied} applied, ${m.counts?.eventsSkipped} skipped, ${m.counts?.documents} documents, ${m.durationMs} ms\nchecksum ${m.checksum}\n`,
             );
+            for (const g of m.historyGaps ?? []) {
+              io.stdout.write(`history gap recorded: partition ${g.partition} offsets ${g.from}..${g.to - 1} (${g.to - g.from} events) were gone from Kafka; the swap gates refuse this build\n`);
+            }
             if (swap) io.stdout.write(swapText(swap));
           }
         } finally {

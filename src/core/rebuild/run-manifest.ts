@@ -1,4 +1,4 @@
-import type { PartitionRange } from '../ports/event-source.js';
+import type { HistoryGap, PartitionRange } from '../ports/event-source.js';
 
 export interface SkippedEvent {
   partition: number;
@@ -35,6 +35,11 @@ export interface RunManifest {
   skipped?: SkippedEvent[];
   /** Number of skipped events beyond those listed (the list is capped to keep _meta small). */
   skippedNotListed?: number;
+  /**
+   * History the build needed and Kafka no longer held, acknowledged with --allow-truncated-history.
+   * A build with gaps is not the read model of its events: the swap gates refuse it.
+   */
+  historyGaps?: HistoryGap[];
   /** Set by `rebuild --swap`: how the zero-loss cutover went. The checksum covers `checksumRanges`. */
   cutover?: { catchUpRounds: number; finalRoundEvents: number; swappedAt: string; checksumRanges: PartitionRange[] };
 }
