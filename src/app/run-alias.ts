@@ -103,7 +103,7 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   }
   const from = targets[0] ?? null;
   if (from === o.to) {
-    throw new UsageError(`${alias} already points at ${o.to}`, { code: 'ALREADY_LIVE', context: { alias, index: o.to } });
+    throw new ConflictError(`${alias} already points at ${o.to}`, { code: 'ALREADY_LIVE', context: { alias, index: o.to } });
   }
   const reasons: string[] = [];
   for (const gate of o.gates ?? []) reasons.push(...(await gate({ from, to: o.to, manifest })));
