@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLagMonitor, LagAlertError, runLag } from '../../src/app/run-lag.js';
 import { SinkRejectedError, SinkUnavailableError, SourceUnavailableError } from '../../src/core/errors.js';
+import { lagExitCode } from '../../src/core/lag/lag-exit-code.js';
 import { formatLagText } from '../../src/core/lag/lag-text.js';
 import type { GroupOffsets, LagReader } from '../../src/core/ports/lag-reader.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
@@ -218,6 +219,20 @@ describe('lag monitor', () => {
     });
     const noTopic = fakeReader([new SourceUnavailableError('Kafka: topic "x" does not exist', { code: 'TOPIC_NOT_FOUND' })]).reader;
     expect(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: noTopic })).toMatchObject({ status: 'ERR', exitCode: 1 });
+  });
+
+  it('exit codes: 5 / 6 only when nothing could be read, else 1 for any finding, 0 when all is OK', () => {
+    const kafkaDown = { status: 'ERR' as const, readModel: null, error: { code: 'SOURCE_UNAVAILABLE', message: 'x', exitCode: 5 } };
+    const engineDown = { status: 'ERR' as const, readModel: { problem: 'ENGINE_UNREACHABLE' } as never };
+    const ok = { status: 'OK' as const, readModel: null };
+    expect(lagExitCode([ok, ok])).toBe(0);
+    expect(lagExitCode([])).toBe(0);
+    expect(lagExitCode([{ ...ok, status: 'WARN' }])).toBe(1);
+    expect(lagExitCode([kafkaDown, kafkaDown])).toBe(5);
+    expect(lagExitCode([kafkaDown, ok])).toBe(1);
+    expect(lagExitCode([engineDown, engineDown])).toBe(6);
+    expect(lagExitCode([{ ...engineDown, error: kafkaDown.error }])).toBe(5);
+    expect(lagExitCode([engineDown, ok])).toBe(1);
   });
 
   it('LagAlertError carries the exit code and serializes as the report itself', async () => {
