@@ -1,23 +1,25 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExitCode, isReadmodelError, ReadmodelError, UsageError } from '../core/errors.js';
-import type { LagReport, ModelLagReport, FreshnessReport, PartitionLagReport } from '../core/lag/lag-report.js';
+import { ReadmodelError, UsageError } from '../core/errors.js';
+import { lagExitCode } from '../core/lag/lag-exit-code.js';
+import type { LagReport, ModelLagReport, PartitionLagReport } from '../core/lag/lag-report.js';
 import {
   committedSeenAt,
   evaluatePartition,
-  exitCodeFor,
   lagOf,
   trimWindow,
   worstStatus,
+  type LagStatus,
   type LagThresholds,
   type PartitionSample,
 } from '../core/lag/lag-window.js';
+import { evaluateReadModel, type ReadModelObservation, type ReadModelReport } from '../core/lag/read-model-health.js';
 import { formatLagPrometheus, PROMETHEUS_CONTENT_TYPE } from '../core/lag/prometheus-format.js';
 import type { LagReader } from '../core/ports/lag-reader.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
-import { EVENT_TIME_FIELD } from '../core/projections/projection.js';
 import { aliasName, type ReadModelDefinition } from '../core/read-model.js';
 import { sleep, throwIfAborted } from '../core/retry.js';
+import { checkEngine, observeReadModel, readFailure } from './inspect-read-model.js';
 
 export type LagModel = Pick<ReadModelDefinition, 'name' | 'topic' | 'consumerGroup' | 'indexBase'>;
 
@@ -37,7 +39,7 @@ export interface LagOptions extends LagMonitorOptions {
 
 export interface LagDeps {
   reader: LagReader;
-  /** Without a search engine, freshness is not measured. */
+  /** Without a search engine, the read model (alias, index, manifest, freshness) is not checked. */
   sink?: SearchSink;
 }
 
@@ -48,32 +50,9 @@ export interface LagMonitor {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function describeError(err: unknown): { code: string; message: string } {
-  if (isReadmodelError(err)) return { code: err.code, message: err.message };
-  return { code: 'LAG_READ_FAILED', message: err instanceof Error ? err.message : String(err) };
-}
+const describeError = readFailure;
 
-async function readFreshness(sink: SearchSink, model: LagModel, now: () => number): Promise<FreshnessReport> {
-  const alias = aliasName(model);
-  try {
-    const indices = await sink.aliasTargets(alias);
-    if (indices.length === 0) return { alias, indices, newestEventAt: null, ageMs: null, note: 'the alias does not exist yet' };
-    const r = await sink.search(alias, {
-      size: 1,
-      track_total_hits: false,
-      _source: [EVENT_TIME_FIELD],
-      sort: [{ [EVENT_TIME_FIELD]: { order: 'desc', unmapped_type: 'date' } }],
-    });
-    const newest = r.hits[0]?.doc[EVENT_TIME_FIELD];
-    const t = typeof newest === 'string' ? Date.parse(newest) : NaN;
-    if (Number.isNaN(t)) return { alias, indices, newestEventAt: null, ageMs: null, note: 'no document with an event time behind the alias' };
-    return { alias, indices, newestEventAt: new Date(t).toISOString(), ageMs: Math.max(0, now() - t) };
-  } catch (err) {
-    return { alias, indices: [], newestEventAt: null, ageMs: null, error: describeError(err).message };
-  }
-}
-
-function summarize(partitions: readonly PartitionLagReport[]): { status: PartitionLagReport['status']; reason: string } {
+function summarize(partitions: readonly PartitionLagReport[]): { status: LagStatus; reason: string } {
   const status = worstStatus(partitions.map((p) => p.status));
   const worst = partitions.filter((p) => p.status === status);
   if (worst.length === 0) return { status, reason: 'no partitions' };
@@ -83,14 +62,33 @@ function summarize(partitions: readonly PartitionLagReport[]): { status: Partiti
   return { status, reason: `partition ${first.partition}: ${first.reason}${more}` };
 }
 
+/** The model's verdict: the worse of the consumer's and the read model's, with the reason of the worse (both when equal). */
+function combine(consumer: { status: LagStatus; reason: string }, readModel: ReadModelReport | null): { status: LagStatus; reason: string } {
+  if (!readModel || readModel.status === 'OK') return consumer;
+  const status = worstStatus([consumer.status, readModel.status]);
+  const rm = `read model: ${readModel.reason}`;
+  if (consumer.status === readModel.status) return { status, reason: `${rm}; consumer: ${consumer.reason}` };
+  return { status, reason: status === readModel.status ? rm : consumer.reason };
+}
+
 export function createLagMonitor(o: LagMonitorOptions, deps: LagDeps): LagMonitor {
   const now = o.now ?? Date.now;
   const history = new Map<string, Map<number, PartitionSample[]>>();
   let sampleTimes: number[] = [];
 
-  async function sampleModel(model: LagModel): Promise<ModelLagReport> {
+  /** The read model's state, read while Kafka is read; judged once the topic's record count is known. */
+  async function observe(model: LagModel, engine: Promise<ReadModelObservation | undefined>): Promise<ReadModelObservation> {
+    const wrongEngine = await engine;
+    return wrongEngine ?? observeReadModel(deps.sink!, aliasName(model), model.name);
+  }
+
+  async function sampleModel(model: LagModel, engine: Promise<ReadModelObservation | undefined> | undefined): Promise<ModelLagReport> {
     const key = `${model.name}\u0000${model.consumerGroup}\u0000${model.topic}`;
-    const freshnessP = deps.sink ? readFreshness(deps.sink, model, now) : Promise.resolve(null);
+    const observation = engine ? observe(model, engine) : undefined;
+    const judge = async (topicRecords: number | null): Promise<ReadModelReport | null> =>
+      observation
+        ? evaluateReadModel(await observation, { model: model.name, alias: aliasName(model), engine: deps.sink!.engine, topic: model.topic, topicRecords, now: now() })
+        : null;
     const base = { model: model.name, topic: model.topic, group: model.consumerGroup };
     try {
       const offsets = await deps.reader.groupOffsets(model.consumerGroup, model.topic);
@@ -135,37 +133,37 @@ export function createLagMonitor(o: LagMonitorOptions, deps: LagDeps): LagMonito
       });
       // Partitions that disappeared (topic recreated) must not keep an old window.
       for (const p of [...windows.keys()]) if (!offsets.partitions.some((x) => x.partition === p)) windows.delete(p);
-      const freshness = await freshnessP;
-      let { status, reason } = summarize(partitions);
-      if (freshness?.error) {
-        status = 'ERR';
-        reason = `reading freshness from ${freshness.alias} failed: ${freshness.error}`;
-      }
+      const readModel = await judge(offsets.partitions.reduce((n, p) => n + Math.max(0, p.logEnd - p.logStart), 0));
+      const consumer = summarize(partitions);
       const timeLags = partitions.map((p) => p.timeLagMs);
       return {
         ...base,
         groupState: offsets.state,
         members: offsets.members,
-        status,
-        reason,
+        ...combine(consumer, readModel),
+        consumerStatus: consumer.status,
+        consumerReason: consumer.reason,
         lag: partitions.reduce((n, p) => n + p.lag, 0),
         maxTimeLagMs: timeLags.includes(null) ? null : Math.max(0, ...(timeLags as number[])),
         partitions,
-        freshness,
+        readModel,
       };
     } catch (err) {
       throwIfAborted(o.signal);
       const error = describeError(err);
+      const readModel = await judge(null);
+      const consumer = { status: 'ERR' as const, reason: error.message };
       return {
         ...base,
         groupState: null,
         members: null,
-        status: 'ERR',
-        reason: error.message,
+        ...combine(consumer, readModel),
+        consumerStatus: consumer.status,
+        consumerReason: consumer.reason,
         lag: 0,
         maxTimeLagMs: null,
         partitions: [],
-        freshness: await freshnessP,
+        readModel,
         error,
       };
     }
@@ -174,7 +172,9 @@ export function createLagMonitor(o: LagMonitorOptions, deps: LagDeps): LagMonito
   return {
     async sample() {
       throwIfAborted(o.signal);
-      const models = await Promise.all(o.models.map((m) => sampleModel(m)));
+      // One identity check per sample, shared by every model: they all talk to the same node.
+      const engine = deps.sink ? checkEngine(deps.sink) : undefined;
+      const models = await Promise.all(o.models.map((m) => sampleModel(m, engine)));
       const at = now();
       sampleTimes = trimWindow([...sampleTimes.map((t) => ({ at: t })), { at }], o.thresholds.windowMs).map((s) => s.at);
       const status = worstStatus(models.map((m) => m.status));
@@ -184,11 +184,16 @@ export function createLagMonitor(o: LagMonitorOptions, deps: LagDeps): LagMonito
         windowSpanMs: at - sampleTimes[0]!,
         thresholds: { ...o.thresholds },
         status,
-        exitCode: exitCodeFor(status),
+        exitCode: lagExitCode(models),
         models,
       };
     },
   };
+}
+
+/** Nothing could be read for any model (Kafka or the engine out of reach): more samples only repeat the failure. */
+function unreadable(report: LagReport): boolean {
+  return report.models.every((m) => m.error || m.readModel?.problem === 'ENGINE_UNREACHABLE');
 }
 
 function checkOptions(o: { samples?: number; intervalMs: number; models: readonly LagModel[] }) {
@@ -204,8 +209,7 @@ export async function runLag(o: LagOptions, deps: LagDeps): Promise<LagReport> {
   checkOptions(o);
   const monitor = createLagMonitor(o, deps);
   let report = await monitor.sample();
-  // When nothing could be read, more samples only repeat the failure.
-  for (let i = 1; i < o.samples && !report.models.every((m) => m.error); i++) {
+  for (let i = 1; i < o.samples && !unreadable(report); i++) {
     await sleep(o.intervalMs, o.signal);
     report = await monitor.sample();
   }
@@ -331,12 +335,19 @@ const SUGGESTIONS: Record<LagReport['status'], string> = {
   STOP: 'nobody consumes with lag waiting: start or restart the live consumer (readmodel consume <model>)',
   REWIND: 'the committed offset went backwards: someone reset the group, or a consumer restarted from an older position',
   NO_COMMITS: 'the group has never committed: start the live consumer (readmodel consume <model>) or check --group',
-  ERR: 'the lag could not be read: check the Kafka brokers, topic and search engine settings',
+  ERR: 'the lag could not be read: check the Kafka brokers and the topic (readmodel config show)',
 };
 
+function suggestionFor(m: ModelLagReport | undefined, status: LagStatus): string {
+  // A read model problem has its own, more precise remedy.
+  if (m?.readModel?.suggestion && m.readModel.status === status) return m.readModel.suggestion;
+  return SUGGESTIONS[status].replace('<model>', m?.model ?? '<model>');
+}
+
 /**
- * A lag verdict worse than OK, carried to the CLI's error handler so the process exits 1 (WARN) or 2
- * (everything worse). Its JSON form is the report itself, so `--json` prints one document either way.
+ * A lag verdict worse than OK, carried to the CLI's error handler so the process exits with the
+ * report's code (1 for a finding, 5 / 6 when Kafka / the search engine could not be reached at all).
+ * Its JSON form is the report itself, so `--json` prints one document either way.
  */
 export class LagAlertError extends ReadmodelError {
   readonly report: LagReport;
@@ -344,11 +355,11 @@ export class LagAlertError extends ReadmodelError {
   constructor(report: LagReport) {
     const bad = report.models.filter((m) => m.status === report.status);
     const what = bad.map((m) => `${m.model}: ${m.reason}`).join('; ');
-    super(`consumer lag status ${report.status}: ${what}`, {
+    super(`lag status ${report.status}: ${what}`, {
       code: `LAG_${report.status}`,
-      exitCode: report.exitCode === 1 ? ExitCode.failure : ExitCode.usage,
+      exitCode: report.exitCode,
       context: { models: bad.map((m) => `${m.model} (group ${m.group})`).join(', ') },
-      suggestion: SUGGESTIONS[report.status].replace('<model>', bad[0]?.model ?? '<model>'),
+      suggestion: suggestionFor(bad[0], report.status),
     });
     this.report = report;
   }

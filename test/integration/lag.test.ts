@@ -10,6 +10,7 @@ import { formatLagPrometheus } from '../../src/core/lag/prometheus-format.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';
 import { assetsFor } from '../support/assets.js';
+import { rebuild } from '../support/rebuild-helpers.js';
 import { runCli, startCli, workspace } from '../support/cli.js';
 import { ENGINES, brokers, isolatedProductModel, kafkaPublisher, nodeFor, publishEvents, sinkFor } from '../support/services.js';
 
@@ -131,12 +132,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 describe('readmodel lag: a group that never committed', () => {
-  it('is reported as NO_COMMITS with its pending lag, never as zero lag, and exits 2', async () => {
+  it('is reported as NO_COMMITS with its pending lag, never as zero lag, and exits 1', async () => {
     const model = isolatedProductModel();
     const events = envelopes({ products: 10, seed: 41 });
     await publishEvents(model.topic, 3, events);
     const report = await lagOnce(model, undefined, { samples: 2, intervalMs: 100 });
-    expect(report).toMatchObject({ status: 'NO_COMMITS', exitCode: 2 });
+    expect(report).toMatchObject({ status: 'NO_COMMITS', exitCode: 1 });
     const m = report.models[0]!;
     expect(m).toMatchObject({ status: 'NO_COMMITS', lag: events.length, members: 0 });
     expect(m.partitions).toHaveLength(3);
@@ -159,8 +160,8 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
     const events = envelopes({ products: 40, seed: 51 });
     await publishEvents(model.topic, 3, events);
     const assets = await assetsFor(model);
-    const liveIndex = `${model.indexBase}_live`;
-    await sink.createIndex(liveIndex, assets.mapping);
+    // The live index is a complete build (lag checks its manifest), then the consumer keeps it current.
+    const liveIndex = (await rebuild(model, sink)).manifest.index;
     await sink.updateAliases([{ add: { index: liveIndex, alias: aliasName(model) } }]);
 
     const reader = createKafkaLagReader({ brokers: brokers(), clientId: 'readmodel-test' });
@@ -179,7 +180,8 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
       await sink.refresh(liveIndex);
       const caughtUp = await lagOnce(model, sink, { samples: 2, intervalMs: 200 });
       expect(caughtUp).toMatchObject({ status: 'OK', exitCode: 0, models: [{ status: 'OK', lag: 0, maxTimeLagMs: 0, members: 1 }] });
-      const freshness = caughtUp.models[0]!.freshness!;
+      const freshness = caughtUp.models[0]!.readModel!;
+      expect(freshness).toMatchObject({ status: 'OK', index: liveIndex, build: { status: 'complete', model: model.name } });
       const newestPublished = Math.max(...events.map((e) => Date.parse(e.occurredAt)));
       expect(freshness.alias).toBe(aliasName(model));
       expect(freshness.indices).toEqual([liveIndex]);
@@ -203,7 +205,7 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
       expect(m.partitions.reduce((n, p) => n + p.lag, 0)).toBe(more.length);
       expect(m.maxTimeLagMs).toBeGreaterThan(0);
       expect(behind.status).not.toBe('OK');
-      expect(behind).toMatchObject({ status: 'STOP', exitCode: 2, samples: 3 });
+      expect(behind).toMatchObject({ status: 'STOP', exitCode: 1, samples: 3, models: [{ readModel: { status: 'OK' } }] });
       expect(m).toMatchObject({ members: 0, groupState: 'Empty' });
       for (const p of m.partitions) {
         if (p.lag > 0) expect(p).toMatchObject({ status: 'STOP', timeLagMs: expect.any(Number), oldestUnconsumedAt: expect.any(String) });
@@ -249,26 +251,30 @@ describe('readmodel lag CLI (built binary)', () => {
       models: { 'product-search': { topic: model.topic, consumerGroup: model.consumerGroup, indexBase: model.indexBase } },
     });
 
-  it('--json prints one report document and exits 2 for a never-committed group; --prometheus parses', async () => {
+  it('--json prints one report document and exits 1 for a never-committed group without a read model; --prometheus parses', async () => {
     const model = isolatedProductModel();
     await publishEvents(model.topic, 2, envelopes({ products: 3, seed: 61 }));
     const cwd = configFor(model);
     const json = await runCli(['lag', 'product-search', '--json', '--samples', '2', '--interval', '100ms'], { cwd });
-    expect(json.code).toBe(2);
+    expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as LagReport;
-    expect(report).toMatchObject({ status: 'NO_COMMITS', exitCode: 2, models: [{ group: model.consumerGroup, topic: model.topic }] });
-    expect(report.models[0]!.freshness).toMatchObject({ ageMs: null, note: 'the alias does not exist yet' });
+    // The worse of the two decides: no alias (ERR) over a group that never committed (NO_COMMITS).
+    expect(report).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ group: model.consumerGroup, topic: model.topic, status: 'ERR', consumerStatus: 'NO_COMMITS' }] });
+    expect(report.models[0]!.readModel).toMatchObject({ status: 'ERR', problem: 'ALIAS_MISSING', ageMs: null });
 
     const prom = await runCli(['lag', 'product-search', '--prometheus', '--samples', '1'], { cwd });
-    expect(prom.code).toBe(2);
-    expect(prom.stderr).toContain('error[LAG_NO_COMMITS]');
+    expect(prom.code).toBe(1);
+    expect(prom.stderr).toContain('error[LAG_ERR]');
     const fams = parseExposition(prom.stdout);
     expect(samplesOf(fams, 'readmodel_consumer_status', 'product-search').map((s) => s.value)).toEqual([5, 5]);
+    expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
+    expect(samplesOf(fams, 'readmodel_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
 
     const table = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
-    expect(table.code).toBe(2);
+    expect(table.code).toBe(1);
     expect(table.stdout).toContain(`product-search  topic ${model.topic}  group ${model.consumerGroup}`);
-    expect(table.stdout).toMatch(/overall: NO_COMMITS \(exit 2\)/);
+    expect(table.stdout).toContain('read model: ERR [ALIAS_MISSING]');
+    expect(table.stdout).toMatch(/overall: ERR \(exit 1\)/);
   });
 
   it('lag serve answers GET /metrics and stops cleanly on SIGTERM', async () => {
@@ -285,6 +291,9 @@ describe('readmodel lag CLI (built binary)', () => {
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       const fams = parseExposition(await res.text());
       expect(samplesOf(fams, 'readmodel_consumer_group_status', 'product-search').map((s) => s.value)).toEqual([5]);
+      // The exporter shows the missing read model too, as its own series and in the model's status.
+      expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search')).toEqual([{ labels: { model: 'product-search', alias: `${model.indexBase}_current` }, value: 6 }]);
+      expect(samplesOf(fams, 'readmodel_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
       expect((await fetch(url.replace('/metrics', '/nope'))).status).toBe(404);
       // The window grows with the background samples (--interval reached serve, not only `lag`).
       await waitFor('a second sample', async () => {

@@ -7,8 +7,8 @@ const report: LagReport = {
   samples: 3,
   windowSpanMs: 2000,
   thresholds: { windowMs: 60_000, maxTimeLagMs: 300_000 },
-  status: 'STOP',
-  exitCode: 2,
+  status: 'ERR',
+  exitCode: 1,
   models: [
     {
       model: 'product-search',
@@ -18,6 +18,8 @@ const report: LagReport = {
       members: 0,
       status: 'STOP',
       reason: 'partition 1: no active consumer in the group; lag 4',
+      consumerStatus: 'STOP',
+      consumerReason: 'partition 1: no active consumer in the group; lag 4',
       lag: 4,
       maxTimeLagMs: 1500,
       partitions: [
@@ -58,7 +60,18 @@ const report: LagReport = {
           reason: 'no committed offset, nothing to consume',
         },
       ],
-      freshness: { alias: 'product_search_current', indices: ['product_search_v1_abc'], newestEventAt: '2026-01-01T00:00:05.000Z', ageMs: 5250 },
+      readModel: {
+        alias: 'product_search_current',
+        engine: 'opensearch',
+        indices: ['product_search_v1_abc'],
+        index: 'product_search_v1_abc',
+        build: { status: 'complete', model: 'product-search', documents: 10 },
+        documents: 10,
+        newestEventAt: '2026-01-01T00:00:05.000Z',
+        ageMs: 5250,
+        status: 'OK',
+        reason: '10 documents in product_search_v1_abc, newest event 5.3s old',
+      },
     },
     {
       model: 'we"ird\\model\nx',
@@ -68,11 +81,41 @@ const report: LagReport = {
       members: null,
       status: 'ERR',
       reason: 'boom',
+      consumerStatus: 'ERR',
+      consumerReason: 'boom',
       lag: 0,
       maxTimeLagMs: null,
       partitions: [],
-      freshness: null,
-      error: { code: 'SOURCE_UNAVAILABLE', message: 'boom' },
+      readModel: null,
+      error: { code: 'SOURCE_UNAVAILABLE', message: 'boom', exitCode: 5 },
+    },
+    {
+      model: 'order-history',
+      topic: 'order-events',
+      group: 'readmodel.order-history',
+      groupState: 'Stable',
+      members: 1,
+      status: 'ERR',
+      reason: 'read model: alias order_history_current does not exist (or points at no index): the read model has no live index',
+      consumerStatus: 'OK',
+      consumerReason: 'all 0 partitions caught up',
+      lag: 0,
+      maxTimeLagMs: 0,
+      partitions: [],
+      readModel: {
+        alias: 'order_history_current',
+        engine: 'opensearch',
+        indices: [],
+        index: null,
+        build: null,
+        documents: null,
+        newestEventAt: null,
+        ageMs: null,
+        status: 'ERR',
+        problem: 'ALIAS_MISSING',
+        reason: 'alias order_history_current does not exist (or points at no index): the read model has no live index',
+        suggestion: 'readmodel rebuild order-history --swap',
+      },
     },
   ],
 };
@@ -137,6 +180,18 @@ describe('Prometheus text exposition', () => {
     expect(lines).toContain('readmodel_consumer_group_status{model="we\\"ird\\\\model\\nx",group="g",topic="t"} 6');
     expect(lines).toContain('readmodel_lag_sample_success{model="we\\"ird\\\\model\\nx"} 0');
     expect(lines.some((l) => l.startsWith('readmodel_consumer_group_lag_offsets{model="we'))).toBe(false);
+    // The read model: its own status series, and the model's overall status (the worse of the two).
+    expect(lines).toContain('readmodel_read_model_status{model="product-search",alias="product_search_current"} 0');
+    expect(lines).toContain(`readmodel_model_status{${g}} 3`);
+    const o = 'model="order-history",group="readmodel.order-history",topic="order-events"';
+    expect(lines).toContain(`readmodel_consumer_group_status{${o}} 0`);
+    expect(lines).toContain('readmodel_read_model_status{model="order-history",alias="order_history_current"} 6');
+    expect(lines).toContain(`readmodel_model_status{${o}} 6`);
+    // A missing alias was read successfully: the sample succeeded, and no freshness is faked.
+    expect(lines).toContain('readmodel_lag_sample_success{model="order-history"} 1');
+    expect(lines.some((l) => l.startsWith('readmodel_read_model_freshness_seconds{model="order-history"'))).toBe(false);
+    // No search engine for the failed model: no read model series at all.
+    expect(lines.some((l) => l.startsWith('readmodel_read_model_status{model="we'))).toBe(false);
     expect(lines).toContain('readmodel_lag_window_samples 3');
     expect(lines).toContain('readmodel_lag_last_sample_timestamp_seconds 1767225610');
     expect(text).toMatch(/# HELP readmodel_consumer_status .*0=OK 1=WARN 2=STALL 3=STOP 4=REWIND 5=NO_COMMITS 6=ERR/);
@@ -161,6 +216,6 @@ describe('Prometheus text exposition', () => {
       expect(m, line).not.toBeNull();
       expect(announced.has(m![1]!), line).toBe(true);
     }
-    expect(announced.size).toBe(12);
+    expect(announced.size).toBe(14);
   });
 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   committedSeenAt,
   evaluatePartition,
-  exitCodeFor,
   formatDuration,
   LAG_STATUSES,
   lagOf,
@@ -157,15 +156,15 @@ describe('evaluatePartition (sliding-window rules)', () => {
 });
 
 describe('lag helpers', () => {
-  it('maps statuses to severity values, exit codes and a worst status', () => {
-    expect(LAG_STATUSES.map((s) => [s, statusValue(s), exitCodeFor(s)])).toEqual([
-      ['OK', 0, 0],
-      ['WARN', 1, 1],
-      ['STALL', 2, 2],
-      ['STOP', 3, 2],
-      ['REWIND', 4, 2],
-      ['NO_COMMITS', 5, 2],
-      ['ERR', 6, 2],
+  it('maps statuses to severity values and a worst status', () => {
+    expect(LAG_STATUSES.map((s) => [s, statusValue(s)])).toEqual([
+      ['OK', 0],
+      ['WARN', 1],
+      ['STALL', 2],
+      ['STOP', 3],
+      ['REWIND', 4],
+      ['NO_COMMITS', 5],
+      ['ERR', 6],
     ]);
     expect(worstStatus([])).toBe('OK');
     expect(worstStatus(['OK', 'STALL', 'WARN'])).toBe('STALL');

@@ -79,14 +79,23 @@ Statuses (per partition over the sliding window; a model takes its worst partiti
               (counted from the later of the offset first being seen and the oldest waiting event)
   REWIND      the committed offset went below one seen earlier in the window
   NO_COMMITS  the group never committed an offset (never reported as zero lag)
-  ERR         Kafka or the search engine could not be read
+  ERR         Kafka could not be read, or the read model is broken (below)
   One sample can show OK, NO_COMMITS, STOP and the threshold WARNs; STALL, a growing-lag WARN and
   REWIND need movement, so --samples >= 2 (the default 3, --interval 1s apart, spans 2s).
 
-Time lag: age of the oldest unconsumed event (message timestamp of the record at the committed offset).
-Freshness: age of the newest event in the index behind <indexBase>_current (max lastEventAt).
+Read model (with a search engine configured), part of each model's status:
+  ERR         the engine does not answer, or not as the configured engine; alias <indexBase>_current
+              missing or on several indices; the index behind it missing; its manifest missing,
+              unreadable, incomplete or of another model; documents without lastEventAt
+  WARN        the index is empty while the topic holds records (freshness unknown)
+  OK          one complete build of this model behind the alias; freshness = age of its newest event
+              (max lastEventAt). Unknown freshness never passes as OK (except empty index, empty topic).
 
-Exit codes: 0 OK, 1 WARN, 2 STALL/STOP/REWIND/NO_COMMITS/ERR (the worst model decides), 3 config.
+Time lag: age of the oldest unconsumed event (message timestamp of the record at the committed offset).
+
+Exit codes: 0 every partition and read model OK; 1 any finding (WARN, STALL, STOP, REWIND,
+NO_COMMITS, ERR; the report is printed); 2 usage; 3 config; 5 Kafka unreachable for every model;
+6 search engine unreachable for every model.
 `;
 
 const METRICS = `
@@ -96,7 +105,9 @@ Metrics (Prometheus text exposition 0.0.4):
   readmodel_consumer_committed_offset{model,group,topic,partition}
   readmodel_consumer_log_end_offset{model,group,topic,partition}
   readmodel_consumer_status{model,group,topic,partition}   0=OK 1=WARN 2=STALL 3=STOP 4=REWIND 5=NO_COMMITS 6=ERR
-  readmodel_consumer_group_status{model,group,topic}       same mapping, worst partition
+  readmodel_consumer_group_status{model,group,topic}       same mapping, worst partition (ERR: Kafka unreadable)
+  readmodel_read_model_status{model,alias}                 same mapping: OK, WARN or ERR (see above)
+  readmodel_model_status{model,group,topic}                same mapping, worse of group and read model
   readmodel_consumer_group_lag_offsets{model,group,topic}
   readmodel_consumer_group_members{model,group}
   readmodel_read_model_freshness_seconds{model,alias}
@@ -214,17 +225,20 @@ Examples:
       if (flags.samples < 1) throw new UsageError('--samples must be at least 1');
       const { runLag, watchLag, LagAlertError } = await import('../../app/run-lag.js');
       const { formatLagText } = await import('../../core/lag/lag-text.js');
+      // Reasons quote engine and Kafka errors, which can carry a node URL with credentials.
+      const { redact } = await import('../../config/redact.js');
       const s = await setup(io, modelName, flags);
       try {
         const options = { models: s.models, thresholds: s.thresholds, intervalMs: flags.interval, signal: io.signal };
         if (flags.watch) {
-          await watchLag(options, s.deps, (report) => {
+          await watchLag(options, s.deps, (sampled) => {
+            const report = redact(sampled);
             if (flags.json) io.stdout.write(`${JSON.stringify(report)}\n`);
             else io.stdout.write(`${io.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${formatLagText(report)}${io.stdout.isTTY ? '' : '\n'}`);
           });
           return;
         }
-        const report = await runLag({ ...options, samples: flags.samples }, s.deps);
+        const report = redact(await runLag({ ...options, samples: flags.samples }, s.deps));
         if (flags.prometheus) {
           const { formatLagPrometheus } = await import('../../core/lag/prometheus-format.js');
           io.stdout.write(formatLagPrometheus(report));

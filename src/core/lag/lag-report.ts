@@ -1,4 +1,6 @@
+import type { LagExitCode } from './lag-exit-code.js';
 import type { LagStatus, LagThresholds } from './lag-window.js';
+import type { ReadFailure, ReadModelReport } from './read-model-health.js';
 
 /** One partition of a consumer group at the newest sample, with its evaluated status. */
 export interface PartitionLagReport {
@@ -18,18 +20,6 @@ export interface PartitionLagReport {
   reason: string;
 }
 
-/** Age of the newest event reflected in the index behind the model's alias. */
-export interface FreshnessReport {
-  alias: string;
-  indices: string[];
-  /** Max `lastEventAt` of the documents behind the alias. */
-  newestEventAt: string | null;
-  ageMs: number | null;
-  /** Why there is no value when that is not a failure (no alias yet, empty index, no search engine). */
-  note?: string;
-  error?: string;
-}
-
 export interface ModelLagReport {
   model: string;
   topic: string;
@@ -37,15 +27,21 @@ export interface ModelLagReport {
   /** Coordinator state of the group (Stable, Empty, Dead, ...); null when it could not be read. */
   groupState: string | null;
   members: number | null;
+  /** The model's status: the worse of the consumer's and the read model's. */
   status: LagStatus;
-  /** Why: the worst partition's reason, prefixed by its partition. */
+  /** Why: the read model's reason, or the worst partition's prefixed by its partition. */
   reason: string;
+  /** The consumer group alone: its worst partition's status (ERR when Kafka could not be read). */
+  consumerStatus: LagStatus;
+  consumerReason: string;
   /** Summed offset lag over the partitions. */
   lag: number;
   maxTimeLagMs: number | null;
   partitions: PartitionLagReport[];
-  freshness: FreshnessReport | null;
-  error?: { code: string; message: string };
+  /** The read model behind the alias (state and freshness); null when no search engine is configured. */
+  readModel: ReadModelReport | null;
+  /** Set when Kafka could not be read for this model. */
+  error?: ReadFailure;
 }
 
 export interface LagReport {
@@ -55,6 +51,6 @@ export interface LagReport {
   windowSpanMs: number;
   thresholds: LagThresholds;
   status: LagStatus;
-  exitCode: 0 | 1 | 2;
+  exitCode: LagExitCode;
   models: ModelLagReport[];
 }

@@ -8,24 +8,26 @@ function table(rows: string[][], indent = '  '): string[] {
   return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
 }
 
-function freshnessText(m: ModelLagReport): string {
-  const f = m.freshness;
-  if (!f) return 'freshness: not measured (no search engine configured)';
-  if (f.error) return `freshness: ERR ${f.error}`;
-  if (f.ageMs === null) return `freshness: unknown (${f.note ?? 'no data'})`;
-  return `freshness: ${formatDuration(f.ageMs)} (newest event ${f.newestEventAt} in ${f.indices.join(', ')} via ${f.alias})`;
+function readModelLines(m: ModelLagReport): string[] {
+  const r = m.readModel;
+  if (!r) return ['read model: not checked (no search engine configured)'];
+  if (r.status === 'OK' && r.ageMs !== null) {
+    return [`read model: OK ${r.index} via ${r.alias}, ${r.documents} documents; freshness ${formatDuration(r.ageMs)} (newest event ${r.newestEventAt})`];
+  }
+  const lines = [`read model: ${r.status}${r.problem ? ` [${r.problem}]` : ''} ${r.reason}`];
+  if (r.suggestion) lines.push(`  what to do: ${r.suggestion}`);
+  return lines;
 }
 
 export function formatModelLag(m: ModelLagReport): string[] {
   const group = m.groupState === null ? m.group : `${m.group} (${m.groupState}, ${m.members ?? 0} member${m.members === 1 ? '' : 's'})`;
-  const lines = [`${m.model}  topic ${m.topic}  group ${group}`];
+  const lines = [`${m.model}  topic ${m.topic}  group ${group}`, `  status ${m.status}: ${m.reason}`];
   if (m.error) {
-    lines.push(`  status ${m.status}: error[${m.error.code}] ${m.error.message}`);
+    lines.push(`  consumer: ERR error[${m.error.code}] ${m.error.message}`);
   } else {
-    lines.push(`  status ${m.status}: ${m.reason}`);
-    lines.push(`  lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`);
+    lines.push(`  consumer: ${m.consumerStatus}, lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`);
   }
-  lines.push(`  ${freshnessText(m)}`);
+  lines.push(...readModelLines(m).map((l) => `  ${l}`));
   if (m.partitions.length > 0) {
     const rows = [['PARTITION', 'COMMITTED', 'LOG END', 'LAG', 'TIME LAG', 'STATUS', 'REASON']];
     for (const p of m.partitions) {
@@ -44,7 +46,6 @@ export function formatModelLag(m: ModelLagReport): string[] {
   return lines;
 }
 
-/** The human view of a report: one block per model, then the overall verdict. */
 export function formatLagText(report: LagReport): string {
   const lines: string[] = [];
   for (const m of report.models) lines.push(...formatModelLag(m), '');

@@ -19,13 +19,6 @@ export function worstStatus(statuses: Iterable<LagStatus>): LagStatus {
   return worst;
 }
 
-/** Exit codes for alerting: 0 OK, 1 WARN, 2 anything worse (STALL, STOP, REWIND, NO_COMMITS, ERR). */
-export function exitCodeFor(status: LagStatus): 0 | 1 | 2 {
-  if (status === 'OK') return 0;
-  if (status === 'WARN') return 1;
-  return 2;
-}
-
 export interface LagThresholds {
   /** Length of the sliding window; also how long a committed offset may stand still with lag > 0 before STOP. */
   windowMs: number;
