@@ -1,4 +1,4 @@
-import { SinkRejectedError } from '../core/errors.js';
+import { ConflictError, SinkRejectedError } from '../core/errors.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { SwapRecord } from '../core/alias/swap-history.js';
 
@@ -47,7 +47,12 @@ export function createSwapHistoryStore(sink: SearchSink, index = HISTORY_INDEX) 
       const full: SwapRecord = { ...record, seq };
       // The id makes two concurrent appends of the same sequence number collide instead of both landing.
       const r = await sink.bulk(index, [{ action: 'index', id: `${record.alias}:${seq}`, version: seq, doc: full as unknown as Record<string, unknown> }]);
-      if (r.stale > 0) throw new Error(`swap history entry ${record.alias}:${seq} was written concurrently`);
+      if (r.stale > 0) {
+        throw new ConflictError(`swap history entry ${record.alias}:${seq} was written concurrently`, {
+          context: { index, entry: `${record.alias}:${seq}` },
+          suggestion: 'another swap of this alias ran at the same time; check "readmodel alias show"',
+        });
+      }
       if (r.rejected.length > 0) {
         throw new SinkRejectedError(`the swap history refused entry ${record.alias}:${seq}: ${r.rejected[0]!.reason}`, {
           context: { index, entry: `${record.alias}:${seq}` },
