@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface SwapFlags extends GlobalFlags {
@@ -42,7 +42,7 @@ export function aliasCommand(io: CliIO): Command {
     new Command('swap')
       .description('Atomically point <model>_current at a complete index built for the model (gated)')
       .argument('<model>', 'read model')
-      .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef')
+      .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef', indexNameOption('--to'))
       .option('--force', 'override failing gates (the reasons are written into the swap history)'),
   ).action(async (modelName: string, flags: SwapFlags) => {
     const { connect } = await import('../connect.js');

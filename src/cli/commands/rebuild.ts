@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface RebuildFlags extends GlobalFlags {
@@ -30,11 +30,11 @@ export function rebuildCommand(io: CliIO): Command {
       .option('--from <offsets>', 'start offsets: "earliest" (default) or partition:offset pairs, e.g. 0:120,1:98')
       .option('--from-time <iso>', 'start at the first event at or after this time, per partition')
       .option('--to <offsets>', 'end offsets (exclusive): the snapshot at start (default) or partition:offset pairs')
-      .option('--topic <name>', "source topic (default: the model's)")
+      .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
       .option('--force', 'rebuild even if a complete index of this build exists')
       .option('--swap', 'swap the alias to the new index after a successful build')
-      .option('--batch-size <n>', 'events folded per bulk batch', parseIntOption('--batch-size'), 2000)
+      .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
       .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas')),
   )
