@@ -97,13 +97,13 @@ export function checkBoolean(s: string): Checked<boolean> {
   const v = s.trim().toLowerCase();
   if (TRUE.includes(v)) return { value: true };
   if (FALSE.includes(v)) return { value: false };
-  return { problem: `"${s}" is not a boolean: use true or false (also 1/0, yes/no, on/off)` };
+  return { problem: 'not a boolean: use true or false (also 1/0, yes/no, on/off)' };
 }
 
 export function checkSaslMechanism(s: string): Checked<SaslMechanism> {
   const v = s.trim().toLowerCase();
   if ((SASL_MECHANISMS as readonly string[]).includes(v)) return { value: v as SaslMechanism };
-  return { problem: `"${s}" is not a supported SASL mechanism: use ${SASL_MECHANISMS.join(', ')}` };
+  return { problem: `not a supported SASL mechanism: use ${SASL_MECHANISMS.join(', ')}` };
 }
 
 /** A certificate file's content: PEM with at least one certificate. */

@@ -40,13 +40,14 @@ export function sourceName(s: ValueSource): string {
 export function invalidValue(source: ValueSource, problem: string, options: { value?: string; suggestion?: string } = {}): never {
   const message = `${sourceName(source)}: ${problem}`;
   const context = { ...source, ...(options.value !== undefined ? { value: options.value } : {}) };
-  const suggestion = options.suggestion ?? (('flag' in source ? 'fix the flag' : 'env' in source ? 'fix the environment variable' : 'fix the key in the config file') + ' (README: Configuration)');
+  const where = 'flag' in source ? `pass a valid value to ${source.flag}` : 'env' in source ? `set ${source.env} to a valid value` : `fix ${source.key} in the config file`;
+  const suggestion = options.suggestion ?? `${where} (README: Configuration says what each setting accepts)`;
   if ('flag' in source) throw new UsageError(message, { code: 'INVALID_VALUE', context, suggestion });
   throw new ConfigError(message, { code: 'INVALID_VALUE', context, suggestion });
 }
 
 function take<T>(checked: Checked<T>, source: ValueSource, shown: string): T {
-  if ('problem' in checked) invalidValue(source, `${JSON.stringify(shown)}: ${checked.problem}`, { value: shown });
+  if ('problem' in checked) invalidValue(source, `invalid value ${JSON.stringify(shown)}: ${checked.problem}`, { value: shown });
   return checked.value;
 }
 

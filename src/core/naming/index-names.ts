@@ -14,7 +14,7 @@ const FORBIDDEN = ['\\', '/', '*', '?', '"', '<', '>', '|', ' ', ',', '#', ':'];
 export function indexNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'it is empty';
   if (name === '.' || name === '..') return `"${name}" is reserved`;
-  if (/[A-Z]/.test(name)) return 'it contains uppercase letters (index names are lowercase)';
+  if (name !== name.toLowerCase()) return 'it contains uppercase letters (index names are lowercase)';
   const bad = [...new Set([...name].filter((c) => FORBIDDEN.includes(c) || c.charCodeAt(0) < 0x20))];
   if (bad.length) {
     const shown = bad.map((c) => (c === ' ' ? 'a space' : c.charCodeAt(0) < 0x20 ? 'a control character' : `"${c}"`)).join(', ');

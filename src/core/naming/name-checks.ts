@@ -11,7 +11,7 @@ export type NameSource = { flag: string } | { key: string; file?: string };
 function fail(source: NameSource, what: string, value: string, problem: string, rules: string): never {
   const where = 'flag' in source ? source.flag : source.key;
   const message = `${where}: "${value}" is not a valid ${what}: ${problem}`;
-  const suggestion = `use a ${what} made of ${rules}`;
+  const suggestion = `use ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}: ${rules}`;
   if ('flag' in source) throw new UsageError(message, { code: 'INVALID_NAME', context: { flag: source.flag, value }, suggestion });
   throw new ConfigError(message, { code: 'INVALID_NAME', context: { key: source.key, value, ...(source.file ? { file: source.file } : {}) }, suggestion });
 }
