@@ -94,7 +94,8 @@ async function loadModelModule(name: string, modulePath: string, base: string): 
       suggestion: 'export default { name, projection, upcasters, mappingFile, topic, consumerGroup, indexBase, smokeQueries }',
     });
   }
-  return { ...def, name };
+  // A module's own relative mapping path means "next to the module", wherever readmodel is installed.
+  return { ...def, name, mappingFile: path.resolve(path.dirname(file), def.mappingFile) };
 }
 
 /**
