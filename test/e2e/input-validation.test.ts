@@ -237,8 +237,21 @@ export default { ...orderHistoryModel, topic: ${JSON.stringify(`t-${id}`)}, inde
       expect(f.code, f.stdout + f.stderr).toBe(10);
       expect(JSON.parse(f.stdout)).toMatchObject({ error: 'NOT_OWNED', context: { index: foreign } });
       expect(await sink.count(foreign)).toBe(0);
+
+      // A real build of the model, by name or through its alias, is accepted.
+      const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '5', '--partitions', '1', '--json'], { cwd });
+      expect(pub.code, pub.stderr).toBe(0);
+      const rb = await runCli(['rebuild', 'product-search', '--swap', '--json'], { cwd });
+      expect(rb.code, rb.stdout + rb.stderr).toBe(0);
+      const built = JSON.parse(rb.stdout).manifest.index as string;
+      for (const target of [built, `${id}_current`]) {
+        // p1 is one of the five published products (ids p0..p5 are zero-padded to the count's width).
+        const ok = await runCli(['replay', 'product-search', '--aggregate-id', 'p1', '--to-index', target, '--json'], { cwd });
+        expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+      }
     } finally {
       await sink.deleteIndex(foreign);
+      for (const i of await sink.listIndices(`${id}_v*`)) await sink.deleteIndex(i.name);
       await sink.close();
     }
   });
