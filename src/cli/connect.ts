@@ -94,17 +94,16 @@ async function loadModelModule(name: string, modulePath: string, base: string): 
       suggestion: 'export default { name, projection, upcasters, mappingFile, topic, consumerGroup, indexBase, smokeQueries }',
     });
   }
-  // A module's own relative mapping path means "next to the module", wherever readmodel is installed.
-  return { ...def, name, mappingFile: path.resolve(path.dirname(file), def.mappingFile) };
+  return { ...def, name };
 }
 
 /**
  * The names a model definition carries are checked wherever they come from: the config file's
  * overrides, or a module registered with `models.<name>.module` (which no schema sees).
  */
-function checkModelNames(def: ReadModelDefinition, over: ModelConfig, file: string | undefined): ReadModelDefinition {
+function checkModelNames(def: ReadModelDefinition, over: ModelConfig, file: string | undefined, base: string): ReadModelDefinition {
   const from = (key: 'topic' | 'indexBase' | 'consumerGroup') =>
-    over[key] !== undefined ? { key: `models.${def.name}.${key}`, ...(file ? { file } : {}) } : { key: `models.${def.name}.module (its ${key})`, ...(over.module ? { file: over.module } : {}) };
+    over[key] !== undefined ? { key: `models.${def.name}.${key}`, ...(file ? { file } : {}) } : { key: `models.${def.name}.module (its ${key})`, ...(over.module ? { file: path.resolve(base, over.module) } : {}) };
   if (typeof def.indexBase !== 'string') throw new ConfigError(`read model "${def.name}" has no indexBase`, { context: { key: from('indexBase').key } });
   if (typeof def.topic !== 'string') throw new ConfigError(`read model "${def.name}" has no topic`, { context: { key: from('topic').key } });
   if (typeof def.consumerGroup !== 'string' || !def.consumerGroup.trim()) {
@@ -144,6 +143,7 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
         },
         over,
         config.file,
+        base,
       );
     },
     source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),

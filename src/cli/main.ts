@@ -69,7 +69,14 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
     if (err instanceof CommanderError) {
       // --help and --version surface as "errors" with exit code 0.
       if (err.exitCode === 0) return ExitCode.ok;
-      if (wantsJson(argv)) return renderError(new UsageError(err.message.replace(/^error: /, '')), io, true);
+      if (wantsJson(argv)) {
+        const flag = /option '(?:-\w, )?(--[\w-]+)/.exec(err.message)?.[1];
+        const usage = new UsageError(err.message.replace(/^error: /, ''), {
+          ...(flag ? { context: { flag } } : {}),
+          suggestion: 'run the command with --help for its flags and examples',
+        });
+        return renderError(usage, io, true);
+      }
       return ExitCode.usage;
     }
     return renderError(err, io, wantsJson(argv));
