@@ -258,8 +258,9 @@ export async function serveLag(o: ServeLagOptions, deps: LagDeps): Promise<void>
   checkOptions(o);
   throwIfAborted(o.signal);
   const monitor = createLagMonitor(o, deps);
-  let latest: Promise<LagReport> = monitor.sample();
-  latest.catch(() => undefined);
+  // Assigned once the port is ours: sampling before that would leave Kafka connections opening
+  // after a failed listen, and the process would hang instead of exiting with the error.
+  let latest!: Promise<LagReport>;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -300,6 +301,8 @@ export async function serveLag(o: ServeLagOptions, deps: LagDeps): Promise<void>
     );
     server.listen(o.port, o.host, () => resolve());
   });
+  latest = monitor.sample();
+  latest.catch(() => undefined);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   o.onListening?.(`http://${host}:${address.port}/metrics`);

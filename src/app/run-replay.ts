@@ -8,6 +8,7 @@ import { foldAll, type DocState } from '../core/projections/projection.js';
 import { aliasName } from '../core/read-model.js';
 import { ContractViolationError } from '../core/errors.js';
 import { decodeRecord } from './decode-record.js';
+import { checkReplayTarget } from './replay-target.js';
 import type { ModelAssets } from './model-assets.js';
 
 export interface ReplayOptions {
@@ -46,6 +47,7 @@ export interface ReplayReport {
 export async function runReplay(o: ReplayOptions, deps: { source: EventSource; sink: SearchSink; progress: ProgressBus }): Promise<ReplayReport> {
   const { model } = o.assets;
   if (o.aggregateIds.length === 0) throw new UsageError('name at least one --aggregate-id');
+  if (o.toIndex) await checkReplayTarget(o.toIndex, model, deps.sink);
   const topic = o.topic ?? model.topic;
   const wanted = new Set(o.aggregateIds);
 

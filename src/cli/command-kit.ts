@@ -3,6 +3,7 @@ import { createProgressBus, type ProgressBus } from '../core/progress/progress-e
 import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
+import { assertIndexName, assertTopicName } from '../core/naming/name-checks.js';
 
 /**
  * `addCommand` does not pass the program's settings down; without this a bad flag on a subcommand
@@ -27,13 +28,59 @@ export function withConnectionOptions(cmd: Command): Command {
     .option('--no-tui', 'never start the interactive terminal UI');
 }
 
+/** A whole number >= 0 in plain decimal digits ("1e3", "0x10" and "12abc" are refused). */
 export function parseIntOption(name: string) {
   return (v: string): number => {
-    const n = Number(v);
-    if (!v.trim() || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
+    const n = Number(v.trim());
+    if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
     return n;
   };
 }
+
+/** Sizes and counts where 0 makes no sense (a batch of 0 events would never progress). */
+export function parsePositiveIntOption(name: string) {
+  const parse = parseIntOption(name);
+  return (v: string): number => {
+    const n = parse(v);
+    if (n < 1) throw new InvalidArgumentError(`${name} must be at least 1, got "${v}"`);
+    return n;
+  };
+}
+
+/** A TCP port to listen on; 0 asks the system for a free one. */
+export function parsePortOption(name: string) {
+  const parse = parseIntOption(name);
+  return (v: string): number => {
+    const n = parse(v);
+    if (n > 65535) throw new InvalidArgumentError(`${name} must be a port in 0..65535, got "${v}"`);
+    return n;
+  };
+}
+
+/** A share between 0 and 1 inclusive, e.g. 0.05. */
+export function parseShareOption(name: string) {
+  return (v: string): number => {
+    const n = Number(v.trim());
+    if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${v}"`);
+    return n;
+  };
+}
+
+function nameOption(check: (value: string, source: { flag: string }) => string, flag: string) {
+  return (v: string): string => {
+    try {
+      return check(v, { flag });
+    } catch (err) {
+      const suggestion = (err as { suggestion?: string }).suggestion;
+      throw new InvalidArgumentError(`${(err as Error).message.replace(`${flag}: `, '')}${suggestion ? `; ${suggestion}` : ''}`);
+    }
+  };
+}
+
+/** An index or alias name given on the command line: one index, by the engines' naming rules. */
+export const indexNameOption = (flag: string) => nameOption(assertIndexName, flag);
+/** A Kafka topic given on the command line, checked before any broker is asked. */
+export const topicNameOption = (flag: string) => nameOption(assertTopicName, flag);
 
 /** Runs work with a progress bus and whichever view fits the terminal, and always closes the view. */
 export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus: ProgressBus) => Promise<T>): Promise<T> {

@@ -8,10 +8,14 @@ import { createSearchSink } from '../adapters/search/create-search-sink.js';
 import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config-types.js';
 import { loadConfig } from '../config/load-config.js';
 import { requireKafka, requireSearch, type ConnectionFlags } from '../config/resolve-config.js';
-import { ConfigError } from '../core/errors.js';
+import { checkPemCertificate } from '../config/config-values.js';
+import type { ModelConfig } from '../config/config-types.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { didYouMean } from '../core/naming/did-you-mean.js';
+import { assertIndexBase, assertTopicName } from '../core/naming/name-checks.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
-import { findModel } from '../core/projections/registry.js';
+import { builtInModels, findModel } from '../core/projections/registry.js';
 import type { CliIO } from './cli-io.js';
 
 export interface GlobalFlags extends ConnectionFlags {
@@ -21,11 +25,25 @@ export interface GlobalFlags extends ConnectionFlags {
 }
 
 function readCa(file: string, key: string): string {
+  let content: string;
   try {
-    return readFileSync(file, 'utf8');
+    content = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new ConfigError(`cannot read the CA file for ${key}`, { context: { key, path: file }, cause });
+    throw new ConfigError(`cannot read the CA file for ${key}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, {
+      context: { key, path: file },
+      suggestion: 'point it at a readable PEM file (relative paths in the config file resolve against the file, from the environment against the working directory)',
+      cause,
+    });
   }
+  const checked = checkPemCertificate(content);
+  if ('problem' in checked) {
+    throw new ConfigError(`the CA file for ${key} is unusable: ${checked.problem}`, {
+      code: 'INVALID_CA_FILE',
+      context: { key, path: file },
+      suggestion: 'give the CA certificate in PEM form (openssl x509 -inform der -in ca.der -out ca.pem converts a DER file)',
+    });
+  }
+  return content;
 }
 
 export function kafkaOptions(k: KafkaConfig): KafkaConnectionOptions {
@@ -79,22 +97,54 @@ async function loadModelModule(name: string, modulePath: string, base: string): 
   return { ...def, name };
 }
 
+/**
+ * The names a model definition carries are checked wherever they come from: the config file's
+ * overrides, or a module registered with `models.<name>.module` (which no schema sees).
+ */
+function checkModelNames(def: ReadModelDefinition, over: ModelConfig, file: string | undefined, base: string): ReadModelDefinition {
+  const from = (key: 'topic' | 'indexBase' | 'consumerGroup') =>
+    over[key] !== undefined ? { key: `models.${def.name}.${key}`, ...(file ? { file } : {}) } : { key: `models.${def.name}.module (its ${key})`, ...(over.module ? { file: path.resolve(base, over.module) } : {}) };
+  if (typeof def.indexBase !== 'string') throw new ConfigError(`read model "${def.name}" has no indexBase`, { context: { key: from('indexBase').key } });
+  if (typeof def.topic !== 'string') throw new ConfigError(`read model "${def.name}" has no topic`, { context: { key: from('topic').key } });
+  if (typeof def.consumerGroup !== 'string' || !def.consumerGroup.trim()) {
+    throw new ConfigError(`read model "${def.name}" has no consumer group`, { context: { key: from('consumerGroup').key } });
+  }
+  assertIndexBase(def.indexBase, from('indexBase'));
+  assertTopicName(def.topic, from('topic'));
+  return def;
+}
+
 /** Resolves config once per command and hands out the adapters it asks for. */
 export async function connect(io: CliIO, flags: GlobalFlags) {
   const config: ResolvedConfig = await loadConfig({ cwd: io.cwd, env: io.env, flags });
+  const base = config.file ? path.dirname(config.file) : io.cwd;
   return {
     config,
     async model(name: string): Promise<ReadModelDefinition> {
       const over = config.models[name] ?? {};
-      const base = over.module ? await loadModelModule(name, over.module, config.file ? path.dirname(config.file) : io.cwd) : findModel(name);
-      return {
-        ...base,
-        ...(over.topic ? { topic: over.topic } : {}),
-        ...(over.consumerGroup ? { consumerGroup: over.consumerGroup } : {}),
-        ...(over.indexBase ? { indexBase: over.indexBase } : {}),
-        ...(over.smokeQueries ? { smokeQueries: over.smokeQueries } : {}),
-        ...(over.mappingFile ? { mappingFile: path.resolve(config.file ? path.dirname(config.file) : io.cwd, over.mappingFile) } : {}),
-      };
+      if (!over.module && !builtInModels.some((m) => m.name === name)) {
+        const known = [...builtInModels.map((m) => m.name), ...Object.keys(config.models).filter((n) => config.models[n]?.module)];
+        const guess = didYouMean(name, known);
+        throw new UsageError(`unknown read model "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+          code: 'UNKNOWN_MODEL',
+          context: { known },
+          suggestion: `use one of: ${known.join(', ')} (register another with models.<name>.module in the config file)`,
+        });
+      }
+      const def = over.module ? await loadModelModule(name, over.module, base) : findModel(name);
+      return checkModelNames(
+        {
+          ...def,
+          ...(over.topic ? { topic: over.topic } : {}),
+          ...(over.consumerGroup ? { consumerGroup: over.consumerGroup } : {}),
+          ...(over.indexBase ? { indexBase: over.indexBase } : {}),
+          ...(over.smokeQueries ? { smokeQueries: over.smokeQueries } : {}),
+          ...(over.mappingFile ? { mappingFile: path.resolve(base, over.mappingFile) } : {}),
+        },
+        over,
+        config.file,
+        base,
+      );
     },
     source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
     publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),

@@ -42,6 +42,16 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `readmodel ... | head -1`: the reader leaving is not an error. Stop writing quietly and let long
+  // work stop as on SIGPIPE, instead of crashing on the unhandled EPIPE.
+  for (const stream of [partial.stdout ? undefined : process.stdout, partial.stderr ? undefined : process.stderr]) {
+    if (stream && stream.listenerCount('error') === 0) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+        if (!controller.signal.aborted) controller.abort(new AbortedError('output closed by the reader (broken pipe)'));
+      });
+    }
+  }
   const io: CliIO = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -59,7 +69,14 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
     if (err instanceof CommanderError) {
       // --help and --version surface as "errors" with exit code 0.
       if (err.exitCode === 0) return ExitCode.ok;
-      if (wantsJson(argv)) return renderError(new UsageError(err.message.replace(/^error: /, '')), io, true);
+      if (wantsJson(argv)) {
+        const flag = /option '(?:-\w, )?(--[\w-]+)/.exec(err.message)?.[1];
+        const usage = new UsageError(err.message.replace(/^error: /, ''), {
+          ...(flag ? { context: { flag } } : {}),
+          suggestion: 'run the command with --help for its flags and examples',
+        });
+        return renderError(usage, io, true);
+      }
       return ExitCode.usage;
     }
     return renderError(err, io, wantsJson(argv));

@@ -5,6 +5,9 @@ import { createAjv } from '../core/contracts/ajv-factory.js';
 import { ConfigError } from '../core/errors.js';
 import { configSchema } from './config-schema.js';
 import type { ReadmodelConfig, ResolvedConfig } from './config-types.js';
+import { didYouMean } from '../core/naming/did-you-mean.js';
+import { assertIndexBase, assertTopicName } from '../core/naming/name-checks.js';
+import { builtInModels } from '../core/projections/registry.js';
 import { resolveConfig, type ConnectionFlags } from './resolve-config.js';
 
 /** The package's own folder: shipped contracts and mappings live there. */
@@ -48,13 +51,35 @@ export async function loadConfig(options: {
   }
   const file = (result?.config ?? {}) as ReadmodelConfig;
   validateConfig(file, result?.filepath);
-  const base = result?.filepath ? path.dirname(result.filepath) : options.cwd;
-  const resolved = resolveConfig(file, options.env, options.flags, {
+  checkModelEntries(file, builtInModels.map((m) => m.name), result?.filepath);
+  return resolveConfig(file, options.env, options.flags, {
     ...(result?.filepath ? { filePath: result.filepath } : {}),
     defaultContractsDir: path.join(PACKAGE_ROOT, 'contracts'),
+    cwd: options.cwd,
   });
-  resolved.contractsDir = path.resolve(base, resolved.contractsDir);
-  return resolved;
+}
+
+/**
+ * A `models` entry overrides a shipped model or registers one with `module`; anything else is a typo
+ * that would otherwise leave the defaults silently in force. Names from the file obey the engines'
+ * and Kafka's naming rules.
+ */
+export function checkModelEntries(file: ReadmodelConfig, shipped: readonly string[], filePath?: string): void {
+  for (const [name, entry] of Object.entries(file.models ?? {})) {
+    const source = (key: string) => ({ key: `models.${name}.${key}`, ...(filePath ? { file: filePath } : {}) });
+    if (!entry.module && !shipped.includes(name)) {
+      const guess = didYouMean(name, shipped);
+      throw new ConfigError(`models.${name}: "${name}" is not a read model readmodel ships${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+        code: 'UNKNOWN_MODEL',
+        context: { key: `models.${name}`, file: filePath, known: shipped },
+        suggestion: guess
+          ? `rename the key to "${guess}", or add models.${name}.module to register a new read model`
+          : `use one of ${shipped.join(', ')}, or add models.${name}.module to register a new read model`,
+      });
+    }
+    if (entry.topic !== undefined) assertTopicName(entry.topic, source('topic'));
+    if (entry.indexBase !== undefined) assertIndexBase(entry.indexBase, source('indexBase'));
+  }
 }
 
 export function validateConfig(file: unknown, filePath?: string): void {

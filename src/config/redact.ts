@@ -14,7 +14,14 @@ export function redact<T>(value: T): T {
   return value;
 }
 
-/** `https://user:pass@host` -> `https://user:***@host`. */
+/**
+ * `https://user:pass@host` -> `https://user:***@host`, also when the password holds `/`, `#`, `@` or
+ * spaces (pasted unencoded): within one word the credentials end at its last `@`; across spaces, at the
+ * first `@` that follows. Over-redacting odd text is acceptable, leaking a password is not.
+ */
 export function redactUrl(s: string): string {
-  return s.replace(/(\w+:\/\/[^:/@\s]+:)[^@/\s]+@/g, '$1***@');
+  return s
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)\S*@(?=\S)/gi, '$1***@')
+    // Across spaces only when what follows the colon is not a port (`http://es:9200 and user@x`).
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)(?!\d+(?:[\s/]|$))[^@\n]{0,128}?@(?=\S)/gi, '$1***@');
 }

@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { swapText } from '../output/swap-text.js';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface SwapFlags extends GlobalFlags {
@@ -54,7 +54,7 @@ export function aliasCommand(io: CliIO): Command {
     new Command('swap')
       .description('Atomically point <model>_current at a complete index built for the model (gated)')
       .argument('<model>', 'read model')
-      .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef')
+      .requiredOption('--to <index>', 'the index to expose, e.g. product_search_v1_ab12cd34ef', indexNameOption('--to'))
       .option('--override-gates', 'swap even if gates fail (every overridden verdict is written into the swap history)')
       .addOption(new Option('--force').hideHelp()),
   ).action(async (modelName: string, flags: SwapFlags) => {

@@ -4,7 +4,7 @@ import type { PreflightReport } from '../../app/run-preflight.js';
 import { basisText, describeGap, humanMs } from '../../core/rebuild/history-check.js';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, topicNameOption, withConnectionOptions } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 export interface PreflightFlags extends GlobalFlags {
@@ -90,7 +90,7 @@ export function withPreflightOptions(cmd: Command): Command {
     .option('--from <offsets>', 'start offsets: "earliest" (default) or partition:offset pairs, e.g. 0:120,1:98')
     .option('--from-time <iso>', 'start at the first event at or after this time, per partition')
     .option('--to <offsets>', 'end offsets (exclusive): the snapshot at start (default) or partition:offset pairs')
-    .option('--topic <name>', "source topic (default: the model's)")
+    .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
     .option('--allow-truncated-history', 'acknowledge that Kafka lost history the model needs: build anyway, record the gap in the manifest (the swap gates then refuse the build)');
 }
 

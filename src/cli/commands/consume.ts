@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface ConsumeFlags extends GlobalFlags {
@@ -20,8 +20,8 @@ export function consumeCommand(io: CliIO): Command {
       )
       .argument('<model>', 'read model, e.g. product-search')
       .option('--group <id>', "consumer group id (default: the model's)")
-      .option('--topic <name>', "source topic (default: the model's)")
-      .option('--target <alias|index>', 'write target (default: <model>_current)')
+      .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
+      .option('--target <alias|index>', 'write target (default: <model>_current)', indexNameOption('--target'))
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('skip')),
   )
     .addHelpText('after', '\nExample:\n  readmodel consume product-search --group readmodel.product-search\n')

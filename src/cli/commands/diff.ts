@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface DiffFlags extends GlobalFlags {
@@ -18,8 +18,8 @@ export function diffCommand(io: CliIO): Command {
     new Command('diff')
       .description('Compare two indices of a read model: counts, ids on one side only, changed documents field by field, mapping')
       .argument('<model>', 'read model, e.g. product-search')
-      .option('--from <index|alias>', 'the reference side (default: <model>_current)')
-      .option('--to <index>', 'the candidate side (default: the newest complete index that is not --from)')
+      .option('--from <index|alias>', 'the reference side (default: <model>_current)', indexNameOption('--from'))
+      .option('--to <index>', 'the candidate side (default: the newest complete index that is not --from)', indexNameOption('--to'))
       .option('--show <n>', 'how many ids and changed documents to list (all are counted)', parseIntOption('--show'), 10)
       .option('--ignore <pointer...>', 'JSON pointers of fields to leave out, e.g. /lastEventAt'),
   )

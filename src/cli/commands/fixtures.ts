@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, parseShareOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface PublishFlags extends GlobalFlags {
@@ -9,7 +9,7 @@ interface PublishFlags extends GlobalFlags {
   seed: number;
   partitions: number;
   topic?: string;
-  invalidRate?: string;
+  invalidRate?: number;
   idPrefix?: string;
   ifEmpty?: boolean;
 }
@@ -19,11 +19,11 @@ export function fixturesCommand(io: CliIO): Command {
     new Command('publish')
       .description('Publish a seeded, deterministic event stream for a read model to Kafka (keyed by aggregate id)')
       .argument('<model>', 'read model, e.g. product-search')
-      .option('--count <n>', 'number of aggregates (products, orders) to generate', parseIntOption('--count'), 100)
+      .option('--count <n>', 'number of aggregates (products, orders) to generate', parsePositiveIntOption('--count'), 100)
       .option('--seed <n>', 'generator seed: the same seed publishes the same events', parseIntOption('--seed'), 1)
-      .option('--partitions <n>', 'partition count when the topic is created', parseIntOption('--partitions'), 3)
-      .option('--topic <name>', 'topic (default: the model\'s)')
-      .option('--invalid-rate <share>', 'share of deliberately invalid events, 0..1', '0')
+      .option('--partitions <n>', 'partition count when the topic is created', parsePositiveIntOption('--partitions'), 3)
+      .option('--topic <name>', 'topic (default: the model\'s)', topicNameOption('--topic'))
+      .option('--invalid-rate <share>', 'share of deliberately invalid events, 0..1', parseShareOption('--invalid-rate'), 0)
       .option('--id-prefix <prefix>', 'prefix of generated aggregate ids')
       .option('--if-empty', 'publish nothing if the topic already holds events'),
   )
@@ -43,7 +43,7 @@ export function fixturesCommand(io: CliIO): Command {
               seed: flags.seed,
               partitions: flags.partitions,
               ...(flags.topic ? { topic: flags.topic } : {}),
-              invalidRate: Number(flags.invalidRate ?? 0),
+              invalidRate: flags.invalidRate ?? 0,
               ...(flags.idPrefix ? { idPrefix: flags.idPrefix } : {}),
               ...(flags.ifEmpty ? { ifEmpty: true } : {}),
               signal: io.signal,

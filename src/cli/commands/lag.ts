@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, parseIntOption, parsePortOption, topicNameOption, withConnectionOptions } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { parseDuration } from '../../core/lag/duration.js';
 
@@ -49,7 +49,7 @@ function intOption(name: string) {
 function withLagOptions(cmd: Command, defaults: { interval: string }): Command {
   return withConnectionOptions(cmd)
     .option('--group <id>', "consumer group to measure (default: the model's live group; needs <model>)")
-    .option('--topic <name>', "topic the group consumes (default: the model's; needs <model>)")
+    .option('--topic <name>', "topic the group consumes (default: the model's; needs <model>)", topicNameOption('--topic'))
     .addOption(
       new Option('--interval <duration>', 'time between samples: 500ms, 10s, 5m, 1h (a plain number is ms)')
         .argParser(durationOption('--interval'))
@@ -164,7 +164,7 @@ export function lagCommand(io: CliIO): Command {
     new Command('serve')
       .description('Serve the lag metrics for Prometheus at GET /metrics, re-sampling every --interval; stops on SIGINT/SIGTERM')
       .argument('[model]', 'read model (default: every built-in model)')
-      .option('--port <n>', 'port to listen on (0 picks a free one)', intOption('--port'), 9464)
+      .option('--port <n>', 'port to listen on (0 picks a free one)', parsePortOption('--port'), 9464)
       .option('--host <address>', 'address to bind (0.0.0.0 for every interface)', '127.0.0.1'),
     { interval: '15s' },
   )

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { UsageError } from '../../core/errors.js';
 import { swapText } from '../output/swap-text.js';
@@ -41,9 +41,11 @@ export function rebuildCommand(io: CliIO): Command {
       .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
       .option('--swap', 'swap the alias to the new index after a successful build (gated)')
       .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
-      .option('--batch-size <n>', 'events folded per bulk batch', parseIntOption('--batch-size'), 2000)
+      .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
-      .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas')),
+      .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas'))
+      .option('--catch-up-lag <n>', 'with --swap: catch up in rounds until fewer events than this remain, then swap', parsePositiveIntOption('--catch-up-lag'), 1000)
+      .option('--catch-up-rounds <n>', 'with --swap: at most this many catch-up rounds before the last one', parsePositiveIntOption('--catch-up-rounds'), 10),
   )
     .addHelpText(
       'after',

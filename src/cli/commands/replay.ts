@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { UsageError } from '../../core/errors.js';
 
@@ -23,9 +23,9 @@ export function replayCommand(io: CliIO): Command {
       .argument('<model>', 'read model, e.g. product-search')
       .requiredOption('--aggregate-id <id...>', 'aggregate id(s) to replay (repeat or list)')
       .option('--since <iso>', 'read from the first event at or after this time (default: earliest)')
-      .option('--to-index <index>', 'write here instead of the index behind <model>_current')
+      .option('--to-index <index>', 'write here instead of the index behind <model>_current (an existing build of this model)', indexNameOption('--to-index'))
       .option('--dry-run', 'print the documents it would write; write nothing')
-      .option('--topic <name>', "source topic (default: the model's)"),
+      .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic')),
   )
     .addHelpText('after', '\nExample:\n  readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json\n')
     .action(async (modelName: string, flags: ReplayFlags) => {
