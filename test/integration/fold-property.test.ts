@@ -75,7 +75,7 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
     // The fold's own count of documents matches the index (what the self-check compares).
     const assets = await assetsFor(model);
     const index = uniqueName('fold_count');
-    await sink.createIndex(index, { settings: { number_of_replicas: 0 }, mappings: assets.mapping.mappings ?? {} });
+    await sink.createIndex(index, { settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 }, mappings: assets.mapping.mappings ?? {} });
     const source = kafkaSource();
     try {
       const projector = createBatchProjector({
