@@ -98,4 +98,35 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
       await sink.deleteIndex(index);
     }
   });
+
+  it('a build whose index was changed behind its back fails (TARGET_CHANGED) instead of folding onto it', async () => {
+    const model = isolatedProductModel();
+    const assets = await assetsFor(model);
+    const events = messyProductStream({ seed: 7, products: 6, updates: 40 }).events;
+    const records = events.map((e, offset) => ({ topic: model.topic, partition: 0, offset, key: e.aggregateId, value: Buffer.from(JSON.stringify(e)), timestamp: 0 }));
+    const index = uniqueName('fold_changed');
+    await sink.createIndex(index, { settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 }, mappings: assets.mapping.mappings ?? {} });
+    try {
+      const projector = createBatchProjector({
+        projection: model.projection,
+        validator: assets.validator,
+        sink,
+        target: index,
+        cache: createDocStateCache(0),
+        onInvalid: 'stop',
+        exclusiveFreshTarget: true,
+        progress: createProgressBus(),
+      });
+      await projector.process(records.slice(0, 60));
+      await projector.flush();
+      // Someone deletes a document the build wrote (or a concurrent build overwrites it).
+      const victim = [...(await allDocs(sink, index)).keys()][0]!;
+      await sink.bulk(index, [{ action: 'delete', id: victim, version: 10_000 }]);
+      const later = records.slice(60).filter((r) => r.key === victim);
+      expect(later.length).toBeGreaterThan(0);
+      await expect(projector.process(later)).rejects.toMatchObject({ code: 'TARGET_CHANGED', exitCode: 8 });
+    } finally {
+      await sink.deleteIndex(index);
+    }
+  });
 });
