@@ -1,12 +1,12 @@
 // npm run bench -- [--events 1000000] [--products 100000] [--partitions 6] [--engines opensearch,elasticsearch]
-//                  [--rss-events 3000000] [--naive-events 1000000]
+//                  [--rss-events 3000000] [--naive-events 1000000] [--catalogue long-lived|recent]
 // Prints figures and ratios; asserts nothing. Uses the local sandbox (started if needed).
 import { spawnSync } from 'node:child_process';
 import { createSearchSink } from '../src/adapters/search/create-search-sink.js';
 import { createKafkaEventSource } from '../src/adapters/kafka/kafka-event-source.js';
 import { createKafkaPublisher } from '../src/adapters/kafka/kafka-publisher.js';
 import { loadModelAssets } from '../src/app/model-assets.js';
-import { generateProductEvents } from '../src/core/fixtures/product-event-generator.js';
+import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../src/core/fixtures/product-event-generator.js';
 import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/projections/product-search/product-search-model.js';
@@ -22,6 +22,10 @@ const PRODUCTS = Number(arg('products', '100000'));
 const PARTITIONS = Number(arg('partitions', '6'));
 const RSS_EVENTS = Number(arg('rss-events', '0'));
 const NAIVE_EVENTS = Number(arg('naive-events', String(EVENTS)));
+// Long-lived by default: after the catalogue is created, events keep changing products picked from
+// all of it (as in production), so the fold's state for old products is evicted and read back.
+const CATALOGUE = arg('catalogue', 'long-lived') as CatalogueMode;
+if (!CATALOGUE_MODES.includes(CATALOGUE)) throw new Error(`--catalogue must be one of ${CATALOGUE_MODES.join(', ')}`);
 const ENGINES = arg('engines', 'opensearch,elasticsearch').split(',') as EngineKind[];
 const BROKERS = process.env.READMODEL_KAFKA_BROKERS ?? '127.0.0.1:19092';
 const NODES: Record<EngineKind, string> = {
@@ -37,7 +41,7 @@ function log(s: string) {
 
 function* boundedEvents(events: number, products: number) {
   let n = 0;
-  for (const g of generateProductEvents({ products, seed: SEED, activeWindow: 256 })) {
+  for (const g of generateProductEvents({ products, seed: SEED, activeWindow: 256, catalogue: CATALOGUE, updates: events })) {
     if (n++ >= events) return;
     yield g.envelope;
   }
@@ -45,7 +49,7 @@ function* boundedEvents(events: number, products: number) {
 
 /** Publishes the stream once per (events, products, partitions, seed); later runs reuse the topic. */
 async function ensureTopic(events: number, products: number): Promise<{ topic: string; events: number }> {
-  const topic = `bench-products-${events}-${products}-${PARTITIONS}-s${SEED}`;
+  const topic = `bench-products-${events}-${products}-${PARTITIONS}-s${SEED}${CATALOGUE === 'recent' ? '' : `-${CATALOGUE}`}`;
   const source = createKafkaEventSource({ brokers: [BROKERS] });
   try {
     const marks = await source.watermarks(topic).catch(() => []);
@@ -190,7 +194,7 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
 
 async function main() {
   log(`# readmodel bench (${new Date().toISOString()})`);
-  log(`node ${process.version}, ${EVENTS} events over ${PRODUCTS} products, ${PARTITIONS} partitions`);
+  log(`node ${process.version}, ${EVENTS} events over ${PRODUCTS} products (${CATALOGUE} catalogue), ${PARTITIONS} partitions`);
   if (arg('sandbox', 'yes') !== 'no') {
     const up = spawnSync(process.execPath, [BIN, 'sandbox', 'up'], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (up.status !== 0) throw new Error('sandbox up failed (pass --sandbox no to bench services you started yourself)');

@@ -8,15 +8,13 @@ export interface DocStateCache {
   get(id: string): DocState | undefined;
   set(id: string, state: DocState): void;
   has(id: string): boolean;
-  /** True once anything was evicted: from then on, a miss no longer proves the document is absent. */
-  readonly evicted: boolean;
+  delete(id: string): void;
   readonly size: number;
   clear(): void;
 }
 
 export function createDocStateCache(capacity: number): DocStateCache {
   const map = new Map<string, DocState>();
-  let evicted = false;
   return {
     get(id) {
       const s = map.get(id);
@@ -32,19 +30,17 @@ export function createDocStateCache(capacity: number): DocStateCache {
       while (map.size > capacity) {
         const oldest = map.keys().next().value as string;
         map.delete(oldest);
-        evicted = true;
       }
     },
     has: (id) => map.has(id),
-    get evicted() {
-      return evicted;
+    delete: (id) => {
+      map.delete(id);
     },
     get size() {
       return map.size;
     },
     clear() {
       map.clear();
-      evicted = true;
     },
   };
 }

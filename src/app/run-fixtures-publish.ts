@@ -35,6 +35,16 @@ export async function runFixturesPublish(
   if (!o.model.generateFixtures) {
     throw new UsageError(`read model ${o.model.name} ships no fixture generator`, { context: { model: o.model.name } });
   }
+  const catalogues = o.model.fixtureCatalogues ?? ['recent'];
+  if (o.catalogue !== undefined && !catalogues.includes(o.catalogue)) {
+    throw new UsageError(`read model ${o.model.name} has no "${o.catalogue}" fixture catalogue`, {
+      context: { model: o.model.name, catalogue: o.catalogue, supported: catalogues.join(', ') },
+      suggestion: `use --catalogue ${catalogues.join(' or ')}`,
+    });
+  }
+  if (o.updates !== undefined && o.catalogue !== 'long-lived') {
+    throw new UsageError('--updates applies only to --catalogue long-lived', { context: { updates: o.updates } });
+  }
   const topic = o.topic ?? o.model.topic;
   deps.progress.emit({ type: 'phase', phase: 'publish', detail: topic });
   if (o.ifEmpty) {

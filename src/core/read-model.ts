@@ -7,6 +7,10 @@ export interface FixtureOptions {
   seed: number;
   invalidRate?: number;
   idPrefix?: string;
+  /** Shape of the stream (see ProductStreamOptions.catalogue); models list what they support. */
+  catalogue?: string;
+  /** Later events to existing aggregates (long-lived catalogue). */
+  updates?: number;
 }
 
 /** A smoke query: a search body that must return at least `minHits` documents before a swap. */
@@ -33,6 +37,8 @@ export interface ReadModelDefinition {
   smokeQueries: readonly SmokeQuery[];
   /** Seeded fixture generator used by `fixtures publish`, if the model ships one. */
   generateFixtures?: (o: FixtureOptions) => Iterable<GeneratedEvent>;
+  /** Catalogue modes `generateFixtures` supports (default: only `recent`). */
+  fixtureCatalogues?: readonly string[];
 }
 
 export function aliasName(model: Pick<ReadModelDefinition, 'indexBase'>): string {

@@ -93,7 +93,11 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
 
   it('rebuild --swap loses nothing while a producer writes through the whole cutover and the live consumer runs', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 3, [...generateProductEvents({ products: 400, seed: 41 })].map((g) => g.envelope));
+    // A long-lived catalogue: after 400 products are created, events keep updating, deleting and
+    // re-creating products picked from the whole catalogue, before and all through the cutover.
+    const catalogue = generateProductEvents({ products: 400, seed: 41, catalogue: 'long-lived', updates: 1_000_000 });
+    const take = (n: number) => Array.from({ length: n }, () => catalogue.next().value!.envelope);
+    await publishEvents(model.topic, 3, take(6000));
     const first = await rebuild(model, sink);
     await runAliasSwap({ model, to: first.manifest.index }, { sink, progress: createProgressBus() });
 
@@ -107,20 +111,20 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
     const publisher = kafkaPublisher();
     let producing = true;
     const producer = (async () => {
-      // New products and more events for existing ones, all through the cutover.
-      const fresh = generateProductEvents({ products: 100_000, seed: 42, idPrefix: 'cut' });
+      // Updates, deletes and re-creations of any existing product, all through the cutover.
       while (producing) {
-        const batch = [];
-        for (let i = 0; i < 40; i++) batch.push(fresh.next().value!.envelope);
+        const batch = take(20);
         await publisher.publish(model.topic, batch.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })));
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 20));
       }
     })();
     try {
       await new Promise((r) => setTimeout(r, 300));
       const v2 = { ...model, projection: { ...model.projection, version: 2 } };
+      // A cache far smaller than the catalogue: old products' states are evicted and read back.
       const result = await rebuild(v2, sink, {
         batchSize: 100,
+        cacheSize: 50,
         swap: { gates: gatesFor(v2, { maxCountDrift: 10, maxChangedShare: 1 }, sink), maxLag: 50, maxRounds: 20 },
       });
       expect(result.swap).toMatchObject({ from: first.manifest.index, to: result.manifest.index });

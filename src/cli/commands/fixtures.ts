@@ -12,6 +12,8 @@ interface PublishFlags extends GlobalFlags {
   invalidRate?: number;
   idPrefix?: string;
   ifEmpty?: boolean;
+  catalogue?: string;
+  updates?: number;
 }
 
 export function fixturesCommand(io: CliIO): Command {
@@ -25,9 +27,11 @@ export function fixturesCommand(io: CliIO): Command {
       .option('--topic <name>', 'topic (default: the model\'s)', topicNameOption('--topic'))
       .option('--invalid-rate <share>', 'share of deliberately invalid events, 0..1', parseShareOption('--invalid-rate'), 0)
       .option('--id-prefix <prefix>', 'prefix of generated aggregate ids')
-      .option('--if-empty', 'publish nothing if the topic already holds events'),
+      .option('--if-empty', 'publish nothing if the topic already holds events')
+      .option('--catalogue <mode>', 'recent (default: updates reach only recently created aggregates) or long-lived (then updates, deletes and re-creations of any existing aggregate)')
+      .option('--updates <n>', 'with --catalogue long-lived: events after the catalogue is created (default 2 x --count)', parseIntOption('--updates')),
   )
-    .addHelpText('after', '\nExample:\n  readmodel fixtures publish product-search --count 1000 --seed 7 --partitions 6\n')
+    .addHelpText('after', '\nExamples:\n  readmodel fixtures publish product-search --count 1000 --seed 7 --partitions 6\n  readmodel fixtures publish product-search --count 15000 --catalogue long-lived --updates 30000\n')
     .action(async (modelName: string, flags: PublishFlags) => {
       const { connect } = await import('../connect.js');
       const { runFixturesPublish } = await import('../../app/run-fixtures-publish.js');
@@ -46,6 +50,8 @@ export function fixturesCommand(io: CliIO): Command {
               invalidRate: flags.invalidRate ?? 0,
               ...(flags.idPrefix ? { idPrefix: flags.idPrefix } : {}),
               ...(flags.ifEmpty ? { ifEmpty: true } : {}),
+              ...(flags.catalogue !== undefined ? { catalogue: flags.catalogue } : {}),
+              ...(flags.updates !== undefined ? { updates: flags.updates } : {}),
               signal: io.signal,
             },
             { publisher, progress },

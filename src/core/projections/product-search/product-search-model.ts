@@ -1,7 +1,7 @@
 import type { ReadModelDefinition } from '../../read-model.js';
 import { productSearchProjection } from './product-search-projection.js';
 import { productUpcasters } from './upcasters.js';
-import { generateProductEvents } from '../../fixtures/product-event-generator.js';
+import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../../fixtures/product-event-generator.js';
 
 export const productSearchModel: ReadModelDefinition = {
   name: 'product-search',
@@ -20,5 +20,8 @@ export const productSearchModel: ReadModelDefinition = {
       seed: o.seed,
       ...(o.invalidRate ? { invalidRate: o.invalidRate } : {}),
       ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
+      ...(o.catalogue ? { catalogue: o.catalogue as CatalogueMode } : {}),
+      ...(o.updates !== undefined ? { updates: o.updates } : {}),
     }),
+  fixtureCatalogues: CATALOGUE_MODES,
 };
