@@ -213,6 +213,7 @@ function finalCounts(p: BatchProjector) {
     eventsSkipped: c.eventsInvalid,
     docsWritten: c.docsWritten,
     docsDeleted: c.docsDeleted,
+    ...(c.docsRejected ? { docsRejected: c.docsRejected } : {}),
   };
 }
 

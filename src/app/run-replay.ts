@@ -83,7 +83,15 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
       if (r.key !== null && !wanted.has(r.key)) continue;
       const d = decodeRecord(r, o.assets.validator);
       if (!d.ok) {
-        if (r.key === null) continue;
+        if (r.key === null) {
+          // Invalid like a mismatched key (rule `key`), exactly as rebuild and consume treat it: never
+          // applied. It is reported when it claims to belong to an aggregate being replayed.
+          if (d.aggregateId !== undefined && wanted.has(d.aggregateId)) {
+            invalid++;
+            deps.progress.emit({ type: 'invalid', position: d.position, violation: d.violation, action: 'skip' });
+          }
+          continue;
+        }
         invalid++;
         throw new ContractViolationError(`invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`, {
           context: { topic, partition: r.partition, offset: r.offset, eventId: d.violation.eventId, pointer: d.violation.pointer, rule: d.violation.rule },
