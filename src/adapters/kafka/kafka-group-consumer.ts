@@ -12,6 +12,8 @@ export interface KafkaGroupConsumerOptions extends KafkaConnectionOptions {
   maxBytesPerPartition?: number;
   /** How often a batch that takes long (a sink outage, a slow write) tells the group it is alive. */
   keepAliveMs?: number;
+  /** The group's session timeout (kafkajs default 30 s): a member silent for longer is evicted. */
+  sessionTimeoutMs?: number;
 }
 
 /** The live consumer's group membership, with commits only after the handler has finished. */
@@ -24,6 +26,7 @@ export function createKafkaGroupConsumer(options: KafkaGroupConsumerOptions): Gr
         allowAutoTopicCreation: false,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
         retry: { retries: 5 },
+        ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 5)) } : {}),
       });
       let crashed: ((err: unknown) => void) | undefined;
       const crash = new Promise<never>((_, reject) => (crashed = reject));
