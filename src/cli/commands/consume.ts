@@ -42,11 +42,6 @@ export function consumeCommand(io: CliIO): Command {
       if (flags.maxSinkWait !== undefined && (maxSinkWaitMs === undefined || maxSinkWaitMs <= 0)) {
         throw new UsageError(`--max-sink-wait "${flags.maxSinkWait}" is not a positive duration`, { suggestion: 'use e.g. 90s, 15m or 1h' });
       }
-      if (flags.deadLetterTopic !== undefined && flags.onInvalid === 'stop') {
-        throw new UsageError('--dead-letter-topic parks what would be skipped: it needs --on-invalid skip', {
-          suggestion: 'drop --on-invalid stop, or drop --dead-letter-topic to stop on the first invalid event',
-        });
-      }
       const { connect } = await import('../connect.js');
       const { runConsume } = await import('../../app/run-consume.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
