@@ -9,7 +9,7 @@ import { foldEvent, type DocState, type Projection } from '../core/projections/p
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
 import type { DocStateCache } from './doc-state-cache.js';
 import { decodeRecord } from './decode-record.js';
-import { attributeRejections, rejectionError, rejectionLetters, rejectionSkips } from './rejected-writes.js';
+import { attributeRejections, emptyOutcome, rejectionError, rejectionLetters, rejectionSkips, screenWrites } from './rejected-writes.js';
 
 export type OnInvalid = 'stop' | 'skip';
 
@@ -203,9 +203,10 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     if (failure) throw failure;
     const started = Date.now();
-    const p: Promise<void> = o.sink
-      .bulk(o.target, writes, o.signal ? { signal: o.signal } : {})
-      .then(async (r) => {
+    const { sendable, refused } = screenWrites(writes);
+    const p: Promise<void> = (sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome()))
+      .then(async (sent) => {
+        const r = refused.length ? { ...sent, rejected: [...refused, ...sent.rejected] } : sent;
         counters.retries += r.retries;
         counters.throttled += r.throttled;
         counters.splits += r.splits;

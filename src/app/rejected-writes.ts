@@ -2,9 +2,36 @@ import { SinkRejectedError } from '../core/errors.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import type { RawRecord } from '../core/ports/event-source.js';
 import type { DeadLetter } from '../core/ports/dead-letter-sink.js';
-import type { RejectedWrite } from '../core/ports/search-sink.js';
+import type { BulkOutcome, BulkWrite, RejectedWrite } from '../core/ports/search-sink.js';
 import type { Projection } from '../core/projections/projection.js';
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
+
+/** Both engines refuse a document id longer than this many UTF-8 bytes. */
+export const MAX_ID_BYTES = 512;
+const encoder = new TextEncoder();
+
+/**
+ * Splits off the writes the engines would refuse before sending them. An id over 512 bytes (a valid
+ * aggregateId of 256 multi-byte characters can be 1,024) makes the engine refuse the WHOLE bulk request
+ * (400 action_request_validation_exception), which would take every other document down with it; held
+ * back here, it is one refused document handled under the --on-invalid policy like any other.
+ */
+export function screenWrites(writes: readonly BulkWrite[]): { sendable: BulkWrite[]; refused: RejectedWrite[] } {
+  const sendable: BulkWrite[] = [];
+  const refused: RejectedWrite[] = [];
+  for (const w of writes) {
+    const bytes = w.id.length * 3 > MAX_ID_BYTES ? encoder.encode(w.id).length : w.id.length;
+    if (bytes > MAX_ID_BYTES) {
+      refused.push({ id: w.id, action: w.action, version: w.version, status: 400, reason: `document id is ${bytes} bytes long; the engines accept at most ${MAX_ID_BYTES}` });
+    } else sendable.push(w);
+  }
+  return { sendable, refused };
+}
+
+/** The outcome of a bulk of nothing (every write was held back). */
+export function emptyOutcome(): BulkOutcome {
+  return { written: 0, deleted: 0, stale: 0, retries: 0, throttled: 0, splits: 0, rejected: [], tookMs: 0 };
+}
 
 export interface RejectedContext {
   engine: string;

@@ -8,6 +8,7 @@ import { foldAll, type DocState } from '../core/projections/projection.js';
 import { aliasName } from '../core/read-model.js';
 import { ConflictError, ContractViolationError, SinkRejectedError } from '../core/errors.js';
 import { verifyReplayed, type ReplayCheck } from './verify-replayed.js';
+import { emptyOutcome, screenWrites } from './rejected-writes.js';
 import { decodeRecord } from './decode-record.js';
 import type { ModelAssets } from './model-assets.js';
 
@@ -142,7 +143,9 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
   deps.progress.emit({ type: 'phase', phase: 'finalize' });
   // A refresh first lets the engine prune delete tombstones whose index.gc_deletes has expired.
   await deps.sink.refresh(target);
-  const out = await deps.sink.bulk(target, writes, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) });
+  const { sendable, refused } = screenWrites(writes);
+  const sent = sendable.length ? await deps.sink.bulk(target, sendable, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) }) : emptyOutcome();
+  const out = { ...sent, rejected: [...refused, ...sent.rejected] };
   await deps.sink.refresh(target);
   if (out.rejected.length > 0) {
     const first = out.rejected[0]!;

@@ -22,7 +22,7 @@ function unboundedMapping(dir: string): string {
   return file;
 }
 
-async function setup(engine: (typeof ENGINES)[number], opts: { unbounded?: boolean } = {}) {
+async function setup(engine: (typeof ENGINES)[number], opts: { unbounded?: boolean; poison?: () => ReturnType<typeof poisonedProduct> } = {}) {
   const id = uniqueName('poison');
   const topic = `product-events-${id}`;
   const indexBase = `ps_${id}`;
@@ -34,7 +34,7 @@ async function setup(engine: (typeof ENGINES)[number], opts: { unbounded?: boole
     JSON.stringify({ kafka: { brokers: brokers() }, search: { engine, node: nodeFor(engine) }, models: { 'product-search': model } }),
   );
   const good = [...generateProductEvents({ products: 20, seed: 31 })].map((g) => g.envelope);
-  const poison = poisonedProduct();
+  const poison = (opts.poison ?? poisonedProduct)();
   await publishEvents(topic, 1, [...good, ...poison]);
   return { cwd, topic, poisonOffset: good.length, poisonEventId: poison[0]!.eventId, goodProducts: 20 };
 }
@@ -90,5 +90,20 @@ describe.each(ENGINES)('a contract-valid event whose document the engine refuses
     const sink = sinkFor(engine);
     expect((await sink.getMany(manifest.index, ['px-huge'])).size).toBe(0);
     await sink.close();
+  });
+
+  it('an id over 512 bytes (a valid aggregateId of 200 multi-byte characters) is one refused document, not a failed bulk', async () => {
+    const longId = '€'.repeat(200);
+    const w = await setup(engine, { poison: () => [productEvents(longId).created()] });
+    const stop = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0'], { cwd: w.cwd });
+    expect(stop.code, stop.stdout + stop.stderr).toBe(1);
+    expect(JSON.parse(stop.stdout)).toMatchObject({
+      error: 'SINK_REJECTED',
+      context: { id: longId, partition: 0, offset: w.poisonOffset, reason: 'document id is 600 bytes long; the engines accept at most 512' },
+    });
+    const skip = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--on-invalid', 'skip'], { cwd: w.cwd });
+    expect(skip.code, skip.stdout + skip.stderr).toBe(0);
+    const { manifest } = JSON.parse(skip.stdout);
+    expect(manifest).toMatchObject({ status: 'complete', counts: { docsRejected: 1, documents: w.goodProducts }, skipped: [{ partition: 0, offset: w.poisonOffset }] });
   });
 });
