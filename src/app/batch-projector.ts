@@ -1,5 +1,6 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import { ConflictError, ContractViolationError, SinkRejectedError } from '../core/errors.js';
+import { ConflictError, ContractViolationError } from '../core/errors.js';
+import type { DeadLetter } from '../core/ports/dead-letter-sink.js';
 import type { RawRecord } from '../core/ports/event-source.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import type { BulkWrite, SearchSink, StoredDoc } from '../core/ports/search-sink.js';
@@ -8,6 +9,7 @@ import { foldEvent, type DocState, type Projection } from '../core/projections/p
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
 import type { DocStateCache } from './doc-state-cache.js';
 import { decodeRecord } from './decode-record.js';
+import { attributeRejections, emptyOutcome, rejectionError, rejectionLetters, rejectionSkips, screenWrites } from './rejected-writes.js';
 
 export type OnInvalid = 'stop' | 'skip';
 
@@ -42,6 +44,11 @@ export interface BatchProjectorOptions {
    * older state would write a wrong document under a correct version.
    */
   repairGaps?: (gaps: readonly HistoryGap[]) => Promise<Map<string, DocState>>;
+  /**
+   * Under `skip`, where skipped records go besides the report (the live consumer's dead-letter topic).
+   * Awaited before the batch counts as written, so no offset is committed past an unparked record.
+   */
+  deadLetter?: (letters: readonly DeadLetter[]) => Promise<void>;
 }
 
 export interface HistoryGap {
@@ -127,6 +134,24 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     });
   };
 
+  /**
+   * A skipped document is absent from now on, in the index as in the fold: a tombstone at its version
+   * removes an older state the index may hold, and the ledger and count follow, so the next read of it
+   * agrees with the ledger. Unless a later batch already moved the document on.
+   */
+  const forgetRejected = async (rejected: readonly { id: string; action: string; version: number }[]) => {
+    // The live consumer keeps what the index holds: one refused update must not hide a product.
+    if (!ledger) return;
+    const gone = rejected.filter((w) => w.action === 'index' && ledger.get(w.id) === w.version * 2 + 1);
+    if (gone.length === 0) return;
+    await o.sink.bulk(o.target, gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })));
+    for (const w of gone) {
+      ledger.set(w.id, w.version * 2);
+      if (o.cache.get(w.id)?.version === w.version) o.cache.delete(w.id);
+      documentCount--;
+    }
+  };
+
   const waitAll = async () => {
     await Promise.all(inFlight);
     if (failure) throw failure;
@@ -136,6 +161,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     if (failure) throw failure;
     const events: EventEnvelope[] = [];
     const offsets: RawRecord[] = [];
+    const letters: DeadLetter[] = [];
     for (const r of records) {
       counters.eventsRead++;
       const d = decodeRecord(r, o.validator);
@@ -171,6 +197,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
             reason: `${d.violation.pointer} ${d.violation.rule}: ${d.violation.message}`,
           });
         } else skippedNotListed++;
+        if (o.deadLetter) letters.push({ record: r, stage: 'contract', reason: `${d.violation.pointer} ${d.violation.rule}: ${d.violation.message}` });
         continue;
       }
       if (!o.projection.handles.includes(d.envelope.eventType)) {
@@ -180,6 +207,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       events.push(d.envelope);
       offsets.push(r);
     }
+    if (letters.length > 0) await o.deadLetter!(letters);
     if (events.length === 0) return;
 
     // The batch's working set: every state it touches, loaded once and folded here, never in the LRU,
@@ -260,19 +288,29 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     if (failure) throw failure;
     const started = Date.now();
-    const p: Promise<void> = o.sink
-      .bulk(o.target, writes, o.signal ? { signal: o.signal } : {})
-      .then((r) => {
+    const { sendable, refused } = screenWrites(writes);
+    const p: Promise<void> = (sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome()))
+      .then(async (sent) => {
+        const r = refused.length ? { ...sent, rejected: [...refused, ...sent.rejected] } : sent;
+        counters.retries += r.retries;
+        counters.throttled += r.throttled;
+        counters.splits += r.splits;
         if (r.rejected.length > 0) {
-          const first = r.rejected[0]!;
-          throw new SinkRejectedError(`${o.sink.engine} rejected document ${first.id} in ${o.target}: ${first.reason}`, {
-            context: { node: o.sink.node, index: o.target, id: first.id, status: first.status, rejected: r.rejected.length },
-            suggestion: 'the document does not fit the index mapping: check the projection against mappings/',
-          });
+          // A valid event whose document the engine refuses is handled like an invalid event.
+          const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: offsets };
+          const docs = attributeRejections(r.rejected, ctx);
+          if (o.onInvalid === 'stop') throw rejectionError(docs, ctx);
+          counters.docsRejected += docs.length;
+          for (const entry of rejectionSkips(docs, ctx)) {
+            if (skipped.length < listCap) skipped.push(entry);
+            else skippedNotListed++;
+            o.progress.emit({ type: 'log', level: 'warn', message: `skipped: ${entry.reason}` });
+          }
+          if (o.deadLetter) await o.deadLetter(rejectionLetters(docs, ctx));
+          await forgetRejected(r.rejected);
         }
         counters.docsWritten += r.written;
         counters.docsDeleted += r.deleted;
-        counters.retries += r.retries;
         lastBulkLatencyMs = Date.now() - started;
       })
       .catch((err) => {

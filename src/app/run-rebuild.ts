@@ -210,6 +210,15 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   await ctx.confirmOwnership();
   await sink.putSettings(index, { index: { number_of_replicas: finalReplicas, refresh_interval: finalRefresh } });
   const { checksum, documents } = await indexChecksum(sink, index, model.projection.idField, o.signal);
+  // Self-check: the index must hold exactly the documents the fold says exist, or nothing is marked complete.
+  const counted = await sink.count(index);
+  if (documents !== projector.documentCount || counted !== documents) {
+    throw new SinkUnavailableError(`index ${index} does not hold what the build folded: ${documents} documents scanned, ${counted} counted, ${projector.documentCount} expected`, {
+      code: 'SELF_CHECK_FAILED',
+      context: { index, scanned: documents, counted, expected: projector.documentCount },
+      suggestion: 'nothing was marked complete and the alias is untouched. Something else wrote this index during the build, or writes were lost; re-run the rebuild with --force',
+    });
+  }
   const finished = now();
   const complete: RunManifest = {
     ...manifest,
@@ -261,6 +270,7 @@ function finalCounts(p: BatchProjector) {
     eventsSkipped: c.eventsInvalid,
     docsWritten: c.docsWritten,
     docsDeleted: c.docsDeleted,
+    ...(c.docsRejected ? { docsRejected: c.docsRejected } : {}),
   };
 }
 

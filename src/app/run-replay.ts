@@ -6,7 +6,9 @@ import type { BulkWrite, SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { foldAll, type DocState } from '../core/projections/projection.js';
 import { aliasName } from '../core/read-model.js';
-import { ContractViolationError } from '../core/errors.js';
+import { ConflictError, ContractViolationError, SinkRejectedError } from '../core/errors.js';
+import { verifyReplayed, type ReplayCheck } from './verify-replayed.js';
+import { emptyOutcome, screenWrites } from './rejected-writes.js';
 import { decodeRecord } from './decode-record.js';
 import { checkReplayTarget } from './replay-target.js';
 import type { ModelAssets } from './model-assets.js';
@@ -85,7 +87,15 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
       if (r.key !== null && !wanted.has(r.key)) continue;
       const d = decodeRecord(r, o.assets.validator);
       if (!d.ok) {
-        if (r.key === null) continue;
+        if (r.key === null) {
+          // Invalid like a mismatched key (rule `key`), exactly as rebuild and consume treat it: never
+          // applied. It is reported when it claims to belong to an aggregate being replayed.
+          if (d.aggregateId !== undefined && wanted.has(d.aggregateId)) {
+            invalid++;
+            deps.progress.emit({ type: 'invalid', position: d.position, violation: d.violation, action: 'skip' });
+          }
+          continue;
+        }
         invalid++;
         throw new ContractViolationError(`invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`, {
           context: { topic, partition: r.partition, offset: r.offset, eventId: d.violation.eventId, pointer: d.violation.pointer, rule: d.violation.rule },
@@ -133,7 +143,81 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
   };
   if (o.dryRun || writes.length === 0) return report;
   deps.progress.emit({ type: 'phase', phase: 'finalize' });
-  const out = await deps.sink.bulk(target, writes, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) });
+  // A refresh first lets the engine prune delete tombstones whose index.gc_deletes has expired.
   await deps.sink.refresh(target);
-  return { ...report, written: out.written, deleted: out.deleted, keptNewer: out.stale };
+  const { sendable, refused } = screenWrites(writes);
+  const sent = sendable.length ? await deps.sink.bulk(target, sendable, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) }) : emptyOutcome();
+  const out = { ...sent, rejected: [...refused, ...sent.rejected] };
+  await deps.sink.refresh(target);
+  if (out.rejected.length > 0) {
+    const first = out.rejected[0]!;
+    throw new SinkRejectedError(`${deps.sink.engine} rejected replayed document ${first.id} (version ${first.version}) in ${target}: ${first.reason}`, {
+      context: { node: deps.sink.node, index: target, id: first.id, version: first.version, status: first.status, rejected: out.rejected.map((r) => r.id) },
+      suggestion: 'the document does not fit the index mapping: fix the projection or mapping (readmodel validate-contracts) and rebuild',
+    });
+  }
+
+  // Trust what the index holds, not the write counts: a "kept newer" may hide a missing document.
+  const checks = verifyReplayed(writes, await deps.sink.getMany(target, writes.map((w) => w.id)));
+  const absent = checks.filter((c): c is Extract<ReplayCheck, { status: 'absent' }> => c.status === 'absent');
+  // A delete event newer than the snapshot (the live consumer applied it) explains an absent document.
+  const explained = absent.length ? await newerEventsOf(absent, ranges, topic, docIdOf, o, deps) : new Set<string>();
+  const failed = checks.filter((c) => c.status === 'different' || (c.status === 'absent' && !explained.has(c.id)));
+  if (failed.length > 0) {
+    const settings = await deps.sink.getSettings(target).catch(() => ({}));
+    const gc = gcDeletesOf(settings) ?? '60s (the engines\' default)';
+    const first = failed[0]!;
+    throw new ConflictError(
+      `replay could not restore ${failed.length} document(s) in ${target}: ` +
+        failed
+          .map((c) =>
+            c.status === 'absent'
+              ? `${c.id} is missing, and a delete above version ${c.expectedVersion} that no event in ${topic} explains is in the way (a delete made outside readmodel?)`
+              : `${c.id} holds version ${(c as { storedVersion: number }).storedVersion}, not the replayed version ${(c as { expectedVersion: number }).expectedVersion}`,
+          )
+          .join('; '),
+      {
+        code: 'NOT_RESTORED',
+        context: { index: target, topic, documents: failed, written: out.written, deleted: out.deleted, gcDeletes: gc },
+        suggestion:
+          first.status === 'absent'
+            ? `the engine keeps the version of a delete for index.gc_deletes (${gc} on ${target}) and refuses older versions until then; ` +
+              `re-run this replay after that (it then restores the document at its aggregate version), or rebuild: readmodel rebuild ${model.name} --swap. ` +
+              'Never delete documents of a read model by hand: replay or rebuild them'
+            : `rebuild the model (readmodel rebuild ${model.name} --swap) and compare with readmodel diff`,
+      },
+    );
+  }
+  const keptNewer = checks.filter((c) => c.status === 'newer').length + explained.size;
+  return { ...report, written: out.written, deleted: out.deleted, keptNewer };
+}
+
+function gcDeletesOf(settings: Record<string, unknown>): string | undefined {
+  const gc = settings['index.gc_deletes'];
+  return typeof gc === 'string' ? gc : undefined;
+}
+
+/** Ids (of `absent`) whose aggregate has an event after the snapshot with a version above the replayed one. */
+async function newerEventsOf(
+  absent: readonly { id: string; expectedVersion: number }[],
+  ranges: readonly PartitionRange[],
+  topic: string,
+  docIdOf: ReadonlyMap<string, string>,
+  o: ReplayOptions,
+  deps: { source: EventSource },
+): Promise<Set<string>> {
+  const aggregateOf = new Map([...docIdOf].map(([agg, doc]) => [doc, agg]));
+  const expected = new Map(absent.map((a) => [aggregateOf.get(a.id) ?? a.id, a]));
+  const marks = await deps.source.watermarks(topic);
+  const later = ranges.map((r) => ({ partition: r.partition, start: r.end, end: marks.find((m) => m.partition === r.partition)?.high ?? r.end }));
+  const out = new Set<string>();
+  for await (const records of deps.source.readRanges({ topic, ranges: later, ...(o.signal ? { signal: o.signal } : {}) })) {
+    for (const r of records) {
+      const a = r.key === null ? undefined : expected.get(r.key);
+      if (!a) continue;
+      const d = decodeRecord(r, o.assets.validator);
+      if (d.ok && d.envelope.aggregateVersion > a.expectedVersion) out.add(a.id);
+    }
+  }
+  return out;
 }

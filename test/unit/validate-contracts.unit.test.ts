@@ -84,8 +84,8 @@ const mapping = (): S => ({
     dynamic: 'strict',
     properties: {
       widgetId: { type: 'keyword' },
-      name: { type: 'text', analyzer: 'widget_text', fields: { raw: { type: 'keyword', normalizer: 'lowercase' } } },
-      specs: { type: 'object', properties: { size: { type: 'integer' }, tags: { type: 'keyword' } } },
+      name: { type: 'text', analyzer: 'widget_text', fields: { raw: { type: 'keyword', normalizer: 'lowercase', ignore_above: 256 } } },
+      specs: { type: 'object', properties: { size: { type: 'integer' }, tags: { type: 'keyword', ignore_above: 1024 } } },
       extra: { type: 'object', enabled: false },
       lastAggregateVersion: { type: 'long' },
       lastEventAt: { type: 'date' },
@@ -347,6 +347,36 @@ describe('(e) mappings', () => {
     );
     // The custom tokenizer is defined, so referring to it is fine; only its type is the problem.
     expect(v).not.toContainEqual({ pointer: '/settings/analysis/analyzer/widget_text/tokenizer', rule: 'unknown-tokenizer' });
+  });
+
+  it('flags keyword fields (multi-fields too) fed by strings the contract leaves unbounded', () => {
+    const m = mapping();
+    const props = (m.mappings as S).properties as S;
+    props.name = { type: 'text', analyzer: 'widget_text', fields: { raw: { type: 'keyword', normalizer: 'lowercase' } } };
+    props.specs = { type: 'object', properties: { size: { type: 'integer' }, tags: { type: 'keyword', ignore_above: 20_000 } } };
+    const r = validateContracts(widgetInputs({ mapping: m }), [widgetModel()]);
+    expect(r.ok).toBe(false);
+    expect(violationsOf(r, 'mappings').map(({ pointer, rule }) => ({ pointer, rule }))).toEqual([
+      { pointer: '/mappings/properties/name/fields/raw', rule: 'unbounded-keyword' },
+      { pointer: '/mappings/properties/specs/properties/tags', rule: 'unbounded-keyword' },
+    ]);
+    expect(violationsOf(r, 'mappings')[1]!.message).toMatch(/"specs\.tags".*ignore_above" <= 8191/);
+  });
+
+  it('accepts an unbounded keyword field once the contract bounds every string that reaches it', () => {
+    const m = mapping();
+    const props = (m.mappings as S).properties as S;
+    props.name = { type: 'text', analyzer: 'widget_text', fields: { raw: { type: 'keyword', normalizer: 'lowercase' } } };
+    props.specs = { type: 'object', properties: { size: { type: 'integer' }, tags: { type: 'keyword' } } };
+    const bounded = contract(
+      'WidgetMade',
+      1,
+      { name: { type: 'string', maxLength: 100 }, size: { type: 'integer' }, tags: { type: 'array', items: { type: 'string', enum: ['steel', 'brass'] } } },
+      { required: ['name'] },
+    );
+    const r = validateContracts(widgetInputs({ mapping: m, events: { 'widget_made.v1.json': bounded, 'widget_renamed.v1.json': widgetRenamed } }), [widgetModel()]);
+    expect(violationsOf(r, 'mappings')).toEqual([]);
+    expect(r.ok).toBe(true);
   });
 
   it('skips the field check when no fixture event validates', () => {

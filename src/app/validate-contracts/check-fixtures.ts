@@ -9,6 +9,8 @@ export interface FixtureCheckOutcome {
   check: CheckResult;
   /** Per model: the fixture stream's events that validated, upcast to their newest version, in order. */
   accepted: Map<string, EventEnvelope[]>;
+  /** Per model: the validator its fixtures were checked with (absent when the contracts do not compile). */
+  validators: Map<string, EventValidator>;
 }
 
 interface InvalidFixture {
@@ -36,6 +38,7 @@ export function checkFixtures(
 ): FixtureCheckOutcome {
   const items: CheckItem[] = [];
   const accepted = new Map<string, EventEnvelope[]>();
+  const validators = new Map<string, EventValidator>();
   const byModel = new Map(inputs.fixtures.map((f) => [f.model, f]));
 
   for (const f of inputs.fixtures) {
@@ -61,9 +64,10 @@ export function checkFixtures(
         skip = `the contracts do not compile together: ${(cause as Error).message}`;
       }
     }
+    if (validator) validators.set(model.name, validator);
     items.push(...modelItems(f, validator, skip, contracts.fileOf, accepted, model.name));
   }
-  return { check: check('fixtures', items), accepted };
+  return { check: check('fixtures', items), accepted, validators };
 }
 
 function modelItems(

@@ -1,4 +1,5 @@
 import { escapePointerToken } from '../../core/contracts/compatibility/schema-diff.js';
+import type { EventValidator } from '../../core/contracts/event-validator.js';
 import type { EventEnvelope } from '../../core/envelope.js';
 import { foldAll } from '../../core/projections/projection.js';
 import type { ReadModelDefinition } from '../../core/read-model.js';
@@ -18,6 +19,7 @@ import {
   PORTABLE_TOKEN_FILTERS,
   PORTABLE_TOKEN_FILTER_TYPES,
 } from './engine-support.js';
+import { unboundedKeywordFields } from './check-keyword-bounds.js';
 import type { MappingInput } from './inputs.js';
 import { check, item, skippedItem, type CheckItem, type CheckResult, type ContractCheckViolation } from './report.js';
 
@@ -36,6 +38,7 @@ export function checkMappings(
   mappings: readonly MappingInput[],
   models: readonly ReadModelDefinition[],
   accepted: ReadonlyMap<string, EventEnvelope[]>,
+  validators: ReadonlyMap<string, EventValidator> = new Map(),
 ): CheckResult {
   const items: CheckItem[] = [];
   for (const model of models) {
@@ -43,16 +46,21 @@ export function checkMappings(
     const file = m?.file ?? model.mappingFile;
     const fieldsName = `${file}: fields written by ${model.name}`;
     const portableName = `${file}: portable to OpenSearch 2.x and Elasticsearch 8.x`;
+    const boundsName = `${file}: keyword fields never get a value the engine refuses`;
     if (!m || m.error !== undefined || !isObj(m.json)) {
       const why = m?.error ?? 'not a JSON object';
       items.push(item(fieldsName, [{ file, pointer: '/', rule: 'mapping-file', message: `cannot load the mapping of ${model.name}: ${why}` }]));
       items.push(skippedItem(portableName, 'the mapping does not load'));
+      items.push(skippedItem(boundsName, 'the mapping does not load'));
       continue;
     }
     const body = m.json;
     const events = accepted.get(model.name);
+    const validator = validators.get(model.name);
     if (!events?.length) items.push(skippedItem(fieldsName, `no valid fixture events of ${model.name} to fold`));
     else items.push(item(fieldsName, unmappedFields(body, model, events).map((p) => ({ file, ...p }))));
+    if (!events?.length || !validator) items.push(skippedItem(boundsName, `no valid fixture events of ${model.name} to probe`));
+    else items.push(item(boundsName, unboundedKeywordFields(body, model, events, validator).map((p) => ({ file, ...p }))));
     items.push(item(portableName, portabilityProblems(body).map((p) => ({ file, ...p }))));
   }
   return check('mappings', items);

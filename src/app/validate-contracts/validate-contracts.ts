@@ -20,7 +20,7 @@ export function validateContracts(inputs: ValidationInputs, models: readonly Rea
     fixtures.check,
     checkVersions(schemas.contracts, schemas.fileOf),
     checkCoverage(schemas.contracts, models, { contractsDir: inputs.contractsDir, fileOf: schemas.fileOf, rejected: schemas.rejected }),
-    checkMappings(inputs.mappings, models, fixtures.accepted),
+    checkMappings(inputs.mappings, models, fixtures.accepted, fixtures.validators),
   ];
   const summary = summarize(checks);
   return { ok: summary.failed === 0, contractsDir: inputs.contractsDir, fixturesDir: inputs.fixturesDir, checks, summary };

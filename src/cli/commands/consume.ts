@@ -9,6 +9,8 @@ interface ConsumeFlags extends GlobalFlags {
   topic?: string;
   onInvalid: 'stop' | 'skip';
   target?: string;
+  deadLetterTopic?: string;
+  maxSinkWait?: string;
 }
 
 export function consumeCommand(io: CliIO): Command {
@@ -22,10 +24,24 @@ export function consumeCommand(io: CliIO): Command {
       .option('--group <id>', "consumer group id (default: the model's)")
       .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
       .option('--target <alias|index>', 'write target (default: <model>_current)', indexNameOption('--target'))
-      .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('skip')),
+      .addOption(
+        new Option('--on-invalid <action>', 'what an invalid event, or a document the engine refuses, does').choices(['stop', 'skip']).default('skip'),
+      )
+      .option('--dead-letter-topic <topic>', 'park invalid events and refused documents\' records here (created if missing), with headers naming reason and origin', topicNameOption('--dead-letter-topic'))
+      .option('--max-sink-wait <duration>', 'give up (exit 6) after the search engine was unavailable this long, e.g. 10m (default: wait until it is back)'),
   )
-    .addHelpText('after', '\nExample:\n  readmodel consume product-search --group readmodel.product-search\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  readmodel consume product-search --group readmodel.product-search\n' +
+        '  readmodel consume product-search --dead-letter-topic product-events.dlq --max-sink-wait 15m\n',
+    )
     .action(async (modelName: string, flags: ConsumeFlags) => {
+      const { parseDuration } = await import('../../core/lag/duration.js');
+      const { UsageError } = await import('../../core/errors.js');
+      const maxSinkWaitMs = flags.maxSinkWait === undefined ? undefined : parseDuration(flags.maxSinkWait);
+      if (flags.maxSinkWait !== undefined && (maxSinkWaitMs === undefined || maxSinkWaitMs <= 0)) {
+        throw new UsageError(`--max-sink-wait "${flags.maxSinkWait}" is not a positive duration`, { suggestion: 'use e.g. 90s, 15m or 1h' });
+      }
       const { connect } = await import('../connect.js');
       const { runConsume } = await import('../../app/run-consume.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
@@ -37,19 +53,40 @@ export function consumeCommand(io: CliIO): Command {
       const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
       const consumer = createKafkaGroupConsumer({ ...c.kafka(), groupId: model.consumerGroup, topic: model.topic });
       const source = c.source();
+      const deadLetters = flags.deadLetterTopic
+        ? (await import('../../adapters/kafka/kafka-dead-letter-sink.js')).createKafkaDeadLetterSink({
+            ...c.kafka(),
+            topic: flags.deadLetterTopic,
+            model: model.name,
+            groupId: model.consumerGroup,
+          })
+        : undefined;
       await withProgress(io, flags, async (progress) => {
         const sink = c.sink(progress);
         try {
           const r = await runConsume(
-            { assets, onInvalid: flags.onInvalid, signal: io.signal, ...(flags.target ? { target: flags.target } : {}) },
-            { consumer, sink, progress, source },
+            {
+              assets,
+              onInvalid: flags.onInvalid,
+              signal: io.signal,
+              ...(flags.target ? { target: flags.target } : {}),
+              ...(maxSinkWaitMs !== undefined ? { maxSinkWaitMs } : {}),
+            },
+            { consumer, sink, progress, source, ...(deadLetters ? { deadLetters } : {}) },
           );
           if (flags.json) writeJson(io, r);
-          else io.stdout.write(`stopped: ${r.counters.eventsRead} events read, ${r.counters.docsWritten} documents written to ${r.target}\n`);
+          else {
+            io.stdout.write(
+              `stopped: ${r.counters.eventsRead} events read, ${r.counters.docsWritten} documents written to ${r.target}` +
+                (r.deadLetterTopic ? `, ${r.deadLettered} record(s) parked in ${r.deadLetterTopic}` : '') +
+                (r.sinkWaits ? `, waited ${Math.round(r.sinkWaitMs / 1000)} s for the search engine` : '') +
+                '\n',
+            );
+          }
         } finally {
           await sink.close();
         }
-      }).finally(() => source.close());
+      }).finally(() => Promise.all([source.close(), deadLetters?.close()]));
     });
   return behaveLikeProgram(cmd, io);
 }

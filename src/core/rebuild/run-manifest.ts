@@ -29,6 +29,8 @@ export interface RunManifest {
     eventsSkipped: number;
     docsWritten: number;
     docsDeleted: number;
+    /** Documents the engine refused and `--on-invalid skip` recorded in `skipped` (absent when none). */
+    docsRejected?: number;
     documents: number;
   };
   checksum?: string;

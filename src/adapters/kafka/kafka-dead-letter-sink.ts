@@ -1,0 +1,94 @@
+import { Partitioners, type Producer } from 'kafkajs';
+import type { DeadLetter, DeadLetterSink } from '../../core/ports/dead-letter-sink.js';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import { sourceError } from './kafka-errors.js';
+
+export interface KafkaDeadLetterSinkOptions extends KafkaConnectionOptions {
+  topic: string;
+  /** Read model and consumer group named in every letter's headers. */
+  model: string;
+  groupId: string;
+  /** Partitions of the topic when readmodel has to create it. */
+  partitions?: number;
+}
+
+/** Header names (Kafka Connect spells its own `__connect.errors.*`). */
+export const DLQ_HEADERS = {
+  stage: 'readmodel.error.stage',
+  reason: 'readmodel.error.reason',
+  documentId: 'readmodel.error.document.id',
+  topic: 'readmodel.origin.topic',
+  partition: 'readmodel.origin.partition',
+  offset: 'readmodel.origin.offset',
+  model: 'readmodel.origin.model',
+  group: 'readmodel.origin.group',
+  at: 'readmodel.error.at',
+} as const;
+
+/**
+ * Parks records in a dead-letter topic, unchanged (key, value, timestamp), with headers naming the
+ * reason and where they came from. Sends with acks=all and idempotence: the consumer commits the
+ * offsets past a record only after its letter is acknowledged.
+ */
+export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): DeadLetterSink {
+  const kafka = createKafkaClient(options);
+  let producer: Producer | undefined;
+  let ready: Promise<void> | undefined;
+  const connect = async () => {
+    ready ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: [] });
+        if (!meta.topics.some((t) => t.name === options.topic)) {
+          await admin.createTopics({ topics: [{ topic: options.topic, numPartitions: options.partitions ?? 1 }], waitForLeaders: true });
+        }
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+      producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+    })();
+    try {
+      await ready;
+    } catch (err) {
+      ready = undefined;
+      throw sourceError(err, `preparing the dead-letter topic "${options.topic}"`, options.brokers);
+    }
+  };
+  return {
+    topic: options.topic,
+    async park(letters: readonly DeadLetter[]) {
+      if (letters.length === 0) return;
+      await connect();
+      const at = new Date().toISOString();
+      try {
+        await producer!.send({
+          topic: options.topic,
+          acks: -1,
+          messages: letters.map((l) => ({
+            key: l.record.key,
+            value: l.record.value,
+            timestamp: String(l.record.timestamp),
+            headers: {
+              [DLQ_HEADERS.stage]: l.stage,
+              [DLQ_HEADERS.reason]: l.reason,
+              ...(l.documentId !== undefined ? { [DLQ_HEADERS.documentId]: l.documentId } : {}),
+              [DLQ_HEADERS.topic]: l.record.topic,
+              [DLQ_HEADERS.partition]: String(l.record.partition),
+              [DLQ_HEADERS.offset]: String(l.record.offset),
+              [DLQ_HEADERS.model]: options.model,
+              [DLQ_HEADERS.group]: options.groupId,
+              [DLQ_HEADERS.at]: at,
+            },
+          })),
+        });
+      } catch (err) {
+        throw sourceError(err, `parking ${letters.length} record(s) in the dead-letter topic "${options.topic}"`, options.brokers);
+      }
+    },
+    async close() {
+      await producer?.disconnect().catch(() => undefined);
+    },
+  };
+}
