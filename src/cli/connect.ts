@@ -9,6 +9,7 @@ import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config
 import { loadConfig } from '../config/load-config.js';
 import { requireKafka, requireSearch, type ConnectionFlags } from '../config/resolve-config.js';
 import { ConfigError } from '../core/errors.js';
+import { parseDuration } from '../core/lag/duration.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
 import { findModel } from '../core/projections/registry.js';
@@ -16,6 +17,8 @@ import type { CliIO } from './cli-io.js';
 
 export interface GlobalFlags extends ConnectionFlags {
   config?: string;
+  /** --retry-budget, in ms: overrides search.retryBudget. */
+  retryBudget?: number;
   json?: boolean;
   tui?: boolean;
 }
@@ -41,7 +44,8 @@ export function kafkaOptions(k: KafkaConfig): KafkaConnectionOptions {
   };
 }
 
-export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
+export function searchSinkFor(s: SearchConfig, progress?: ProgressBus, retryBudgetMs?: number) {
+  const budgetMs = retryBudgetMs ?? retryBudgetOf(s);
   return createSearchSink({
     engine: s.engine,
     node: s.node,
@@ -50,8 +54,23 @@ export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
     ...(s.apiKey ? { apiKey: s.apiKey } : {}),
     ...(s.caFile ? { ca: readCa(s.caFile, 'search.caFile') } : {}),
     ...(s.rejectUnauthorized !== undefined ? { rejectUnauthorized: s.rejectUnauthorized } : {}),
-    ...(progress ? { onRetry: (r) => progress.emit({ type: 'retry', ...r }) } : {}),
+    ...(budgetMs !== undefined ? { backoff: { budgetMs } } : {}),
+    ...(progress
+      ? { onRetry: (r) => progress.emit({ type: 'retry', ...r }), onThrottle: (t) => progress.emit({ type: 'throttle', ...t }) }
+      : {}),
   });
+}
+
+/** `search.retryBudget`: "5m", "90s", "500ms" or milliseconds (the schema has checked the form). */
+function retryBudgetOf(s: SearchConfig): number | undefined {
+  if (s.retryBudget === undefined) return undefined;
+  const ms = typeof s.retryBudget === 'number' ? s.retryBudget : parseDuration(s.retryBudget);
+  if (ms === undefined) {
+    throw new ConfigError(`search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms), got "${s.retryBudget}"`, {
+      context: { key: 'search.retryBudget' },
+    });
+  }
+  return ms;
 }
 
 /**
@@ -99,6 +118,6 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
     source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
     publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
     kafka: () => kafkaOptions(requireKafka(config)),
-    sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress),
+    sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress, flags.retryBudget),
   };
 }

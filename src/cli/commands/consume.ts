@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, withRetryBudgetOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface ConsumeFlags extends GlobalFlags {
@@ -51,5 +51,5 @@ export function consumeCommand(io: CliIO): Command {
         }
       }).finally(() => source.close());
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(withRetryBudgetOption(cmd), io);
 }

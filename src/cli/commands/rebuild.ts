@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, withRetryBudgetOption, parseIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface RebuildFlags extends GlobalFlags {
@@ -109,5 +109,5 @@ Examples:
         }
       }).finally(() => source.close());
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(withRetryBudgetOption(cmd), io);
 }
