@@ -139,7 +139,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
             : 'the cluster requires credentials: set search.username and search.password, or search.apiKey',
       });
     }
-    return new ConfigError(`${who} is not allowed to do ${what} at ${node} (HTTP 403${detail})`, {
+    return new ConfigError(`access denied at ${node} for ${who}: ${what} was refused (HTTP 403${detail})`, {
       code: 'SEARCH_FORBIDDEN',
       context,
       suggestion: 'grant that user the index privileges readmodel needs on the read model indices and aliases, or configure another user',
