@@ -154,9 +154,10 @@ function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | 
         ? 'replay done'
         : '—';
   const lr = s.lastRetry;
+  // The retry budget first: on a narrow terminal the reason is what gets cut.
   const budgetNote =
-    lr?.elapsedMs !== undefined && lr.budgetMs !== undefined ? `, failing for ${formatDuration(lr.elapsedMs / 1000)} of ${formatDuration(lr.budgetMs / 1000)}` : '';
-  const retryNote = lr ? ` (last: ${lr.reason}, attempt ${lr.attempt}, waited ${formatCount(lr.delayMs)} ms${budgetNote})` : '';
+    lr?.elapsedMs !== undefined && lr.budgetMs !== undefined ? `failing for ${formatDuration(lr.elapsedMs / 1000)} of ${formatDuration(lr.budgetMs / 1000)}; ` : '';
+  const retryNote = lr ? ` (${budgetNote}last: ${lr.reason}, attempt ${lr.attempt}, waited ${formatCount(lr.delayMs)} ms)` : '';
   const resent = [
     c && c.retries > 0 ? `${formatCount(c.retries)} documents re-sent` : undefined,
     c && c.throttled > 0 ? `${formatCount(c.throttled)} throttled` : undefined,
