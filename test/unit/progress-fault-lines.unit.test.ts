@@ -9,6 +9,7 @@ describe('plain progress lines for faults', () => {
       'retry #4 in 1200 ms: HTTP 503 (failing for 3.4 s of a 5 min retry budget)',
     );
     expect(plainLine({ type: 'retry', reason: 'ECONNRESET', attempt: 1, delayMs: 10 })).toBe('retry #1 in 10 ms: ECONNRESET');
+    expect(plainLine({ type: 'retry', reason: 'HTTP 429', attempt: 1, delayMs: 10, kind: 'throttled', elapsedMs: 40, budgetMs: 300_000 })).toBe('retry #1 in 10 ms: HTTP 429');
   });
 
   it('reports a 413 split as a split, not as a wait', () => {
@@ -20,6 +21,9 @@ describe('plain progress lines for faults', () => {
   it('announces throttling with the limits in force, and when it has cleared', () => {
     expect(plainLine({ type: 'throttle', throttled: true, maxInFlight: 1, maxBulkBytes: 1024 * 1024, maxBulkWrites: 125 })).toBe(
       'throttled by the search engine: now 1 bulk request in flight, bulks of at most 1 MiB / 125 writes',
+    );
+    expect(plainLine({ type: 'throttle', throttled: true, trend: 'up', maxInFlight: 2, maxBulkBytes: 2 << 20 })).toBe(
+      'throttling easing: now 2 bulk requests in flight, bulks of at most 2 MiB',
     );
     expect(plainLine({ type: 'throttle', throttled: false, maxInFlight: 8, maxBulkBytes: 8 << 20 })).toBe('throttling cleared: full concurrency and bulk size again');
   });

@@ -73,13 +73,23 @@ describe('adaptive limiter (AIMD)', () => {
     // b, c and d were already in flight when the engine pushed back: they do not halve again.
     l.throttled(b, 1000, 2_000_000);
     l.throttled(c, 1000, 2_000_000);
-    expect(l.state).toEqual({ throttled: true, maxInFlight: 2, maxBulkBytes: 1_000_000, maxBulkWrites: 500 });
+    expect(l.state).toEqual({ throttled: true, trend: 'down', maxInFlight: 2, maxBulkBytes: 1_000_000, maxBulkWrites: 500 });
     expect(changes).toHaveLength(1);
     for (const p of [a, b, c, d]) p.release();
     const e = await l.acquire();
     l.throttled(e, 500, 1_000_000);
-    expect(l.state).toEqual({ throttled: true, maxInFlight: 1, maxBulkBytes: 500_000, maxBulkWrites: 250 });
+    expect(l.state).toEqual({ throttled: true, trend: 'down', maxInFlight: 1, maxBulkBytes: 500_000, maxBulkWrites: 250 });
     e.release();
+    // Throttled again at the floor: nothing changes, nothing is reported.
+    const f = await l.acquire();
+    l.throttled(f, 16, 1_000);
+    f.release();
+    expect(l.state).toMatchObject({ maxInFlight: 1, maxBulkBytes: 1_000, maxBulkWrites: 10 });
+    const reported = changes.length;
+    const h = await l.acquire();
+    l.throttled(h, 16, 1_000);
+    h.release();
+    expect(changes).toHaveLength(reported);
   });
 
   it('queues callers beyond the permits and lets them through as permits free up', async () => {
@@ -113,9 +123,15 @@ describe('adaptive limiter (AIMD)', () => {
       l.succeeded(p);
       p.release();
     }
-    expect(l.state).toEqual({ throttled: false, maxInFlight: 4, maxBulkBytes: 8_000_000 });
+    expect(l.state).toEqual({ throttled: false, trend: 'up', maxInFlight: 4, maxBulkBytes: 8_000_000 });
     expect(l.bulkWrites).toBe(Number.POSITIVE_INFINITY);
-    expect(changes.at(-1)).toEqual({ throttled: false, maxInFlight: 4, maxBulkBytes: 8_000_000 });
+    expect(changes.map((c) => [c.trend, c.maxInFlight])).toEqual([
+      ['down', 1],
+      ['up', 2],
+      ['up', 3],
+      ['up', 4],
+    ]);
+    expect(changes.at(-1)).toMatchObject({ throttled: false });
   });
 
   it('never goes back above a size the engine refused (413) or its http.max_content_length', async () => {

@@ -10,6 +10,8 @@ export interface LimiterState {
   maxBulkBytes: number;
   /** Most writes now sent in one bulk request (undefined: only bytes limit it). */
   maxBulkWrites?: number;
+  /** Whether this change lowered the limits (the engine pushed back) or raised them (it recovers). */
+  trend: 'down' | 'up';
 }
 
 export interface AdaptiveLimiterOptions {
@@ -67,13 +69,24 @@ export function createAdaptiveLimiter(o: AdaptiveLimiterOptions): AdaptiveLimite
   const waiters: Array<{ wake: () => void }> = [];
 
   const permits = () => Math.max(1, Math.floor(limit));
+  let trend: LimiterState['trend'] = 'up';
+  let last = '';
   const state = (): LimiterState => ({
     throttled,
+    trend,
     maxInFlight: permits(),
     maxBulkBytes: bytesCap,
     ...(Number.isFinite(writesCap) ? { maxBulkWrites: writesCap } : {}),
   });
-  const changed = () => o.onChange?.(state());
+  /** Reports a change of the limits; a repeated throttle at the floor changes nothing and says nothing. */
+  const changed = (t: LimiterState['trend']) => {
+    trend = t;
+    const now = state();
+    const key = JSON.stringify({ ...now, trend: undefined });
+    if (key === last) return;
+    last = key;
+    o.onChange?.(now);
+  };
 
   function wake() {
     while (waiters.length > 0 && inFlight < permits()) {
@@ -128,7 +141,7 @@ export function createAdaptiveLimiter(o: AdaptiveLimiterOptions): AdaptiveLimite
       writesCap = Math.max(minWrites, Math.floor(Math.min(writesCap, writes) / 2));
       bytesCap = Math.min(ceilingBytes, Math.max(minBytes, Math.floor(Math.min(bytesCap, bytes) / 2)));
       throttled = true;
-      changed();
+      changed('down');
     },
 
     succeeded(p) {
@@ -142,7 +155,7 @@ export function createAdaptiveLimiter(o: AdaptiveLimiterOptions): AdaptiveLimite
         throttled = false;
         limit = Math.max(1, o.maxInFlight);
       }
-      if (recovered || permits() !== before) changed();
+      if (recovered || permits() !== before) changed('up');
       wake();
     },
 

@@ -53,12 +53,12 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
     }
     case 'retry': {
       if (e.kind === 'too-large') return `split: ${e.reason}`;
-      const budget = e.elapsedMs !== undefined && e.budgetMs !== undefined ? ` (failing for ${seconds(e.elapsedMs)} of a ${seconds(e.budgetMs)} retry budget)` : '';
+      const budget = e.elapsedMs !== undefined && e.budgetMs !== undefined && e.elapsedMs >= 1000 ? ` (failing for ${seconds(e.elapsedMs)} of a ${seconds(e.budgetMs)} retry budget)` : '';
       return `retry #${e.attempt} in ${e.delayMs} ms: ${e.reason}${budget}`;
     }
     case 'throttle':
       return e.throttled
-        ? `throttled by the search engine: now ${e.maxInFlight} bulk request${e.maxInFlight === 1 ? '' : 's'} in flight, bulks of at most ${formatBytes(e.maxBulkBytes)}${e.maxBulkWrites !== undefined ? ` / ${e.maxBulkWrites} writes` : ''}`
+        ? `${e.trend === 'up' ? 'throttling easing' : 'throttled by the search engine'}: now ${e.maxInFlight} bulk request${e.maxInFlight === 1 ? '' : 's'} in flight, bulks of at most ${formatBytes(e.maxBulkBytes)}${e.maxBulkWrites !== undefined ? ` / ${e.maxBulkWrites} writes` : ''}`
         : 'throttling cleared: full concurrency and bulk size again';
     case 'invalid':
       return `${e.action === 'skip' ? 'skipped' : 'invalid'} event ${e.position.topic}/${e.position.partition}@${e.position.offset}: ${e.violation.pointer} ${e.violation.rule}: ${e.violation.message}`;

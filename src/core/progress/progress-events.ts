@@ -50,7 +50,7 @@ export type ProgressEvent =
       writes?: number;
     }
   /** The search sink's adaptive limits changed: throttling started, the limits moved, or it cleared. */
-  | { type: 'throttle'; throttled: boolean; maxInFlight: number; maxBulkBytes: number; maxBulkWrites?: number }
+  | { type: 'throttle'; throttled: boolean; trend?: 'down' | 'up'; maxInFlight: number; maxBulkBytes: number; maxBulkWrites?: number }
   | { type: 'invalid'; position: EventPosition; violation: ContractViolation; action: 'skip' | 'stop' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
