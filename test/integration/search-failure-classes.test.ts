@@ -86,6 +86,19 @@ describe('failure classes', () => {
       await trusted.close();
     });
 
+    it('https:// to a plain-HTTP port fails at once, saying the node does not serve HTTPS there', async () => {
+      const retries: RetryInfo[] = [];
+      const sink = createSearchSink({ engine, node: `https://127.0.0.1:${authPort}`, onRetry: (r) => retries.push(r) });
+      await expect(sink.info()).rejects.toMatchObject({
+        code: 'SEARCH_TLS_MISMATCH',
+        exitCode: 3,
+        message: expect.stringContaining('(wrong version number): the node does not seem to serve HTTPS there'),
+        suggestion: expect.stringContaining('http://'),
+      });
+      expect(retries).toEqual([]);
+      await sink.close();
+    });
+
     it('401 says authentication failed for which user, without the HTML page, and is not retried', async () => {
       const before = authRequests;
       const sink = createSearchSink({ engine, node: `http://127.0.0.1:${authPort}`, username: 'alice', password: 'wrong' });

@@ -222,6 +222,7 @@ describe('failure classification', () => {
     expect(classifyError(named('ConnectionError', 'unable to verify the first certificate'))).toBe('tls');
     expect(classifyError(named('ConnectionError', "Hostname/IP does not match certificate's altnames: IP: 10.0.0.1"))).toBe('tls');
     expect(classifyError(Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' }))).toBe('tls');
+    expect(classifyError(named('ConnectionError', 'write EPROTO 40DD:error:0A00010B:SSL routines:tls_validate_record_header:wrong version number'))).toBe('tls');
     expect(classifyError(named('ConnectionError', 'connect ECONNREFUSED 127.0.0.1:1'))).toBe('unavailable');
     expect(classifyError(named('ConnectionError', 'socket hang up'))).toBe('unavailable');
     expect(classifyError(named('TimeoutError', 'Request timed out'))).toBe('unavailable');

@@ -26,6 +26,8 @@ export function classifyStatus(status: number): FailureKind | undefined {
 }
 
 const TLS = /certificate|self[- ]signed|unable to verify|unable to get (local )?issuer|CERT_|altnames/i;
+/** An https:// URL pointing at a plain-HTTP port (or the reverse through a proxy): no retry helps. */
+export const TLS_PROTOCOL = /wrong version number|packet length too long|unknown protocol/i;
 const TRANSIENT_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -49,7 +51,7 @@ const TRANSIENT_TEXT = /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|o
 export function classifyError(err: unknown): FailureKind {
   const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string } } | undefined;
   const text = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
-  if (TLS.test(text) || /CERT|SELF_SIGNED/.test(`${e?.code ?? ''} ${e?.cause?.code ?? ''}`)) return 'tls';
+  if (TLS.test(text) || TLS_PROTOCOL.test(text) || /CERT|SELF_SIGNED/.test(`${e?.code ?? ''} ${e?.cause?.code ?? ''}`)) return 'tls';
   if (TRANSIENT_CODES.has(e?.code ?? '') || TRANSIENT_CODES.has(e?.cause?.code ?? '')) return 'unavailable';
   if (TRANSIENT_NAMES.has(e?.name ?? '') || TRANSIENT_TEXT.test(text)) return 'unavailable';
   return 'fatal';

@@ -11,7 +11,7 @@ import type {
 } from '../../core/ports/search-sink.js';
 import { createAdaptiveLimiter, type LimiterState } from './adaptive-limiter.js';
 import { chunkBytes, encodeWrites, parseByteSize, takeChunk, type EncodedWrite } from './bulk-chunks.js';
-import { classifyError, classifyStatus, reasonOf, type FailureKind } from './classify-failure.js';
+import { classifyError, classifyStatus, reasonOf, TLS_PROTOCOL, type FailureKind } from './classify-failure.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 
 export interface RetryInfo {
@@ -148,6 +148,15 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
   function failedWithoutAnswer(kind: FailureKind, err: unknown, what: string, req: { method: string; path: string }) {
     const message = String((err as Error)?.message ?? err).split(';')[0]!.trim();
+    if (kind === 'tls' && TLS_PROTOCOL.test(message)) {
+      const detail = /wrong version number|packet length too long/i.exec(message)?.[0] ?? 'protocol mismatch';
+      return new ConfigError(`the TLS handshake with ${node} failed (${detail}): the node does not seem to serve HTTPS there`, {
+        code: 'SEARCH_TLS_MISMATCH',
+        context: { node, key: 'search.node' },
+        suggestion: 'use http:// in search.node for a node without TLS (or the HTTPS port of the node)',
+        cause: err,
+      });
+    }
     if (kind === 'tls') {
       return new ConfigError(`the TLS certificate of ${node} is not trusted (${message})`, {
         code: 'SEARCH_TLS_UNTRUSTED',
