@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { parseDuration } from '../core/lag/duration.js';
 import { createProgressBus, type ProgressBus } from '../core/progress/progress-events.js';
+import { parseRetryBudget } from '../core/retry.js';
 import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
@@ -32,10 +32,10 @@ export function withConnectionOptions(cmd: Command): Command {
 export function withRetryBudgetOption(cmd: Command): Command {
   return cmd.option(
     '--retry-budget <duration>',
-    'how long failing search requests (429, 502/503/504, resets, timeouts) are retried before giving up, e.g. 90s, 10m [search.retryBudget, default 5m]',
+    'how long failing search requests (429, 502/503/504, resets, timeouts) are retried before giving up: 90s, 10m, 1h or "unbounded" [search.retryBudget, default 5m]',
     (v: string): number => {
-      const ms = parseDuration(v);
-      if (ms === undefined) throw new InvalidArgumentError(`--retry-budget must be a duration like 90s, 5m, 1h (a plain number is ms), got "${v}"`);
+      const ms = parseRetryBudget(v);
+      if (ms === undefined) throw new InvalidArgumentError(`--retry-budget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${v}"`);
       return ms;
     },
   );

@@ -9,7 +9,7 @@ import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config
 import { loadConfig } from '../config/load-config.js';
 import { requireKafka, requireSearch, type ConnectionFlags } from '../config/resolve-config.js';
 import { ConfigError } from '../core/errors.js';
-import { parseDuration } from '../core/lag/duration.js';
+import { parseRetryBudget } from '../core/retry.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
 import { findModel } from '../core/projections/registry.js';
@@ -61,12 +61,12 @@ export function searchSinkFor(s: SearchConfig, progress?: ProgressBus, retryBudg
   });
 }
 
-/** `search.retryBudget`: "5m", "90s", "500ms" or milliseconds (the schema has checked the form). */
+/** `search.retryBudget`: "5m", "90s", "500ms", "unbounded" or milliseconds (the schema has checked the form). */
 function retryBudgetOf(s: SearchConfig): number | undefined {
   if (s.retryBudget === undefined) return undefined;
-  const ms = typeof s.retryBudget === 'number' ? s.retryBudget : parseDuration(s.retryBudget);
+  const ms = parseRetryBudget(s.retryBudget);
   if (ms === undefined) {
-    throw new ConfigError(`search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms), got "${s.retryBudget}"`, {
+    throw new ConfigError(`search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${s.retryBudget}"`, {
       context: { key: 'search.retryBudget' },
     });
   }

@@ -51,7 +51,7 @@ export const configSchema = {
         retryBudget: {
           anyOf: [
             { type: 'integer', minimum: 0 },
-            { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h)?\\s*$' },
+            { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?\\s*(ms|s|m|h)?|unbounded)\\s*$' },
           ],
         },
       },

@@ -63,8 +63,21 @@ export function startRetryClock(policy: BackoffPolicy, now: () => number = Date.
   };
 }
 
-/** "4m 12s", "850 ms": how long something was tried, for messages. */
+/**
+ * A retry budget as written in config or flags: a duration ("90s", "10m", "1h", plain ms) or
+ * "unbounded" (wait for as long as it takes, for a live consumer). Undefined when it is neither.
+ */
+export function parseRetryBudget(text: string | number): number | undefined {
+  if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
+  if (/^\s*unbounded\s*$/i.test(text)) return Number.POSITIVE_INFINITY;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms').toLowerCase() as 'ms']);
+}
+
+/** "4 min 12 s", "850 ms": how long something was tried, for messages. */
 export function describeDuration(ms: number): string {
+  if (ms === Number.POSITIVE_INFINITY) return 'unbounded';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;

@@ -79,6 +79,8 @@ describe('search engine faults through the CLI', () => {
     const bad = await runCli(['rebuild', 'product-search', '--retry-budget', 'forever'], { cwd: space() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--retry-budget must be a duration');
+    const unbounded = await runCli(['config', 'show', '--json'], { cwd: space({ retryBudget: 'unbounded' }) });
+    expect(unbounded.code, unbounded.stdout).toBe(0);
   });
 
   it('401 with an HTML page: exit 3, authentication failed for the user, no markup, no password', async () => {

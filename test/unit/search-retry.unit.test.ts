@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAdaptiveLimiter, type LimiterState } from '../../src/adapters/search/adaptive-limiter.js';
 import { encodeWrites, parseByteSize, takeChunk } from '../../src/adapters/search/bulk-chunks.js';
 import { classifyError, classifyStatus, reasonOf } from '../../src/adapters/search/classify-failure.js';
-import { backoffDelay, DEFAULT_BACKOFF, describeDuration, startRetryClock } from '../../src/core/retry.js';
+import { backoffDelay, DEFAULT_BACKOFF, describeDuration, parseRetryBudget, startRetryClock } from '../../src/core/retry.js';
 
 describe('retry clock (time budget, full jitter)', () => {
   it('defaults to a budget of at least five minutes', () => {
@@ -50,11 +50,26 @@ describe('retry clock (time budget, full jitter)', () => {
     expect(clock.next(5_000)).toBe(199); // a larger budget passed in
   });
 
+  it('reads a retry budget from config or flags: a duration, milliseconds or "unbounded"', () => {
+    expect(parseRetryBudget('5m')).toBe(300_000);
+    expect(parseRetryBudget('90s')).toBe(90_000);
+    expect(parseRetryBudget('1.5h')).toBe(5_400_000);
+    expect(parseRetryBudget('2500')).toBe(2_500);
+    expect(parseRetryBudget(60_000)).toBe(60_000);
+    expect(parseRetryBudget('unbounded')).toBe(Number.POSITIVE_INFINITY);
+    for (const bad of ['soon', '-5s', '5 minutes', '', -1]) expect(parseRetryBudget(bad)).toBeUndefined();
+    let now = 0;
+    const clock = startRetryClock({ budgetMs: Number.POSITIVE_INFINITY, baseMs: 100, maxMs: 1_000 }, () => now, () => 0.5);
+    now = 10 * 24 * 3_600_000;
+    expect(clock.next()).toBe(50);
+  });
+
   it('describes how long something was tried', () => {
     expect(describeDuration(850)).toBe('850 ms');
     expect(describeDuration(12_300)).toBe('12 s');
     expect(describeDuration(300_000)).toBe('5 min');
     expect(describeDuration(252_000)).toBe('4 min 12 s');
+    expect(describeDuration(Number.POSITIVE_INFINITY)).toBe('unbounded');
   });
 });
 
