@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { createProgressBus, type ProgressBus } from '../core/progress/progress-events.js';
+import { parseRetryBudget } from '../core/retry.js';
 import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
@@ -26,6 +27,19 @@ export function withConnectionOptions(cmd: Command): Command {
     .option('--contracts <dir>', 'event contracts folder (default: the shipped contracts/)')
     .option('--json', 'machine-readable: the result as JSON on stdout, progress as NDJSON on stderr')
     .option('--no-tui', 'never start the interactive terminal UI');
+}
+
+/** --retry-budget on commands that write through the search sink for a long time. */
+export function withRetryBudgetOption(cmd: Command): Command {
+  return cmd.option(
+    '--retry-budget <duration>',
+    'how long failing search requests (429, 502/503/504, resets, timeouts) are retried before giving up: 90s, 10m, 1h or "unbounded" [search.retryBudget, default 5m]',
+    (v: string): number => {
+      const ms = parseRetryBudget(v);
+      if (ms === undefined) throw new InvalidArgumentError(`--retry-budget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${v}"`);
+      return ms;
+    },
+  );
 }
 
 /** A whole number >= 0 in plain decimal digits ("1e3", "0x10" and "12abc" are refused). */

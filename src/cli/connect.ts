@@ -13,6 +13,7 @@ import type { ModelConfig } from '../config/config-types.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { didYouMean } from '../core/naming/did-you-mean.js';
 import { assertIndexBase, assertTopicName } from '../core/naming/name-checks.js';
+import { parseRetryBudget } from '../core/retry.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
 import { builtInModels, findModel } from '../core/projections/registry.js';
@@ -20,6 +21,8 @@ import type { CliIO } from './cli-io.js';
 
 export interface GlobalFlags extends ConnectionFlags {
   config?: string;
+  /** --retry-budget, in ms: overrides search.retryBudget. */
+  retryBudget?: number;
   json?: boolean;
   tui?: boolean;
 }
@@ -59,7 +62,8 @@ export function kafkaOptions(k: KafkaConfig): KafkaConnectionOptions {
   };
 }
 
-export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
+export function searchSinkFor(s: SearchConfig, progress?: ProgressBus, retryBudgetMs?: number) {
+  const budgetMs = retryBudgetMs ?? retryBudgetOf(s);
   return createSearchSink({
     engine: s.engine,
     node: s.node,
@@ -68,8 +72,23 @@ export function searchSinkFor(s: SearchConfig, progress?: ProgressBus) {
     ...(s.apiKey ? { apiKey: s.apiKey } : {}),
     ...(s.caFile ? { ca: readCa(s.caFile, 'search.caFile') } : {}),
     ...(s.rejectUnauthorized !== undefined ? { rejectUnauthorized: s.rejectUnauthorized } : {}),
-    ...(progress ? { onRetry: (r) => progress.emit({ type: 'retry', ...r }) } : {}),
+    ...(budgetMs !== undefined ? { backoff: { budgetMs } } : {}),
+    ...(progress
+      ? { onRetry: (r) => progress.emit({ type: 'retry', ...r }), onThrottle: (t) => progress.emit({ type: 'throttle', ...t }) }
+      : {}),
   });
+}
+
+/** `search.retryBudget`: "5m", "90s", "500ms", "unbounded" or milliseconds (the schema has checked the form). */
+function retryBudgetOf(s: SearchConfig): number | undefined {
+  if (s.retryBudget === undefined) return undefined;
+  const ms = parseRetryBudget(s.retryBudget);
+  if (ms === undefined) {
+    throw new ConfigError(`search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${s.retryBudget}"`, {
+      context: { key: 'search.retryBudget' },
+    });
+  }
+  return ms;
 }
 
 /**
@@ -149,6 +168,6 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
     source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
     publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
     kafka: () => kafkaOptions(requireKafka(config)),
-    sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress),
+    sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress, flags.retryBudget),
   };
 }

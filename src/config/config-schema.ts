@@ -48,6 +48,12 @@ export const configSchema = {
         apiKey: { type: 'string' },
         caFile: { type: 'string' },
         rejectUnauthorized: { type: 'boolean' },
+        retryBudget: {
+          anyOf: [
+            { type: 'integer', minimum: 0 },
+            { type: 'string', pattern: '^\\s*(\\d+(\\.\\d+)?\\s*(ms|s|m|h)?|unbounded)\\s*$' },
+          ],
+        },
       },
     },
     contracts: { type: 'string' },

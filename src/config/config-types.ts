@@ -16,6 +16,8 @@ export interface SearchConfig {
   apiKey?: string;
   caFile?: string;
   rejectUnauthorized?: boolean;
+  /** How long failing requests are retried before the run gives up: "5m", "90s", or ms (default 5 min). */
+  retryBudget?: string | number;
 }
 
 export interface GateConfig {

@@ -96,7 +96,7 @@ describe.each(ENGINES)('lag checks the read model behind the alias on %s', (engi
   it('an unreachable engine is ERR with exit 6 and a message naming the node, never OK', async () => {
     const { model, index } = await liveModel(sink);
     created.push(index);
-    const dead = createSearchSink({ engine, node: 'http://127.0.0.1:1', backoff: { baseMs: 1, maxMs: 5, maxAttempts: 2 } });
+    const dead = createSearchSink({ engine, node: 'http://127.0.0.1:1', backoff: { baseMs: 1, maxMs: 5, budgetMs: 500 } });
     try {
       const report = await lagOnce(model, dead);
       expect(report).toMatchObject({ status: 'ERR', exitCode: 6, models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNREACHABLE', error: { exitCode: 6 } } }] });
@@ -115,7 +115,7 @@ describe('lag against a node of another engine than configured', () => {
   // alias would read as missing and the manifest as absent. lag must say the engine is wrong instead.
   it('search.engine elasticsearch on an OpenSearch node is ERR naming the engine, not an empty read model', async () => {
     const { model, index } = await liveModel(sink);
-    const wrong = createSearchSink({ engine: 'elasticsearch', node: nodeFor('opensearch'), backoff: { baseMs: 1, maxMs: 5, maxAttempts: 2 } });
+    const wrong = createSearchSink({ engine: 'elasticsearch', node: nodeFor('opensearch'), backoff: { baseMs: 1, maxMs: 5, budgetMs: 500 } });
     try {
       const report = await lagOnce(model, wrong);
       expect(report).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNIDENTIFIED' } }] });

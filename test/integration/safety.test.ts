@@ -37,7 +37,7 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     const model = await builtModel(sink);
     const live = await rebuild(model, sink);
     await runAliasSwap({ model, to: live.manifest.index }, { sink, progress: createProgressBus() });
-    const wrong = createSearchSink({ engine: other(engine), node: nodeFor(engine), backoff: { baseMs: 10, maxMs: 50, maxAttempts: 2, budgetMs: 500 } as never });
+    const wrong = createSearchSink({ engine: other(engine), node: nodeFor(engine), backoff: { baseMs: 10, maxMs: 50, budgetMs: 500 } });
     try {
       await expect(wrong.aliasTargets(aliasName(model))).rejects.toMatchObject({ code: 'ENGINE_MISMATCH', exitCode: 3 });
       await expect(rebuild(model, wrong, { force: true })).rejects.toMatchObject({ code: 'ENGINE_MISMATCH', exitCode: 3 });

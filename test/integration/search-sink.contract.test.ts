@@ -126,7 +126,7 @@ describe.each(ENGINES)('search sink contract on %s (real engine)', (engine) => {
 
   it('reports an unreachable engine as unavailable, with where and what to do', async () => {
     const { createSearchSink } = await import('../../src/adapters/search/create-search-sink.js');
-    const dead = createSearchSink({ engine, node: 'http://127.0.0.1:1', backoff: { baseMs: 1, maxMs: 5, maxAttempts: 2 } });
+    const dead = createSearchSink({ engine, node: 'http://127.0.0.1:1', backoff: { budgetMs: 20, baseMs: 1, maxMs: 5 } });
     await expect(dead.info()).rejects.toMatchObject({ code: 'SINK_UNAVAILABLE', exitCode: 6, context: { node: 'http://127.0.0.1:1' } });
     await dead.close();
   });

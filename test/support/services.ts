@@ -23,7 +23,7 @@ export function nodeFor(engine: EngineKind): string {
 }
 
 export function sinkFor(engine: EngineKind): SearchSink {
-  return createSearchSink({ engine, node: nodeFor(engine), backoff: { baseMs: 50, maxMs: 500, maxAttempts: 4 } });
+  return createSearchSink({ engine, node: nodeFor(engine), backoff: { budgetMs: 5_000, baseMs: 50, maxMs: 500 } });
 }
 
 export function kafkaSource() {

@@ -106,6 +106,24 @@ describe('RebuildScreen', () => {
     expect(Math.abs(filled - empty)).toBeLessThanOrEqual(1);
   });
 
+  it('shows throttling: the adaptive limits while it lasts, the retry budget used, and when it cleared', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus);
+    t.bus.emit({ type: 'throttle', throttled: true, maxInFlight: 1, maxBulkBytes: 512 * 1024, maxBulkWrites: 250 });
+    t.bus.emit({ type: 'retry', reason: '120 of 250 bulk items throttled (429)', attempt: 3, delayMs: 800, kind: 'throttled', elapsedMs: 12_000, budgetMs: 300_000, writes: 120 });
+    t.bus.emit({ ...progress, counters: counters({ ...(progress as { counters: Counters }).counters, retries: 480, throttled: 470, splits: 2 }) } as ProgressEvent);
+    t.advance(12_000);
+    t.bus.emit({ type: 'log', level: 'info', message: 'tick' });
+    const f = await frameWith(t, 'throttle ');
+    expect(f).toContain('throttle throttled by the engine for 12s: 1 bulk in flight, bulks ≤ 512 KiB / 250 writes');
+    expect(f).toContain('480 documents re-sent · 470 throttled · 2 bulk splits');
+    expect(f).toContain('failing for 12s of 5m00s');
+    t.advance(3_000);
+    t.bus.emit({ type: 'throttle', throttled: false, maxInFlight: 8, maxBulkBytes: 8 * 1024 * 1024 });
+    const g = await frameWith(t, 'throttle cleared');
+    expect(g).toContain('throttle cleared 0s ago after 15s');
+  });
+
   it('keeps warnings, errors and invalid events on screen, the last N, whatever the progress does', async () => {
     const t = setup();
     emitRebuildStart(t.bus);

@@ -1,69 +1,68 @@
-import { isReadmodelError, SinkRejectedError, SinkUnavailableError } from '../../core/errors.js';
-import { backoffDelay, DEFAULT_BACKOFF, sleep, throwIfAborted, type BackoffPolicy } from '../../core/retry.js';
-import type {
-  AliasAction,
-  BulkOutcome,
-  BulkWrite,
-  EngineKind,
-  IndexInfo,
-  SearchSink,
-  StoredDoc,
-} from '../../core/ports/search-sink.js';
+import { SinkRejectedError } from '../../core/errors.js';
+import { DEFAULT_BACKOFF, throwIfAborted, type BackoffPolicy } from '../../core/retry.js';
+import type { AliasAction, EngineKind, IndexInfo, SearchSink, StoredDoc } from '../../core/ports/search-sink.js';
+import { createAdaptiveLimiter, type LimiterState } from './adaptive-limiter.js';
+import { createBulkWriter } from './bulk-writer.js';
+import { reasonOf } from './classify-failure.js';
+import { createSinkRequests, type RetryInfo } from './sink-requests.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
 import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
 import { assertConcreteIndexName } from './concrete-index-name.js';
 
+export type { RetryInfo } from './sink-requests.js';
+
 export interface SearchSinkOptions extends SearchConnectionOptions {
   engine: EngineKind;
-  backoff?: BackoffPolicy;
-  /** Called on every retry, so progress can show them. */
-  onRetry?: (info: { reason: string; attempt: number; delayMs: number }) => void;
+  /** Retry budget and delays; anything left out takes the default (5 minutes, 200 ms doubling to 10 s). */
+  backoff?: Partial<BackoffPolicy>;
+  /** Bulk requests in flight at most, across all callers of this sink (adaptive concurrency works below it). */
+  maxInFlight?: number;
+  /** Target bulk body size in bytes (default 8 MiB), always kept below the engine's http.max_content_length. */
+  bulkBytes?: number;
+  /** Called on every retry and every 413 split, so progress can show them. */
+  onRetry?: (info: RetryInfo) => void;
+  /** Called when throttling starts, when the adaptive limits change, and when it has cleared. */
+  onThrottle?: (state: LimiterState) => void;
   /** Injected for tests of the sink contract; by default the engine's official client is used. */
   transport?: SearchTransport;
 }
 
-const TRANSIENT = new Set([429, 502, 503, 504]);
+const DEFAULT_BULK_BYTES = 8 * 1024 * 1024;
 
 /**
  * One implementation of the sink port for both engines. Their REST APIs agree on everything readmodel
  * uses (index, _bulk with external versions, _mget, _aliases, search_after); only the client differs.
+ *
+ * Failures are classified (classify-failure.ts): throttling (429) and unavailability (502/503/504,
+ * resets, refused connections, timeouts) are retried with jittered exponential backoff until the
+ * time budget is spent (sink-requests.ts); an untrusted certificate or refused credentials fail at
+ * once (sink-errors.ts). Bulks adapt to back-pressure (bulk-writer.ts, adaptive-limiter.ts).
  */
 export function createSearchSink(options: SearchSinkOptions): SearchSink {
-  const transport = options.transport ?? lazyTransport(options);
-  const policy = options.backoff ?? DEFAULT_BACKOFF;
   const node = Array.isArray(options.node) ? options.node.join(',') : options.node;
-
-  async function send(req: SearchRequest, what: string): Promise<SearchResponse> {
-    for (let attempt = 0; ; attempt++) {
-      throwIfAborted(req.signal);
-      let res: SearchResponse | undefined;
-      let failure: unknown;
-      try {
-        res = await transport.request(req);
-      } catch (err) {
-        if (req.signal?.aborted) throwIfAborted(req.signal);
-        // Our own verdicts (an engine mismatch found by the transport) are final, not transient.
-        if (isReadmodelError(err)) throw err;
-        failure = err;
-      }
-      if (res && !TRANSIENT.has(res.status)) return res;
-      if (attempt + 1 >= policy.maxAttempts) {
-        throw new SinkUnavailableError(`${options.engine} at ${node} is unavailable: ${what} failed ${attempt + 1} times`, {
-          context: {
-            node,
-            request: `${req.method} ${req.path}`,
-            lastError: res ? `HTTP ${res.status}` : (failure as Error)?.message,
-          },
-          suggestion: `check that ${options.engine} is up and reachable (readmodel sandbox status for the local one)`,
-          cause: failure,
-        });
-      }
-      const delayMs = backoffDelay(attempt, policy);
-      options.onRetry?.({ reason: res ? `HTTP ${res.status}` : (failure as Error)?.message ?? 'error', attempt: attempt + 1, delayMs });
-      await sleep(delayMs, req.signal);
-    }
-  }
+  const requests = createSinkRequests({
+    identity: {
+      engine: options.engine,
+      node,
+      ...(options.username ? { username: options.username } : {}),
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+    },
+    transport: options.transport ?? lazyTransport(options),
+    policy: { ...DEFAULT_BACKOFF, ...options.backoff },
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  const transport = requests.transport;
+  const send = requests.send;
+  const bulkWriter = createBulkWriter(
+    requests,
+    createAdaptiveLimiter({
+      maxInFlight: options.maxInFlight ?? 8,
+      maxBulkBytes: options.bulkBytes ?? DEFAULT_BULK_BYTES,
+      ...(options.onThrottle ? { onChange: options.onThrottle } : {}),
+    }),
+  );
 
   async function ok(req: SearchRequest, what: string, accept: number[] = []): Promise<SearchResponse> {
     const res = await send(req, what);
@@ -110,18 +109,6 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       throw err;
     });
   }
-
-  async function bulkOnce(index: string, writes: readonly BulkWrite[], signal?: AbortSignal, versionType = 'external') {
-    const lines: unknown[] = [];
-    for (const w of writes) {
-      const meta = { _index: index, _id: w.id, version: w.version, version_type: versionType };
-      if (w.action === 'index') lines.push({ index: meta }, w.doc);
-      else lines.push({ delete: meta });
-    }
-    const res = await ok({ method: 'POST', path: '/_bulk', ndjson: lines, ...(signal ? { signal } : {}) }, `a bulk write to ${index}`);
-    return res.body as { errors: boolean; took: number; items: Array<Record<string, { status: number; error?: unknown; result?: string }>> };
-  }
-
   return {
     engine: options.engine,
     node,
@@ -216,44 +203,9 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       return countOf(res, index, node);
     },
 
-    async bulk(index, writes, opts = {}) {
-      const started = Date.now();
-      const outcome: BulkOutcome = { written: 0, deleted: 0, stale: 0, retries: 0, throttled: 0, splits: 0, rejected: [], tookMs: 0 };
-      let pending = writes;
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        const body = await bulkOnce(index, pending, opts.signal, opts.versionType);
-        const retry: BulkWrite[] = [];
-        body.items.forEach((item, i) => {
-          const w = pending[i]!;
-          const r = item.index ?? item.delete ?? Object.values(item)[0]!;
-          if (r.status >= 200 && r.status < 300) {
-            if (w.action === 'index') outcome.written++;
-            else outcome.deleted++;
-          } else if (r.status === 409) {
-            outcome.stale++; // the stored version is newer or equal: by design, nothing to do
-          } else if (r.status === 404 && w.action === 'delete') {
-            outcome.deleted++; // already gone; the external-version tombstone is still recorded
-          } else if (TRANSIENT.has(r.status)) {
-            retry.push(w);
-          } else {
-            outcome.rejected.push({ id: w.id, action: w.action, version: w.version, status: r.status, reason: reasonOf(r.error) });
-          }
-        });
-        if (retry.length === 0) break;
-        if (attempt + 1 >= policy.maxAttempts) {
-          throw new SinkUnavailableError(`${options.engine} kept rejecting ${retry.length} writes to ${index} as overloaded`, {
-            context: { node, index, attempts: attempt + 1 },
-            suggestion: 'the cluster is overloaded: retry later or lower --batch-size',
-          });
-        }
-        outcome.retries += retry.length;
-        const delayMs = backoffDelay(attempt, policy);
-        options.onRetry?.({ reason: `${retry.length} bulk items throttled`, attempt: attempt + 1, delayMs });
-        await sleep(delayMs, opts.signal);
-        pending = retry;
-      }
-      outcome.tookMs = Date.now() - started;
-      return outcome;
+    async bulk(index, writes, opts) {
+      await identity();
+      return bulkWriter.bulk(index, writes, opts);
     },
 
     async getMany(index, ids) {
@@ -374,13 +326,4 @@ function lazyTransport(options: SearchConnectionOptions & { engine: EngineKind }
       if (ready) await (await ready).close();
     },
   };
-}
-
-function reasonOf(body: unknown): string {
-  const b = body as { error?: { reason?: string; type?: string; caused_by?: { reason?: string } } | string; reason?: string; type?: string };
-  if (!b) return 'no details';
-  if (typeof b.error === 'string') return b.error;
-  const e = b.error ?? (b as { reason?: string; type?: string; caused_by?: { reason?: string } });
-  const main = e.reason ?? e.type ?? JSON.stringify(b).slice(0, 300);
-  return e.caused_by?.reason ? `${main} (${e.caused_by.reason})` : main;
 }

@@ -4,8 +4,8 @@ export interface SearchRequest {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
   path: string;
   body?: unknown;
-  /** Bulk bodies are sent as NDJSON lines. */
-  ndjson?: readonly unknown[];
+  /** Bulk bodies: NDJSON lines, or the whole NDJSON text already serialized. */
+  ndjson?: readonly unknown[] | string;
   query?: Record<string, string | number | boolean>;
   signal?: AbortSignal;
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 
 interface ConsumeFlags extends GlobalFlags {
@@ -88,5 +88,5 @@ export function consumeCommand(io: CliIO): Command {
         }
       }).finally(() => Promise.all([source.close(), deadLetters?.close()]));
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(withRetryBudgetOption(cmd), io);
 }

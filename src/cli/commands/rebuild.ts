@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { UsageError } from '../../core/errors.js';
 import { swapText } from '../output/swap-text.js';
@@ -129,5 +129,5 @@ Examples:
         }
       }).finally(() => source.close());
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(withRetryBudgetOption(cmd), io);
 }

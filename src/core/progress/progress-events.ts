@@ -36,7 +36,21 @@ export type ProgressEvent =
   | { type: 'phase'; phase: Phase; detail?: string }
   | { type: 'target'; index: string; alias?: string; aliasTargets?: string[] }
   | { type: 'progress'; partitions: PartitionProgress[]; counters: Counters; eventsPerSec: number; docsPerSec: number; bulkLatencyMs: number; etaSeconds?: number }
-  | { type: 'retry'; reason: string; attempt: number; delayMs: number }
+  | {
+      type: 'retry';
+      reason: string;
+      attempt: number;
+      delayMs: number;
+      /** Why: throttled (429), unavailable (502/503/504, reset, timeout), or too-large (413: split, no wait). */
+      kind?: 'throttled' | 'unavailable' | 'too-large';
+      /** How long this request has been failing, and the retry budget it may use. */
+      elapsedMs?: number;
+      budgetMs?: number;
+      /** Bulk writes re-sent. */
+      writes?: number;
+    }
+  /** The search sink's adaptive limits changed: throttling started, the limits moved, or it cleared. */
+  | { type: 'throttle'; throttled: boolean; trend?: 'down' | 'up'; maxInFlight: number; maxBulkBytes: number; maxBulkWrites?: number }
   | { type: 'gate'; gate: string; verdict: 'passed' | 'failed' | 'overridden'; reasons: string[] }
   | { type: 'invalid'; position: EventPosition; violation: ContractViolation; action: 'skip' | 'stop' }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -2,7 +2,7 @@ import { Box, Text, useInput, useStdin, useWindowSize } from 'ink';
 import { useSyncExternalStore } from 'react';
 import { clip, formatCount, formatDuration } from './format.js';
 import { PartitionBars } from './PartitionBars.js';
-import { aliasState, invalidCount, PIPELINE, stalledSeconds, type TuiState } from './tui-state.js';
+import { aliasState, invalidCount, PIPELINE, stalledSeconds, throttleLine, type TuiState } from './tui-state.js';
 import type { TuiStore } from './tui-store.js';
 
 export interface RebuildScreenProps {
@@ -23,7 +23,7 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 function fixedRows(s: TuiState): number {
   const header = 2 + (s.target ? 1 : 0) + (aliasState(s) ? 1 : 0) + (s.lastInfo ? 1 : 0);
   const bars = 1 + 1 + 1; // blank, "all", blank
-  const stats = 5;
+  const stats = 5 + (s.throttle ? 1 : 0);
   const messages = 1 + 1 + s.messages.length; // blank, title, lines
   const footer = s.closed && !s.aborting ? 0 : 2;
   return header + bars + stats + messages + footer;
@@ -153,10 +153,20 @@ function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | 
       : s.phasesSeen.includes('replay') && s.phase !== 'replay'
         ? 'replay done'
         : '—';
-  const retryNote = s.lastRetry
-    ? ` (last: ${s.lastRetry.reason}, attempt ${s.lastRetry.attempt}, waited ${formatCount(s.lastRetry.delayMs)} ms)`
-    : '';
-  const resent = c && c.retries > 0 ? ` · ${formatCount(c.retries)} documents re-sent` : '';
+  const lr = s.lastRetry;
+  // The retry budget first: on a narrow terminal the reason is what gets cut.
+  const budgetNote =
+    lr?.elapsedMs !== undefined && lr.budgetMs !== undefined ? `failing for ${formatDuration(lr.elapsedMs / 1000)} of ${formatDuration(lr.budgetMs / 1000)}; ` : '';
+  const retryNote = lr ? ` (${budgetNote}last: ${lr.reason}, attempt ${lr.attempt}, waited ${formatCount(lr.delayMs)} ms)` : '';
+  const resent = [
+    c && c.retries > 0 ? `${formatCount(c.retries)} documents re-sent` : undefined,
+    c && c.throttled > 0 ? `${formatCount(c.throttled)} throttled` : undefined,
+    c && c.splits > 0 ? `${formatCount(c.splits)} bulk splits` : undefined,
+  ]
+    .filter(Boolean)
+    .map((x) => ` · ${x}`)
+    .join('');
+  const throttle = throttleLine(s);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -170,6 +180,12 @@ function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | 
         <Text color={s.retries > 0 ? 'yellow' : undefined}>{formatCount(s.retries)}</Text>
         {clip(`${resent}${retryNote}`, Math.max(10, width - 20))}
       </Text>
+      {throttle ? (
+        <Text wrap="truncate-end">
+          {'  throttle '}
+          <Text color={s.throttle?.active ? 'yellow' : 'green'}>{clip(throttle, Math.max(10, width - 11))}</Text>
+        </Text>
+      ) : null}
       <Text wrap="truncate-end">
         {'  invalid  '}
         <Text color={s.stoppedOnInvalid ? 'red' : invalid > 0 ? 'yellow' : undefined}>{formatCount(invalid)}</Text>

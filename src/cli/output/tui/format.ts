@@ -18,6 +18,19 @@ export function formatDuration(seconds: number): string {
   return `${h}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** 1536 -> "1.5 KiB", 8388608 -> "8 MiB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 || v >= 10 || Number.isInteger(v) ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
 /** A fixed-width bar, e.g. "██████░░░░" for 0.6 at width 10. */
 export function bar(fraction: number, width: number): string {
   const w = Math.max(1, Math.floor(width));

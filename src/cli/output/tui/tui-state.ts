@@ -1,4 +1,5 @@
 import type { Counters, PartitionProgress, Phase, ProgressEvent } from '../../../core/progress/progress-events.js';
+import { formatBytes, formatCount, formatDuration } from './format.js';
 
 /**
  * The terminal UI's view state and the pure reducer that folds the ProgressEvent stream into it.
@@ -41,7 +42,9 @@ export interface TuiState {
   lastProgressAt?: number;
   /** Retry events seen (one per retried request or bulk round). */
   retries: number;
-  lastRetry?: { reason: string; attempt: number; delayMs: number; at: number };
+  lastRetry?: { reason: string; attempt: number; delayMs: number; at: number; kind?: string; elapsedMs?: number; budgetMs?: number };
+  /** The search sink's adaptive limits: present from the first throttling on. */
+  throttle?: ThrottleView;
   /** Invalid events reported one by one (the counters may lag or run ahead of these). */
   invalidSeen: number;
   invalidSkipped: number;
@@ -56,6 +59,18 @@ export interface TuiState {
   aborting?: { at: number; reason: string };
   /** The view is closing: the work has ended; no more keys are read. */
   closed: boolean;
+}
+
+export interface ThrottleView {
+  active: boolean;
+  /** When the current (or last) throttling started, and when it cleared. */
+  since: number;
+  clearedAt?: number;
+  maxInFlight: number;
+  maxBulkBytes: number;
+  maxBulkWrites?: number;
+  /** Throttling episodes so far. */
+  episodes: number;
 }
 
 /** What the UI itself adds to the event stream. */
@@ -112,10 +127,30 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       s.lastProgressAt = now;
       return s;
     }
-    case 'retry':
+    case 'retry': {
       s.retries = state.retries + 1;
-      s.lastRetry = { reason: action.reason, attempt: action.attempt, delayMs: action.delayMs, at: now };
+      const r: NonNullable<TuiState['lastRetry']> = { reason: action.reason, attempt: action.attempt, delayMs: action.delayMs, at: now };
+      if (action.kind !== undefined) r.kind = action.kind;
+      if (action.elapsedMs !== undefined) r.elapsedMs = action.elapsedMs;
+      if (action.budgetMs !== undefined) r.budgetMs = action.budgetMs;
+      s.lastRetry = r;
       return s;
+    }
+    case 'throttle': {
+      const prev = state.throttle;
+      const starting = action.throttled && !prev?.active;
+      const t: ThrottleView = {
+        active: action.throttled,
+        since: starting || !prev ? now : prev.since,
+        maxInFlight: action.maxInFlight,
+        maxBulkBytes: action.maxBulkBytes,
+        episodes: (prev?.episodes ?? 0) + (starting ? 1 : 0),
+      };
+      if (action.maxBulkWrites !== undefined) t.maxBulkWrites = action.maxBulkWrites;
+      if (!action.throttled) t.clearedAt = now;
+      s.throttle = t;
+      return s;
+    }
     case 'invalid': {
       s.invalidSeen = state.invalidSeen + 1;
       if (action.action === 'skip') s.invalidSkipped = state.invalidSkipped + 1;
@@ -209,6 +244,17 @@ export function aliasState(s: TuiState): string | undefined {
       ? ' (swapping to the target)'
       : '';
   return `${t.alias} -> ${now}${note}`;
+}
+
+/** "throttled for 12s: 1 bulk in flight, bulks ≤ 256 KiB / 125 writes", or how the last episode ended. */
+export function throttleLine(s: TuiState): string | undefined {
+  const t = s.throttle;
+  if (!t) return undefined;
+  if (!t.active) {
+    return `cleared ${formatDuration(((s.now - (t.clearedAt ?? s.now)) / 1000))} ago after ${formatDuration(((t.clearedAt ?? s.now) - t.since) / 1000)}${t.episodes > 1 ? ` (${t.episodes} episodes)` : ''}`;
+  }
+  const size = [`≤ ${formatBytes(t.maxBulkBytes)}`, t.maxBulkWrites !== undefined ? `${formatCount(t.maxBulkWrites)} writes` : undefined].filter(Boolean).join(' / ');
+  return `throttled by the engine for ${formatDuration((s.now - t.since) / 1000)}: ${t.maxInFlight} bulk${t.maxInFlight === 1 ? '' : 's'} in flight, bulks ${size}`;
 }
 
 /** Seconds since the last progress report while replaying, when that is long enough to worry. */
