@@ -271,6 +271,8 @@ function finalCounts(p: BatchProjector) {
     docsWritten: c.docsWritten,
     docsDeleted: c.docsDeleted,
     ...(c.docsRejected ? { docsRejected: c.docsRejected } : {}),
+    // The trail of faults the run rode out (writes re-sent, throttled writes, 413 splits).
+    faults: { retries: c.retries, throttled: c.throttled, splits: c.splits },
   };
 }
 

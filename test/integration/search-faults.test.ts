@@ -97,6 +97,9 @@ describe('rebuild through faults (real engines behind a fault proxy)', () => {
       expect(lane.proxy.stats.itemsThrottled).toBeGreaterThan(0);
       // Counted and shown: every throttled retry reported, the limiter went down to one bulk in flight.
       expect(o.retries.some((r) => r.kind === 'throttled' && (r.writes ?? 0) > 0)).toBe(true);
+      // ... and the trail is in the manifest.
+      expect(manifest.counts!.faults!.throttled).toBeGreaterThan(0);
+      expect(manifest.counts!.faults!.retries).toBeGreaterThanOrEqual(manifest.counts!.faults!.throttled);
       expect(o.throttle.some((t) => t.throttled && t.maxInFlight === 1 && t.maxBulkWrites !== undefined)).toBe(true);
       await o.sink.close();
     });
@@ -148,6 +151,7 @@ describe('rebuild through faults (real engines behind a fault proxy)', () => {
         const { outcome, manifest } = await rebuild(lane.model, o.sink, { force: true, batchSize: 500 });
         expect(outcome).toBe('built');
         await expectSameAsReference(lane, manifest);
+        expect(manifest.counts!.faults!.splits).toBeGreaterThan(0);
       } finally {
         lane.proxy.clear();
       }

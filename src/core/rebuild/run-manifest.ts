@@ -31,6 +31,8 @@ export interface RunManifest {
     docsDeleted: number;
     /** Documents the engine refused and `--on-invalid skip` recorded in `skipped` (absent when none). */
     docsRejected?: number;
+    /** Faults ridden out: bulk writes re-sent, writes the engine throttled (429), bulks split on 413. */
+    faults?: { retries: number; throttled: number; splits: number };
     documents: number;
   };
   checksum?: string;
