@@ -276,6 +276,8 @@ async function switchAlias(sink: SearchSink, alias: string, actions: AliasAction
   } catch (err) {
     if (err instanceof SinkRejectedError) {
       const nowTargets = await sink.aliasTargets(alias).catch(() => ['(unreadable)']);
+      // A resend of a request whose first answer was lost fails its must_exist: the first one landed.
+      if (nowTargets.length === 1 && nowTargets[0] === to) return;
       throw new ConflictError(`${alias} changed while swapping; nothing was switched`, {
         context: { alias, expected: from ?? '(none)', now: nowTargets, detail: err.message },
         suggestion: 'someone else moved the alias: check "readmodel alias show" and retry',

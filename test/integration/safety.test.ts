@@ -13,6 +13,7 @@ import { createProgressBus, type ProgressEvent } from '../../src/core/progress/p
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';
 import { assetsFor } from '../support/assets.js';
 import { readFixtureEvents } from '../support/contracts.js';
+import { startFaultProxy } from '../support/fault-proxy.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
 import { ENGINES, isolatedProductModel, kafkaSource, nodeFor, publishEvents, sinkFor, uniqueName } from '../support/services.js';
 
@@ -203,6 +204,32 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
       `rollback ${b} -> ${a}`,
     ]);
     expect((await runAliasShow({ model }, { sink, progress: bus() })).unrecordedChange).toBeUndefined();
+  });
+
+  it('a swap whose answer was lost after the engine applied it reports the swap that happened and records it', async () => {
+    const model = await builtModel(sink);
+    const a = (await rebuild(model, sink)).manifest.index;
+    const b = (await rebuild({ ...model, projection: { ...model.projection, version: 2 } }, sink)).manifest.index;
+    await runAliasSwap({ model, to: a }, { sink, progress: createProgressBus() });
+    const proxy = await startFaultProxy(nodeFor(engine));
+    const flaky = createSearchSink({ engine, node: proxy.url, backoff: { baseMs: 10, maxMs: 100, budgetMs: 5_000 } });
+    try {
+      // The engine applies the _aliases request, then the connection dies before its answer arrives.
+      proxy.set({ reset: 1, resetWhen: 'after', resetLimit: 1, match: { method: 'POST', path: /^\/_aliases/ } });
+      const r = await runAliasSwap({ model, to: b }, { sink: flaky, progress: createProgressBus() });
+      expect(proxy.stats.resets).toBe(1);
+      expect(r).toMatchObject({ from: a, to: b });
+    } finally {
+      await flaky.close();
+      await proxy.close();
+    }
+    expect(await sink.aliasTargets(aliasName(model))).toEqual([b]);
+    const history = await createSwapHistoryStore(sink).list(aliasName(model));
+    expect(history.map((h) => [h.from, h.to])).toEqual([
+      [null, a],
+      [a, b],
+    ]);
+    expect((await runAliasRollback({ model }, { sink, progress: createProgressBus() })).to).toBe(a);
   });
 
   it('prune deletes only owned, unaliased, complete builds beyond the rollback targets, and says why it keeps the rest', async () => {

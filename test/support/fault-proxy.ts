@@ -29,8 +29,13 @@ export interface Faults {
   maxContentLength?: number;
   /** Delay (ms) added before forwarding each matching request. */
   latencyMs?: number;
-  /** Which requests the whole-request faults (429, 503, reset, latency) hit. Default: only `/_bulk`. */
-  match?: 'bulk' | 'all';
+  /**
+   * Which requests the whole-request faults (429, 503, reset, latency) hit. Default: only `/_bulk`;
+   * or every request; or those whose method and path match (e.g. `{ method: 'POST', path: /^\/_aliases/ }`).
+   */
+  match?: 'bulk' | 'all' | { method: string; path: RegExp };
+  /** Inject at most this many resets, then forward normally (e.g. 1: lose exactly one answer). */
+  resetLimit?: number;
 }
 
 export interface FaultStats {
@@ -82,6 +87,7 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
     largestBody: 0,
   };
   const hit = (share: number | undefined) => share !== undefined && share > 0 && random() < share;
+  const resetAllowed = () => faults.resetLimit === undefined || stats.resets < faults.resetLimit;
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -91,7 +97,9 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       const path = req.url ?? '/';
       const isBulk = /(^|\/)_bulk$/.test(path.split('?')[0]!);
       const f = faults;
-      const matches = f.match === 'all' || isBulk;
+      const matches =
+        f.match === 'all' ||
+        (typeof f.match === 'object' ? req.method === f.match.method && f.match.path.test(path) : isBulk);
       if (isBulk) stats.bulkRequests++;
 
       if (f.maxContentLength !== undefined && body.length > f.maxContentLength) {
@@ -102,7 +110,7 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       }
       if (matches) {
         if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
-        if (hit(f.reset) && (f.resetWhen ?? 'before') === 'before') {
+        if ((f.resetWhen ?? 'before') === 'before' && resetAllowed() && hit(f.reset)) {
           stats.resets++;
           return req.socket.destroy();
         }
@@ -118,7 +126,7 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
           });
         }
       }
-      const resetAfter = matches && (f.resetWhen ?? 'before') === 'after' && hit(f.reset);
+      const resetAfter = matches && (f.resetWhen ?? 'before') === 'after' && resetAllowed() && hit(f.reset);
 
       if (isBulk && req.method === 'POST') {
         const answer = await bulkWithThrottle(req, body, f.itemThrottle);
