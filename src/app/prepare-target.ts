@@ -1,3 +1,4 @@
+import { SinkRejectedError } from '../core/errors.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { decideExistingTarget } from '../core/rebuild/existing-target.js';
@@ -44,11 +45,26 @@ export async function prepareTarget(sink: SearchSink, progress: ProgressBus, o: 
       await lease.confirm();
       await sink.deleteIndex(o.index);
     }
-    await sink.createIndex(o.index, o.body);
+    await createOwnIndex(sink, o);
     const uuid = String((await sink.getSettings(o.index))['index.uuid'] ?? '');
     return { outcome: 'ready', lease, uuid };
   } catch (err) {
     await lease.release().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Creates the target. A create whose answer was lost is resent by the sink and then meets the index
+ * its first attempt made: that one is ours when it carries this run's own manifest (same start time).
+ */
+async function createOwnIndex(sink: SearchSink, o: PrepareTargetOptions): Promise<void> {
+  try {
+    await sink.createIndex(o.index, o.body);
+  } catch (err) {
+    if (!(err instanceof SinkRejectedError) || !(await sink.indexExists(o.index))) throw err;
+    const m = await readManifest(sink, o.index);
+    if (m?.model === o.manifest.model && m.status === 'building' && m.startedAt === o.manifest.startedAt) return;
     throw err;
   }
 }

@@ -232,6 +232,24 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     expect((await runAliasRollback({ model }, { sink, progress: createProgressBus() })).to).toBe(a);
   });
 
+  it('a create-index whose answer was lost is resent and the build goes on in the index it made', async () => {
+    const model = await builtModel(sink);
+    const reference = await rebuild(isolatedProductModel({ topic: model.topic }), sink);
+    const target = (await assetsFor(model)).indexName;
+    const proxy = await startFaultProxy(nodeFor(engine));
+    const flaky = createSearchSink({ engine, node: proxy.url, backoff: { baseMs: 10, maxMs: 100, budgetMs: 5_000 } });
+    try {
+      proxy.set({ reset: 1, resetWhen: 'after', resetLimit: 1, match: { method: 'PUT', path: new RegExp(`^/${target}(\\?|$)`) } });
+      const r = await rebuild(model, flaky);
+      expect(proxy.stats.resets).toBe(1);
+      expect(r.outcome).toBe('built');
+      expect(r.manifest.checksum).toBe(reference.manifest.checksum);
+    } finally {
+      await flaky.close();
+      await proxy.close();
+    }
+  });
+
   it('prune deletes only owned, unaliased, complete builds beyond the rollback targets, and says why it keeps the rest', async () => {
     const model = await builtModel(sink);
     const v = (n: number) => ({ ...model, projection: { ...model.projection, version: n } });
