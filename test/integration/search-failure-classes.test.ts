@@ -17,6 +17,13 @@ import { ENGINES } from '../support/services.js';
 
 const HTML_401 = '<!DOCTYPE html><html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1><hr><center>nginx</center></body></html>';
 
+/** Answers `GET /` as the engine whose client asks: the Elasticsearch client announces itself in a header. */
+function identify(req: http.IncomingMessage, res: http.ServerResponse) {
+  const es = req.headers['x-elastic-client-meta'] !== undefined;
+  res.writeHead(200, { 'content-type': 'application/json', ...(es ? { 'x-elastic-product': 'Elasticsearch' } : {}) });
+  res.end(JSON.stringify({ cluster_name: 'tls-test', version: es ? { number: '8.19.0', build_flavor: 'default' } : { number: '2.19.0', distribution: 'opensearch' } }));
+}
+
 async function listen(server: http.Server | https.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -41,8 +48,7 @@ describe('failure classes', () => {
     certPem = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     tls = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: certPem }, (req, res) => {
       tlsRequests++;
-      res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-      res.end(JSON.stringify({ cluster_name: 'tls-test', version: { number: '2.19.0', distribution: 'opensearch' } }));
+      identify(req, res);
     });
     tls.on('connection', () => connections++);
     tlsPort = await listen(tls);
@@ -50,6 +56,8 @@ describe('failure classes', () => {
     auth = http.createServer((req, res) => {
       authRequests++;
       if (req.url?.startsWith('/forbidden')) {
+        // The node says who it is (the sink checks that before anything else); the rest is forbidden.
+        if (req.method === 'GET' && /^\/forbidden\/?(\?|$)/.test(req.url)) return identify(req, res);
         res.writeHead(403, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
         return res.end(JSON.stringify({ error: { type: 'security_exception', reason: 'action [indices:admin/create] is unauthorized for user [alice]' }, status: 403 }));
       }
