@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { LeaseHeldError } from '../core/errors.js';
 import type { DocToken, SearchSink } from '../core/ports/search-sink.js';
+import { ensureIndex } from './ensure-index.js';
 
 export const LEASE_INDEX = 'readmodel_leases';
 
@@ -90,16 +91,6 @@ export function describeHolder(held: LeaseRecord, now: number): Record<string, u
   };
 }
 
-async function ensureLeaseIndex(sink: SearchSink) {
-  if (await sink.indexExists(LEASE_INDEX)) return;
-  try {
-    await sink.createIndex(LEASE_INDEX, LEASE_MAPPING);
-  } catch (err) {
-    // Another run may have created it between our check and our create.
-    if (!(await sink.indexExists(LEASE_INDEX))) throw err;
-  }
-}
-
 /** The current holder of a target, if any (a dead or expired holder is still returned; see staleReason). */
 export async function readLease(sink: SearchSink, target: string): Promise<LeaseRecord | undefined> {
   if (!(await sink.indexExists(LEASE_INDEX))) return undefined;
@@ -129,7 +120,7 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
   const ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const self: LeaseOwner = { host: hostname(), pid: process.pid, runId: o.runId ?? randomUUID() };
   const isAlive = o.isAlive ?? processAlive;
-  await ensureLeaseIndex(sink);
+  await ensureIndex(sink, LEASE_INDEX, LEASE_MAPPING);
   const stamp = () => new Date(now()).toISOString();
   const startedAt = stamp();
   const record = (): LeaseRecord => ({ target: o.target, model: o.model, purpose: o.purpose, owner: self, startedAt, heartbeatAt: stamp(), ttlMs });

@@ -1,5 +1,6 @@
 import { ConflictError, SinkRejectedError } from '../core/errors.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
+import { ensureIndex } from './ensure-index.js';
 import type { SwapRecord } from '../core/alias/swap-history.js';
 
 export const HISTORY_INDEX = 'readmodel_alias_history';
@@ -24,16 +25,7 @@ const HISTORY_MAPPING = {
 
 /** Alias history lives in the cluster itself, beside the indices it describes. */
 export function createSwapHistoryStore(sink: SearchSink, index = HISTORY_INDEX) {
-  async function ensure() {
-    if (!(await sink.indexExists(index))) {
-      try {
-        await sink.createIndex(index, HISTORY_MAPPING);
-      } catch (err) {
-        // Another process may have created it between our check and our create.
-        if (!(await sink.indexExists(index))) throw err;
-      }
-    }
-  }
+  const ensure = () => ensureIndex(sink, index, HISTORY_MAPPING);
   return {
     async list(alias: string): Promise<SwapRecord[]> {
       if (!(await sink.indexExists(index))) return [];
