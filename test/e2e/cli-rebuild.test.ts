@@ -82,9 +82,10 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
     const run = startCli(['rebuild', 'product-search', '--json', '--batch-size', '100', '--replicas', '0'], { cwd: w2.cwd });
     let sawReplay = false;
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('rebuild never reached replay')), 60_000);
+      const t = setTimeout(() => reject(new Error('rebuild never reached replay')), 120_000);
       run.child.stderr!.on('data', (d: Buffer) => {
-        if (!sawReplay && d.toString().includes('"type":"progress"')) {
+        // The replay phase starts once the index exists: killing from here on leaves a partial build.
+        if (!sawReplay && d.toString().includes('"phase":"replay"')) {
           sawReplay = true;
           clearTimeout(t);
           resolve();
