@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { ProgressBus } from '../../core/progress/progress-events.js';
 import type { CliIO } from '../cli-io.js';
-import { plainLine, type ProgressView } from './attach-progress-view.js';
+import { plainLine } from './plain-line.js';
+import type { ProgressView } from './progress-view.js';
 
 /** A single cli-progress bar on stderr; other events print above it so errors stay visible. */
 export function attachBarView(bus: ProgressBus, io: CliIO): ProgressView {
