@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../../core/progress/progress-events.js';
+import { totalEvents } from '../../core/rebuild/offset-plan.js';
 import { formatBytes } from './tui/format.js';
 
 /** One human line per event worth a line; progress at most every 5 s (per view) so CI logs stay readable. */
@@ -12,7 +13,7 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
       if (now - throttle.last < 5000) return undefined;
       throttle.last = now;
       const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
-      const total = e.partitions.reduce((n, p) => n + (p.end - p.start), 0);
+      const total = totalEvents(e.partitions);
       return `progress ${done}/${total} events, ${e.eventsPerSec} ev/s, ${e.counters.docsWritten} docs written, ${e.counters.eventsInvalid} invalid, ${e.counters.retries} retries${e.counters.throttled ? ` (${e.counters.throttled} throttled)` : ''}${e.counters.splits ? `, ${e.counters.splits} splits` : ''}${e.etaSeconds !== undefined ? `, eta ${e.etaSeconds}s` : ''}`;
     }
     case 'retry': {
