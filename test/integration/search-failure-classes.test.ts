@@ -27,7 +27,6 @@ describe('failure classes', () => {
   let tls: https.Server;
   let tlsPort: number;
   let connections = 0;
-  let tlsRequests = 0;
   let auth: http.Server;
   let authPort: number;
   let authRequests = 0;
@@ -40,7 +39,6 @@ describe('failure classes', () => {
     ], { stdio: 'ignore' });
     certPem = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     tls = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: certPem }, (req, res) => {
-      tlsRequests++;
       res.writeHead(200, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
       res.end(JSON.stringify({ cluster_name: 'tls-test', version: { number: '2.19.0', distribution: 'opensearch' } }));
     });

@@ -21,7 +21,9 @@ const resolveSpecifier = (from, specifier) => {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(from), specifier);
   const stem = base.replace(/\.js$/, '');
-  return [`${stem}.ts`, `${stem}.tsx`, base, join(base, 'index.ts')].find((candidate) => existsSync(candidate) && candidate.startsWith(srcDir));
+  return [`${stem}.ts`, `${stem}.tsx`, base, join(base, 'index.ts')].find(
+    (candidate) => existsSync(candidate) && candidate.startsWith(srcDir),
+  );
 };
 
 const files = sourceFiles(srcDir);
@@ -56,7 +58,9 @@ if (cycles.size > 0) {
   for (const cycle of cycles.values()) {
     process.stderr.write(`import cycle: ${cycle.map((file) => relative(root, file)).join(' -> ')}\n`);
   }
-  process.stderr.write(`${cycles.size} import cycle(s) under src/ (type-only and dynamic imports count): break them by moving the shared part into its own module.\n`);
+  process.stderr.write(
+    `${cycles.size} import cycle(s) under src/ (type-only and dynamic imports count): break them by moving the shared part into its own module.\n`,
+  );
   process.exitCode = 1;
 } else {
   process.stdout.write(`no import cycles among ${files.length} modules under src/\n`);

@@ -1,7 +1,7 @@
 import { Partitioners, type Producer } from 'kafkajs';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
-import type { EventPublisher, PublishRecord } from '../../core/ports/event-publisher.js';
+import type { EventPublisher } from '../../core/ports/event-publisher.js';
 
 /** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
 export function createKafkaPublisher(options: KafkaConnectionOptions): EventPublisher {
