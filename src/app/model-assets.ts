@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createEventValidator, type EventValidator } from '../core/contracts/event-validator.js';
 import type { ContractSet } from '../core/contracts/contract-types.js';
-import { loadContracts } from '../core/contracts/load-contracts.js';
+import { loadContracts } from './load-contracts.js';
 import { ConfigError } from '../core/errors.js';
 import type { IndexBody } from '../core/ports/search-sink.js';
 import type { ReadModelDefinition } from '../core/read-model.js';

@@ -1,5 +1,6 @@
 import type { EventSource, HistoryGap, PartitionRange, RawRecord } from '../core/ports/event-source.js';
 import type { PartitionProgress, ProgressBus } from '../core/progress/progress-events.js';
+import { totalEvents } from '../core/rebuild/offset-plan.js';
 import type { BatchProjector } from './batch-projector.js';
 
 export interface ReplayRangesOptions {
@@ -28,7 +29,7 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
   const parts = new Map<number, PartitionProgress>(
     o.ranges.map((r) => [r.partition, { partition: r.partition, start: r.start, end: r.end, position: r.start }]),
   );
-  const total = o.ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  const total = totalEvents(o.ranges);
   const started = now();
   let lastReport = 0;
   let scanned = 0;

@@ -1,8 +1,8 @@
 import { UsageError } from '../core/errors.js';
+import type { EventPublisher } from '../core/ports/event-publisher.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { FixtureOptions, ReadModelDefinition } from '../core/read-model.js';
 import { throwIfAborted } from '../core/retry.js';
-import type { KafkaPublisher } from '../adapters/kafka/kafka-publisher.js';
 
 export interface FixturesPublishOptions extends FixtureOptions {
   model: ReadModelDefinition;
@@ -30,7 +30,7 @@ export interface FixturesPublishResult {
 /** Publishes a seeded, deterministic event stream, keyed by aggregate id, to the real broker. */
 export async function runFixturesPublish(
   o: FixturesPublishOptions,
-  deps: { publisher: KafkaPublisher; progress: ProgressBus },
+  deps: { publisher: EventPublisher; progress: ProgressBus },
 ): Promise<FixturesPublishResult> {
   if (!o.model.generateFixtures) {
     throw new UsageError(`read model ${o.model.name} ships no fixture generator`, { context: { model: o.model.name } });

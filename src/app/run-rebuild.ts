@@ -3,7 +3,7 @@ import type { EventSource, PartitionRange } from '../core/ports/event-source.js'
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { aliasName } from '../core/read-model.js';
-import { planRanges, type EndSpec, type StartSpec } from '../core/rebuild/offset-plan.js';
+import { planRanges, totalEvents, type EndSpec, type StartSpec } from '../core/rebuild/offset-plan.js';
 import type { RunManifest } from '../core/rebuild/run-manifest.js';
 import { throwIfAborted } from '../core/retry.js';
 import { createBatchProjector, type OnInvalid } from './batch-projector.js';
@@ -192,7 +192,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     progress.emit({ type: 'phase', phase: 'catch-up' });
     for (; rounds < (o.swap.maxRounds ?? 10); rounds++) {
       const next = await nextRanges(source, topic, ends);
-      const lag = next.reduce((n, r) => n + r.end - r.start, 0);
+      const lag = totalEvents(next);
       if (lag <= (o.swap.maxLag ?? 1000)) break;
       progress.emit({ type: 'log', level: 'info', message: `catch-up round ${rounds + 1}: ${lag} events behind` });
       await replay(next);
@@ -254,7 +254,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ranges: covered(),
     counts: { ...complete.counts!, ...after, documents: complete.counts!.documents },
     ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
-    cutover: { catchUpRounds: rounds, finalRoundEvents: last.reduce((n, r) => n + r.end - r.start, 0), swappedAt: swap.record.at, checksumRanges: complete.ranges },
+    cutover: { catchUpRounds: rounds, finalRoundEvents: totalEvents(last), swappedAt: swap.record.at, checksumRanges: complete.ranges },
   };
   await writeManifest(sink, index, final);
   return { outcome: 'built', manifest: final, swap };

@@ -96,7 +96,6 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
           }
           continue;
         }
-        invalid++;
         throw new ContractViolationError(`invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`, {
           context: { topic, partition: r.partition, offset: r.offset, eventId: d.violation.eventId, pointer: d.violation.pointer, rule: d.violation.rule },
           suggestion: 'fix the event contract or producer; a partial replay never skips events of the aggregates it repairs',

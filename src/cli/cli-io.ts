@@ -19,7 +19,3 @@ export interface CliIO {
 export function writeJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
-
-export function writeLine(stream: Writable, line = ''): void {
-  stream.write(`${line}\n`);
-}

@@ -23,8 +23,3 @@ export interface EventPosition {
   timestamp?: string;
   key?: string | null;
 }
-
-export interface SourcedEvent {
-  position: EventPosition;
-  envelope: EventEnvelope;
-}

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runAliasSwap } from '../../src/app/run-alias.js';
 import { gatesFor } from '../../src/app/swap-gates.js';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
-import { loadContracts } from '../../src/core/contracts/load-contracts.js';
+import { loadContracts } from '../../src/app/load-contracts.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';
 import { orderHistoryProjection } from '../../src/core/projections/order-history/order-history-projection.js';

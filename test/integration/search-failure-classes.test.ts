@@ -34,7 +34,6 @@ describe('failure classes', () => {
   let tls: https.Server;
   let tlsPort: number;
   let connections = 0;
-  let tlsRequests = 0;
   let auth: http.Server;
   let authPort: number;
   let authRequests = 0;
@@ -47,7 +46,6 @@ describe('failure classes', () => {
     ], { stdio: 'ignore' });
     certPem = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     tls = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: certPem }, (req, res) => {
-      tlsRequests++;
       identify(req, res);
     });
     tls.on('connection', () => connections++);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadContracts } from '../../src/core/contracts/load-contracts.js';
+import { loadContracts } from '../../src/app/load-contracts.js';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
 import { productUpcasters } from '../../src/core/projections/product-search/upcasters.js';

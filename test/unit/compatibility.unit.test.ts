@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkCompatibility, checkSchemaPair } from '../../src/core/contracts/compatibility/check-compatibility.js';
 import { COMPATIBILITY_RULES, directionsFor, isTransitive } from '../../src/core/contracts/compatibility/compatibility-rules.js';
-import { DIFFERENCE_KINDS, diffSchemas, type DifferenceKind } from '../../src/core/contracts/compatibility/schema-diff.js';
+import { diffSchemas } from '../../src/core/contracts/compatibility/schema-diff.js';
+import { DIFFERENCE_KINDS, type DifferenceKind } from '../../src/core/contracts/compatibility/schema-difference.js';
 import type { CompatibilityMode, EventContract, JsonSchema } from '../../src/core/contracts/contract-types.js';
 
 type S = JsonSchema;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
-import { loadContracts } from '../../src/core/contracts/load-contracts.js';
+import { loadContracts } from '../../src/app/load-contracts.js';
 import { generateOrderEvents } from '../../src/core/fixtures/order-event-generator.js';
 import { orderHistoryModel } from '../../src/core/projections/order-history/order-history-model.js';
 import { ORDER_EVENTS } from '../../src/core/projections/order-history/order-history-projection.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { foldAll, foldEvent } from '../../src/core/projections/projection.js';
 import { orderHistoryProjection as projection } from '../../src/core/projections/order-history/order-history-projection.js';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
-import { loadContracts } from '../../src/core/contracts/load-contracts.js';
+import { loadContracts } from '../../src/app/load-contracts.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
 import { orderEvents } from '../support/order-events.js';
 import { ROOT, readFixtureEvents } from '../support/contracts.js';

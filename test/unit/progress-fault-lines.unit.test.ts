@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainLine } from '../../src/cli/output/attach-progress-view.js';
+import { plainLine } from '../../src/cli/output/plain-line.js';
 import { emptyCounters } from '../../src/core/progress/progress-events.js';
 
 // The plain (CI log) view of retries, splits and throttling; NDJSON carries the same events verbatim.

@@ -1,24 +1,10 @@
 import { Partitioners, type Producer } from 'kafkajs';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
-
-export interface PublishRecord {
-  key: string;
-  value: string;
-  timestamp?: number;
-}
-
-export interface KafkaPublisher {
-  /** Creates the topic with an explicit partition count when missing; returns whether it created it. */
-  ensureTopic(topic: string, partitions: number): Promise<{ created: boolean; partitions: number }>;
-  publish(topic: string, records: readonly PublishRecord[]): Promise<void>;
-  /** Records currently in the topic (high minus low watermarks), or undefined when it does not exist. */
-  count(topic: string): Promise<number | undefined>;
-  close(): Promise<void>;
-}
+import type { EventPublisher } from '../../core/ports/event-publisher.js';
 
 /** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
-export function createKafkaPublisher(options: KafkaConnectionOptions): KafkaPublisher {
+export function createKafkaPublisher(options: KafkaConnectionOptions): EventPublisher {
   const kafka = createKafkaClient(options);
   const admin = kafka.admin();
   let producer: Producer | undefined;

@@ -12,6 +12,7 @@ export interface SearchRequest {
 
 export interface SearchResponse {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON of two engines' clients; callers read what they need
   body: any;
 }
 

@@ -4,6 +4,7 @@ import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, parseIntOption, parsePortOption, topicNameOption, withConnectionOptions } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { parseDuration } from '../../core/lag/duration.js';
+import { DEFAULT_THRESHOLDS } from '../../core/lag/lag-window.js';
 
 interface LagFlags extends GlobalFlags {
   group?: string;
@@ -58,7 +59,7 @@ function withLagOptions(cmd: Command, defaults: { interval: string }): Command {
     .addOption(
       new Option('--window <duration>', 'sliding window the status is evaluated over; also how long lag may wait with no commit before STOP')
         .argParser(durationOption('--window'))
-        .default(60_000, '60s'),
+        .default(DEFAULT_THRESHOLDS.windowMs, '60s'),
     )
     .addOption(
       new Option('--max-lag <n>', 'WARN when a partition lags more records than this (default: off, the window decides)').argParser(intOption('--max-lag')),
@@ -66,7 +67,7 @@ function withLagOptions(cmd: Command, defaults: { interval: string }): Command {
     .addOption(
       new Option('--max-time-lag <duration>', 'WARN when the oldest unconsumed event is older than this; "off" disables')
         .argParser(durationOption('--max-time-lag', true))
-        .default(300_000, '5m'),
+        .default(DEFAULT_THRESHOLDS.maxTimeLagMs, '5m'),
     );
 }
 

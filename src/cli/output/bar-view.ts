@@ -1,7 +1,9 @@
 import cliProgress from 'cli-progress';
 import type { ProgressBus } from '../../core/progress/progress-events.js';
+import { totalEvents } from '../../core/rebuild/offset-plan.js';
 import type { CliIO } from '../cli-io.js';
-import { plainLine, type ProgressView } from './attach-progress-view.js';
+import { plainLine } from './plain-line.js';
+import type { ProgressView } from './progress-view.js';
 
 /** A single cli-progress bar on stderr; other events print above it so errors stay visible. */
 export function attachBarView(bus: ProgressBus, io: CliIO): ProgressView {
@@ -19,7 +21,7 @@ export function attachBarView(bus: ProgressBus, io: CliIO): ProgressView {
   const off = bus.subscribe((e) => {
     if (e.type === 'progress') {
       const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
-      const total = e.partitions.reduce((n, p) => n + (p.end - p.start), 0);
+      const total = totalEvents(e.partitions);
       if (!started) {
         bar.start(total, done, { phase, rate: e.eventsPerSec });
         started = true;

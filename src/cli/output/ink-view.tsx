@@ -3,7 +3,7 @@ import { render, type Instance } from 'ink';
 import { AbortedError } from '../../core/errors.js';
 import type { ProgressBus } from '../../core/progress/progress-events.js';
 import type { CliIO } from '../cli-io.js';
-import type { ProgressView } from './attach-progress-view.js';
+import type { ProgressView } from './progress-view.js';
 import { RebuildScreen } from './tui/RebuildScreen.js';
 import { createTuiStore } from './tui/tui-store.js';
 

@@ -1,5 +1,5 @@
 import { ExitCode } from '../errors.js';
-import type { ModelLagReport } from './lag-report.js';
+import type { LagExitCode, ModelLagReport } from './lag-report.js';
 
 /**
  * The exit codes of `readmodel lag`, within the tool's one table: 0 when every partition and every
@@ -7,8 +7,6 @@ import type { ModelLagReport } from './lag-report.js';
  * could be read); 1 for any other finding (WARN, STALL, STOP, REWIND, NO_COMMITS, ERR), with the
  * report printed. 2 stays the usage code.
  */
-export type LagExitCode = typeof ExitCode.ok | typeof ExitCode.failure | typeof ExitCode.sourceUnavailable | typeof ExitCode.sinkUnavailable;
-
 export function lagExitCode(models: readonly Pick<ModelLagReport, 'status' | 'error' | 'readModel'>[]): LagExitCode {
   if (models.length > 0) {
     // A missing topic is a finding about one model, not Kafka being out of reach.

@@ -29,7 +29,7 @@ export interface DocState<TDoc extends object = Record<string, unknown>> {
 
 export type FoldOutcome = 'applied' | 'stale' | 'ignored';
 
-export const VERSION_FIELD = 'lastAggregateVersion';
+const VERSION_FIELD = 'lastAggregateVersion';
 export const EVENT_TIME_FIELD = 'lastEventAt';
 
 /**

@@ -33,9 +33,3 @@ export function mappingVersionOf(file: string): number {
   if (!m) throw new Error(`mapping file name must end in .v<N>.json: ${file}`);
   return Number(m[1]);
 }
-
-/** Which read model and build an index name belongs to (undefined when it is not one of ours). */
-export function parseIndexName(name: string): { indexBase: string; mappingVersion: number; hash: string } | undefined {
-  const m = /^(.+)_v(\d+)_([0-9a-f]{10})$/.exec(name);
-  return m ? { indexBase: m[1]!, mappingVersion: Number(m[2]), hash: m[3]! } : undefined;
-}

@@ -96,6 +96,7 @@ export function planRanges(
   });
 }
 
-export function totalEvents(ranges: readonly PartitionRange[]): number {
+/** Events in a set of offset ranges (end is exclusive). */
+export function totalEvents(ranges: readonly Pick<PartitionRange, 'start' | 'end'>[]): number {
   return ranges.reduce((n, r) => n + (r.end - r.start), 0);
 }

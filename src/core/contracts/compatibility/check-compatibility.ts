@@ -1,6 +1,7 @@
 import type { CompatibilityMode, EventContract, JsonSchema } from '../contract-types.js';
 import { directionsFor, isCompatibleKind, isTransitive, type ReadDirection } from './compatibility-rules.js';
-import { diffSchemas, type SchemaDifference } from './schema-diff.js';
+import { diffSchemas } from './schema-diff.js';
+import type { SchemaDifference } from './schema-difference.js';
 
 export interface DirectionOutcome {
   direction: ReadDirection;

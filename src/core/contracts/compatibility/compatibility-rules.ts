@@ -1,5 +1,5 @@
 import type { CompatibilityMode } from '../contract-types.js';
-import type { DifferenceKind, SchemaDifference } from './schema-diff.js';
+import type { DifferenceKind, SchemaDifference } from './schema-difference.js';
 
 /**
  * Which schema differences a reader survives. A difference is always stated writer -> reader (see

@@ -1,9 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
-import type { ContractAnnotation, ContractSet, EventContract, JsonSchema } from './contract-types.js';
+import { ConfigError } from '../core/errors.js';
+import type { ContractAnnotation, ContractSet, EventContract, JsonSchema } from '../core/contracts/contract-types.js';
 
-/** Reads `envelope.v1.json` and every `events/*.json` below a contracts directory. */
+/**
+ * Reads `envelope.v1.json` and every `events/*.json` below a contracts directory. File reading lives
+ * here in app, not in src/core, which stays free of I/O.
+ */
 export async function loadContracts(dir: string): Promise<ContractSet> {
   const envelope = await readJson(path.join(dir, 'envelope.v1.json'));
   const eventsDir = path.join(dir, 'events');
@@ -25,7 +28,7 @@ export async function loadContracts(dir: string): Promise<ContractSet> {
   return { envelope, events };
 }
 
-export function toContract(file: string, schema: JsonSchema): EventContract {
+function toContract(file: string, schema: JsonSchema): EventContract {
   const a = schema['x-readmodel'] as ContractAnnotation | undefined;
   if (!a || typeof a.eventType !== 'string' || typeof a.version !== 'number') {
     throw new ConfigError(`event contract has no "x-readmodel" annotation with eventType and version`, {
