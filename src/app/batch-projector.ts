@@ -1,20 +1,23 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import { ConflictError, ContractViolationError } from '../core/errors.js';
+import type { EventEnvelope } from '../core/envelope.js';
 import type { DeadLetter } from '../core/ports/dead-letter-sink.js';
 import type { RawRecord } from '../core/ports/event-source.js';
-import type { EventEnvelope } from '../core/envelope.js';
-import type { BulkWrite, SearchSink, StoredDoc } from '../core/ports/search-sink.js';
+import type { BulkOutcome, BulkWrite, SearchSink } from '../core/ports/search-sink.js';
 import { emptyCounters, type Counters, type ProgressBus } from '../core/progress/progress-events.js';
-import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
+import type { DocState, Projection } from '../core/projections/projection.js';
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
+import { loadBatchStates } from './batch-states.js';
+import { decodeBatch, invalidEventError } from './decode-batch.js';
 import type { DocStateCache } from './doc-state-cache.js';
-import { decodeRecord } from './decode-record.js';
+import { foldBatch, type FoldBatchResult } from './fold-batch.js';
+import { findHistoryGaps, type HistoryGap } from './history-gaps.js';
 import { attributeRejections, emptyOutcome, rejectionError, rejectionLetters, rejectionSkips, screenWrites } from './rejected-writes.js';
+import { createSkipLog, type SkipLog } from './skip-log.js';
+import { createWriteQueue, type WriteQueue } from './write-queue.js';
+
+export type { HistoryGap } from './history-gaps.js';
 
 export type OnInvalid = 'stop' | 'skip';
-
-/** Ids per real-time read request, so a huge batch with a tiny cache never sends one giant _mget. */
-const MGET_CHUNK = 1000;
 
 export interface BatchProjectorOptions {
   projection: Projection<any>;
@@ -51,15 +54,6 @@ export interface BatchProjectorOptions {
   deadLetter?: (letters: readonly DeadLetter[]) => Promise<void>;
 }
 
-export interface HistoryGap {
-  id: string;
-  aggregateId: string;
-  partition: number;
-  /** Fold the aggregate's events strictly before this offset. */
-  beforeOffset: number;
-  storedVersion: number;
-}
-
 export interface BatchProjector {
   /** Projects one batch of records (in offset order per partition) and queues its writes. */
   process(records: readonly RawRecord[]): Promise<void>;
@@ -79,21 +73,26 @@ export interface BatchProjector {
   readonly documentCount: number;
 }
 
+/** What one projector keeps between batches. */
+interface ProjectorRun {
+  o: BatchProjectorOptions;
+  counters: Counters;
+  skips: SkipLog;
+  queue: WriteQueue;
+  /** Per-id `version * 2 + (exists ? 1 : 0)`, for an exclusive fresh target only (see the state design). */
+  ledger: Map<string, number> | undefined;
+  exclusive: boolean;
+  documentCount: number;
+  lastBulkLatencyMs: number;
+}
+
 /**
  * The heart shared by rebuild, the live consumer and partial replay: decode and validate, fold each
  * document's events in order (so a document is written once per batch), and write with the aggregate
  * version as an external version so nothing older can ever overwrite something newer.
  */
 export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
-  const counters: Counters = emptyCounters();
-  const skipped: SkippedEvent[] = [];
-  let skippedNotListed = 0;
-  let lastBulkLatencyMs = 0;
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  const maxInFlight = Math.max(1, o.maxInFlight ?? 2);
-  const listCap = o.maxSkippedListed ?? 1000;
-  let exclusive = Boolean(o.exclusiveFreshTarget);
+  const exclusive = Boolean(o.exclusiveFreshTarget);
   /**
    * Why a rebuild is exact whatever --batch-size and --cache-size are (the state design):
    * - A live document's body lives in the LRU (`cache`, bounded by --cache-size) or else in the
@@ -112,230 +111,161 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
    * A shared target (the live consumer) has no ledger: others write it, so its states come from the
    * index every time, and the engine's version check plus history repair guard it.
    */
-  const ledger: Map<string, number> | undefined = exclusive ? new Map() : undefined;
-  let documentCount = 0;
-
-  /** The state a read found, checked against the ledger when we have one. */
-  const fromStore = (id: string, s: StoredDoc | undefined): DocState | undefined => {
-    const known = ledger?.get(id);
-    if (known === undefined) return s ? { id, version: s.version, doc: s.doc } : undefined;
-    const version = Math.floor(known / 2);
-    if (s && s.version === version) return { id, version, doc: s.doc };
-    if (!exclusive) {
-      // Since the swap others write the target: newer state there is theirs and correct; a document
-      // gone from it was deleted by a newer event that our own stream will bring too.
-      if (s && s.version > version) return { id, version: s.version, doc: s.doc };
-      return { id, version, doc: null };
-    }
-    throw new ConflictError(`${o.target} does not hold what this run wrote: document ${id} should be at version ${version}, found ${s ? `version ${s.version}` : 'nothing'}`, {
-      code: 'TARGET_CHANGED',
-      context: { index: o.target, id, expectedVersion: version, ...(s ? { foundVersion: s.version } : {}) },
-      suggestion: 'something else wrote or deleted documents in this index during the build (another rebuild, a replay, a manual request); make sure nothing else writes it and rebuild',
-    });
+  const run: ProjectorRun = {
+    o,
+    counters: emptyCounters(),
+    skips: createSkipLog(o.maxSkippedListed ?? 1000),
+    queue: createWriteQueue(Math.max(1, o.maxInFlight ?? 2)),
+    ledger: exclusive ? new Map() : undefined,
+    exclusive,
+    documentCount: 0,
+    lastBulkLatencyMs: 0,
   };
-
-  /**
-   * A skipped document is absent from now on, in the index as in the fold: a tombstone at its version
-   * removes an older state the index may hold, and the ledger and count follow, so the next read of it
-   * agrees with the ledger. Unless a later batch already moved the document on.
-   */
-  const forgetRejected = async (rejected: readonly { id: string; action: string; version: number }[]) => {
-    // The live consumer keeps what the index holds: one refused update must not hide a product.
-    if (!ledger) return;
-    const gone = rejected.filter((w) => w.action === 'index' && ledger.get(w.id) === w.version * 2 + 1);
-    if (gone.length === 0) return;
-    await o.sink.bulk(o.target, gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })));
-    for (const w of gone) {
-      ledger.set(w.id, w.version * 2);
-      if (o.cache.get(w.id)?.version === w.version) o.cache.delete(w.id);
-      documentCount--;
-    }
-  };
-
-  const waitAll = async () => {
-    await Promise.all(inFlight);
-    if (failure) throw failure;
-  };
-
-  async function process(records: readonly RawRecord[]) {
-    if (failure) throw failure;
-    const events: EventEnvelope[] = [];
-    const offsets: RawRecord[] = [];
-    const letters: DeadLetter[] = [];
-    for (const r of records) {
-      counters.eventsRead++;
-      const d = decodeRecord(r, o.validator);
-      if (!d.ok) {
-        counters.eventsInvalid++;
-        o.progress.emit({ type: 'invalid', position: d.position, violation: d.violation, action: o.onInvalid });
-        if (o.onInvalid === 'stop') {
-          await waitAll().catch(() => undefined);
-          const v = d.violation;
-          throw new ContractViolationError(
-            `invalid event at ${d.position.topic}/${d.position.partition}@${d.position.offset}: ${v.pointer} ${v.message} (rule: ${v.rule})`,
-            {
-              context: {
-                topic: d.position.topic,
-                partition: d.position.partition,
-                offset: Number(d.position.offset),
-                eventId: v.eventId,
-                eventType: v.eventType,
-                eventVersion: v.eventVersion,
-                pointer: v.pointer,
-                rule: v.rule,
-                schema: v.schemaFile,
-              },
-              suggestion: 'fix the producer or the contract; or re-run with --on-invalid skip to record and skip such events',
-            },
-          );
-        }
-        if (skipped.length < listCap) {
-          skipped.push({
-            partition: d.position.partition,
-            offset: Number(d.position.offset),
-            ...(d.violation.eventId ? { eventId: d.violation.eventId } : {}),
-            reason: `${d.violation.pointer} ${d.violation.rule}: ${d.violation.message}`,
-          });
-        } else skippedNotListed++;
-        if (o.deadLetter) letters.push({ record: r, stage: 'contract', reason: `${d.violation.pointer} ${d.violation.rule}: ${d.violation.message}` });
-        continue;
-      }
-      if (!o.projection.handles.includes(d.envelope.eventType)) {
-        counters.eventsIgnored++;
-        continue;
-      }
-      events.push(d.envelope);
-      offsets.push(r);
-    }
-    if (letters.length > 0) await o.deadLetter!(letters);
-    if (events.length === 0) return;
-
-    // The batch's working set: every state it touches, loaded once and folded here, never in the LRU,
-    // so no eviction can lose what the batch is folding, whatever --batch-size and --cache-size are.
-    const ids = [...new Set(events.map((e) => o.projection.documentId(e)))];
-    const prior = new Map<string, DocState | undefined>();
-    const toRead: string[] = [];
-    for (const id of ids) {
-      const known = ledger?.get(id);
-      const cached = known === undefined || known % 2 === 1 ? o.cache.get(id) : undefined;
-      if (cached) prior.set(id, cached);
-      else if (ledger && known === undefined) prior.set(id, undefined); // never folded: absent from our own index
-      else if (known !== undefined && known % 2 === 0) prior.set(id, { id, version: known / 2, doc: null });
-      else toRead.push(id);
-    }
-    if (toRead.length > 0) {
-      // Read-your-writes: what we are about to read may still be in a bulk request in flight.
-      await waitAll();
-      for (let i = 0; i < toRead.length; i += MGET_CHUNK) {
-        const chunk = toRead.slice(i, i + MGET_CHUNK);
-        const stored = await o.sink.getMany(o.target, chunk);
-        for (const id of chunk) prior.set(id, fromStore(id, stored.get(id)));
-      }
-    }
-
-    if (o.repairGaps) {
-      const gaps: HistoryGap[] = [];
-      const seen = new Set<string>();
-      events.forEach((e, i) => {
-        const id = o.projection.documentId(e);
-        if (seen.has(id)) return;
-        seen.add(id);
-        const stored = prior.get(id)?.version ?? 0;
-        if (e.aggregateVersion > stored + 1) {
-          gaps.push({ id, aggregateId: e.aggregateId, partition: offsets[i]!.partition, beforeOffset: offsets[i]!.offset, storedVersion: stored });
-        }
-      });
-      if (gaps.length > 0) {
-        const repaired = await o.repairGaps(gaps);
-        for (const g of gaps) {
-          const r = repaired.get(g.id);
-          if (r && r.version > g.storedVersion) prior.set(g.id, r);
-        }
-        o.progress.emit({ type: 'log', level: 'info', message: `repaired history of ${gaps.length} document(s) from Kafka` });
-      }
-    }
-
-    const current = new Map(prior);
-    for (const e of events) {
-      const id = o.projection.documentId(e);
-      const { state, outcome } = foldEvent(o.projection, current.get(id), e);
-      if (outcome === 'applied') {
-        counters.eventsApplied++;
-        current.set(id, state!);
-      } else if (outcome === 'stale') counters.eventsStale++;
-      else counters.eventsIgnored++;
-    }
-
-    const writes: BulkWrite[] = [];
-    for (const id of ids) {
-      const was = prior.get(id);
-      const now = current.get(id);
-      if (now) {
-        if (ledger) {
-          ledger.set(id, now.version * 2 + (now.doc ? 1 : 0));
-          if (now.doc) o.cache.set(id, now);
-          else o.cache.delete(id);
-        } else o.cache.set(id, now);
-      }
-      if (!now || now === was) continue;
-      documentCount += (now.doc ? 1 : 0) - (was?.doc ? 1 : 0);
-      if (now.doc) writes.push({ action: 'index', id, version: now.version, doc: now.doc as Record<string, unknown> });
-      // A shared target may hold the document even where we saw none: delete it (a tombstone at worst).
-      else if (was?.doc || !exclusive) writes.push({ action: 'delete', id, version: now.version });
-    }
-    if (writes.length === 0) return;
-
-    while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-    if (failure) throw failure;
-    const started = Date.now();
-    const { sendable, refused } = screenWrites(writes);
-    const p: Promise<void> = (sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome()))
-      .then(async (sent) => {
-        const r = refused.length ? { ...sent, rejected: [...refused, ...sent.rejected] } : sent;
-        counters.retries += r.retries;
-        counters.throttled += r.throttled;
-        counters.splits += r.splits;
-        if (r.rejected.length > 0) {
-          // A valid event whose document the engine refuses is handled like an invalid event.
-          const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: offsets };
-          const docs = attributeRejections(r.rejected, ctx);
-          if (o.onInvalid === 'stop') throw rejectionError(docs, ctx);
-          counters.docsRejected += docs.length;
-          for (const entry of rejectionSkips(docs, ctx)) {
-            if (skipped.length < listCap) skipped.push(entry);
-            else skippedNotListed++;
-            o.progress.emit({ type: 'log', level: 'warn', message: `skipped: ${entry.reason}` });
-          }
-          if (o.deadLetter) await o.deadLetter(rejectionLetters(docs, ctx));
-          await forgetRejected(r.rejected);
-        }
-        counters.docsWritten += r.written;
-        counters.docsDeleted += r.deleted;
-        lastBulkLatencyMs = Date.now() - started;
-      })
-      .catch((err) => {
-        failure ??= err;
-      })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-  }
-
   return {
-    process,
-    flush: waitAll,
-    counters,
-    skipped,
+    process: (records) => processBatch(run, records),
+    flush: () => run.queue.settle(),
+    counters: run.counters,
+    skipped: run.skips.listed,
     get skippedNotListed() {
-      return skippedNotListed;
+      return run.skips.notListed;
     },
     get lastBulkLatencyMs() {
-      return lastBulkLatencyMs;
+      return run.lastBulkLatencyMs;
     },
     markShared() {
-      exclusive = false;
+      run.exclusive = false;
     },
     get documentCount() {
-      return documentCount;
+      return run.documentCount;
     },
   };
+}
+
+/** decode/validate -> load states -> repair gaps -> fold -> remember -> queue the writes. */
+async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): Promise<void> {
+  const { o } = run;
+  run.queue.check();
+  const decoded = decodeBatch(records, {
+    validator: o.validator,
+    projection: o.projection,
+    onInvalid: o.onInvalid,
+    progress: o.progress,
+    parkInvalid: Boolean(o.deadLetter),
+    counters: run.counters,
+    skips: run.skips,
+  });
+  if (decoded.invalid) {
+    await run.queue.settle().catch(() => undefined);
+    throw invalidEventError(decoded.invalid);
+  }
+  if (decoded.letters.length > 0) await o.deadLetter!(decoded.letters);
+  const { events, sources } = decoded;
+  if (events.length === 0) return;
+
+  // The batch's working set: every state it touches, loaded once and folded here, never in the LRU,
+  // so no eviction can lose what the batch is folding, whatever --batch-size and --cache-size are.
+  const ids = [...new Set(events.map((e) => o.projection.documentId(e)))];
+  const prior = await loadBatchStates(ids, {
+    sink: o.sink,
+    target: o.target,
+    cache: o.cache,
+    ledger: run.ledger,
+    exclusive: run.exclusive,
+    settle: () => run.queue.settle(),
+  });
+  if (o.repairGaps) await repairGaps(run, o.repairGaps, events, sources, prior);
+
+  const fold = foldBatch({ projection: o.projection, events, prior, exclusive: run.exclusive });
+  remember(run, fold);
+  if (fold.writes.length === 0) return;
+  await run.queue.whenRoom();
+  queueWrites(run, fold.writes, events, sources);
+}
+
+async function repairGaps(
+  run: ProjectorRun,
+  repair: NonNullable<BatchProjectorOptions['repairGaps']>,
+  events: readonly EventEnvelope[],
+  sources: readonly RawRecord[],
+  prior: Map<string, DocState | undefined>,
+): Promise<void> {
+  const gaps = findHistoryGaps(events, sources, prior, (e) => run.o.projection.documentId(e));
+  if (gaps.length === 0) return;
+  const repaired = await repair(gaps);
+  for (const g of gaps) {
+    const r = repaired.get(g.id);
+    if (r && r.version > g.storedVersion) prior.set(g.id, r);
+  }
+  run.o.progress.emit({ type: 'log', level: 'info', message: `repaired history of ${gaps.length} document(s) from Kafka` });
+}
+
+/** Counts the fold and keeps its states: in the ledger and LRU (exclusive target) or the LRU alone (shared). */
+function remember(run: ProjectorRun, fold: FoldBatchResult): void {
+  const { counters, ledger } = run;
+  const { cache } = run.o;
+  counters.eventsApplied += fold.applied;
+  counters.eventsStale += fold.stale;
+  counters.eventsIgnored += fold.ignored;
+  for (const [id, now] of fold.states) {
+    if (ledger) {
+      ledger.set(id, now.version * 2 + (now.doc ? 1 : 0));
+      if (now.doc) cache.set(id, now);
+      else cache.delete(id);
+    } else cache.set(id, now);
+  }
+  run.documentCount += fold.documentDelta;
+}
+
+/** Sends the batch's writes as one bulk in the background (up to maxInFlight at once). */
+function queueWrites(run: ProjectorRun, writes: BulkWrite[], events: readonly EventEnvelope[], sources: readonly RawRecord[]): void {
+  const { o } = run;
+  const started = Date.now();
+  const { sendable, refused } = screenWrites(writes);
+  const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
+  run.queue.add(
+    sent.then(async (outcome) => {
+      const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
+      run.counters.retries += r.retries;
+      run.counters.throttled += r.throttled;
+      run.counters.splits += r.splits;
+      if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources);
+      run.counters.docsWritten += r.written;
+      run.counters.docsDeleted += r.deleted;
+      run.lastBulkLatencyMs = Date.now() - started;
+    }),
+  );
+}
+
+/** A valid event whose document the engine refuses is handled like an invalid event. */
+async function handleRejected(run: ProjectorRun, rejected: BulkOutcome['rejected'], events: readonly EventEnvelope[], sources: readonly RawRecord[]): Promise<void> {
+  const { o } = run;
+  const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: sources };
+  const docs = attributeRejections(rejected, ctx);
+  if (o.onInvalid === 'stop') throw rejectionError(docs, ctx);
+  run.counters.docsRejected += docs.length;
+  for (const entry of rejectionSkips(docs, ctx)) {
+    run.skips.add(entry);
+    o.progress.emit({ type: 'log', level: 'warn', message: `skipped: ${entry.reason}` });
+  }
+  if (o.deadLetter) await o.deadLetter(rejectionLetters(docs, ctx));
+  await forgetRejected(run, rejected);
+}
+
+/**
+ * A skipped document is absent from now on, in the index as in the fold: a tombstone at its version
+ * removes an older state the index may hold, and the ledger and count follow, so the next read of it
+ * agrees with the ledger. Unless a later batch already moved the document on.
+ */
+async function forgetRejected(run: ProjectorRun, rejected: readonly { id: string; action: string; version: number }[]): Promise<void> {
+  const { ledger, o } = run;
+  // The live consumer keeps what the index holds: one refused update must not hide a product.
+  if (!ledger) return;
+  const gone = rejected.filter((w) => w.action === 'index' && ledger.get(w.id) === w.version * 2 + 1);
+  if (gone.length === 0) return;
+  await o.sink.bulk(o.target, gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })));
+  for (const w of gone) {
+    ledger.set(w.id, w.version * 2);
+    if (o.cache.get(w.id)?.version === w.version) o.cache.delete(w.id);
+    run.documentCount--;
+  }
 }

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '../core/envelope.js';
 import type { EventSource } from '../core/ports/event-source.js';
 import { foldAll, type DocState, type Projection } from '../core/projections/projection.js';
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import type { HistoryGap } from './batch-projector.js';
+import type { HistoryGap } from './history-gaps.js';
 import { decodeRecord } from './decode-record.js';
 
 /**

@@ -71,8 +71,7 @@ export interface RebuildResult {
 export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<RebuildResult> {
   const { assets } = o;
   const { model } = assets;
-  const { source, sink, progress } = deps;
-  const now = deps.now ?? Date.now;
+  const { sink, progress } = deps;
   const topic = o.topic ?? model.topic;
   const index = assets.indexName;
   const alias = aliasName(model);
@@ -82,27 +81,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const live = await sink.aliasTargets(alias);
   progress.emit({ type: 'target', index, alias, aliasTargets: live });
 
-  progress.emit({ type: 'phase', phase: 'snapshot' });
-  const watermarks = await source.watermarks(topic);
-  const timeOffsets = o.start.kind === 'time' ? await source.offsetsForTime(topic, o.start.time) : undefined;
-  const ranges: PartitionRange[] = planRanges(topic, watermarks, o.start, o.end, timeOffsets);
-  // Pre-flight: refuse (exit 12) before anything is created when Kafka lost history the model needs.
-  const history = await guardHistory({ model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) }, { source, sink, progress });
-
-  const startedAt = new Date(now()).toISOString();
-  const manifest: RunManifest = {
-    status: 'building',
-    model: model.name,
-    index,
-    toolVersion: o.toolVersion,
-    projection: { name: model.projection.name, version: model.projection.version },
-    mappingFile: model.mappingFile,
-    buildHash: assets.buildHash,
-    topic,
-    ranges,
-    startedAt,
-    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
-  };
+  const { manifest, history } = await snapshot(o, deps, topic);
 
   const mappingSettings = (assets.mapping.settings ?? {}) as Record<string, unknown>;
   const finalReplicas = o.replicas ?? Number(mappingSettings.number_of_replicas ?? 1);
@@ -125,22 +104,54 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
       manifest,
       finalReplicas,
       finalRefresh,
-      confirmOwnership: async () => {
-        await lease.confirm();
-        const uuid = String((await sink.getSettings(index))['index.uuid'] ?? '');
-        if (uuid !== prepared.uuid) {
-          throw new SinkUnavailableError(`index ${index} was replaced while this run was loading it`, {
-            code: 'TARGET_REPLACED',
-            context: { index, expectedUuid: prepared.uuid, foundUuid: uuid },
-            suggestion: 'someone deleted and re-created the index during the build; nothing was marked complete. Re-run the rebuild.',
-          });
-        }
-      },
+      confirmOwnership: () => confirmOwnership(sink, index, prepared.uuid, lease),
       leaseRunId: lease.record.owner.runId,
       history,
     });
   } finally {
     await lease.release().catch(() => undefined);
+  }
+}
+
+/** The offset ranges to read (after the history pre-flight) and the manifest of the build they start. */
+async function snapshot(o: RebuildOptions, deps: RebuildDeps, topic: string) {
+  const { model } = o.assets;
+  const { source, sink, progress } = deps;
+  const now = deps.now ?? Date.now;
+  progress.emit({ type: 'phase', phase: 'snapshot' });
+  const watermarks = await source.watermarks(topic);
+  const timeOffsets = o.start.kind === 'time' ? await source.offsetsForTime(topic, o.start.time) : undefined;
+  const ranges: PartitionRange[] = planRanges(topic, watermarks, o.start, o.end, timeOffsets);
+  // Pre-flight: refuse (exit 12) before anything is created when Kafka lost history the model needs.
+  const history = await guardHistory({ model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) }, { source, sink, progress });
+
+  const startedAt = new Date(now()).toISOString();
+  const manifest: RunManifest = {
+    status: 'building',
+    model: model.name,
+    index: o.assets.indexName,
+    toolVersion: o.toolVersion,
+    projection: { name: model.projection.name, version: model.projection.version },
+    mappingFile: model.mappingFile,
+    buildHash: o.assets.buildHash,
+    topic,
+    ranges,
+    startedAt,
+    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
+  };
+  return { manifest, history };
+}
+
+/** Throws unless the lease is still ours and the index is still the one we created. */
+async function confirmOwnership(sink: SearchSink, index: string, uuid: string, lease: { confirm(): Promise<void> }): Promise<void> {
+  await lease.confirm();
+  const found = String((await sink.getSettings(index))['index.uuid'] ?? '');
+  if (found !== uuid) {
+    throw new SinkUnavailableError(`index ${index} was replaced while this run was loading it`, {
+      code: 'TARGET_REPLACED',
+      context: { index, expectedUuid: uuid, foundUuid: found },
+      suggestion: 'someone deleted and re-created the index during the build; nothing was marked complete. Re-run the rebuild.',
+    });
   }
 }
 
@@ -155,24 +166,30 @@ interface LoadContext {
   history: Awaited<ReturnType<typeof guardHistory>>;
 }
 
+/** One load of the new index: the projector, how to replay ranges into it, and how far each partition was read. */
+interface LoadRun {
+  o: RebuildOptions;
+  deps: RebuildDeps;
+  ctx: LoadContext;
+  projector: BatchProjector;
+  replay: (ranges: readonly PartitionRange[]) => Promise<unknown>;
+  /** Where each partition's reading stopped (exclusive). */
+  ends: Map<number, number>;
+  now: () => number;
+}
+
 /** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created and leases. */
 async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Promise<RebuildResult> {
-  const { assets } = o;
-  const { model } = assets;
   const { source, sink, progress } = deps;
   const now = deps.now ?? Date.now;
-  const topic = ctx.manifest.topic;
-  const index = assets.indexName;
-  const { manifest, finalReplicas, finalRefresh, history } = ctx;
-  const ranges = manifest.ranges;
-  const startedAt = manifest.startedAt;
+  const { manifest, history } = ctx;
 
   progress.emit({ type: 'phase', phase: 'replay' });
   const projector = createBatchProjector({
-    projection: model.projection,
-    validator: assets.validator,
+    projection: o.assets.model.projection,
+    validator: o.assets.validator,
     sink,
-    target: index,
+    target: o.assets.indexName,
     cache: createDocStateCache(o.cacheSize ?? 10_000),
     onInvalid: o.onInvalid,
     exclusiveFreshTarget: true,
@@ -181,35 +198,57 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const replay = (r: readonly PartitionRange[]) =>
-    replayRanges({ source, projector, progress, topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), ...(history.onGap ? { onHistoryGap: history.onGap } : {}), now });
-  await replay(ranges);
+    replayRanges({ source, projector, progress, topic: manifest.topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), ...(history.onGap ? { onHistoryGap: history.onGap } : {}), now });
+  const run: LoadRun = { o, deps, ctx, projector, replay, ends: new Map(manifest.ranges.map((r) => [r.partition, r.end])), now };
+  await replay(manifest.ranges);
   throwIfAborted(o.signal);
 
-  // Zero-loss cutover, step 1: catch up from the snapshot towards the moving end of the log.
-  let ends = new Map(ranges.map((r) => [r.partition, r.end]));
-  let rounds = 0;
-  if (o.swap) {
-    progress.emit({ type: 'phase', phase: 'catch-up' });
-    for (; rounds < (o.swap.maxRounds ?? 10); rounds++) {
-      const next = await nextRanges(source, topic, ends);
-      const lag = totalEvents(next);
-      if (lag <= (o.swap.maxLag ?? 1000)) break;
-      progress.emit({ type: 'log', level: 'info', message: `catch-up round ${rounds + 1}: ${lag} events behind` });
-      await replay(next);
-      ends = new Map(next.map((r) => [r.partition, r.end]));
-    }
-    // Whatever is left (below the threshold) is caught up before the swap too; the final round only
-    // has to cover what arrives during the swap itself.
-    const rest = await nextRanges(source, topic, ends);
-    await replay(rest);
-    ends = new Map(rest.map((r) => [r.partition, r.end]));
-  }
-  const covered = (): PartitionRange[] => ranges.map((r) => ({ partition: r.partition, start: r.start, end: ends.get(r.partition) ?? r.end }));
+  const rounds = o.swap ? await catchUp(run, o.swap) : 0;
+  const complete = await finalize(run);
+  if (!o.swap) return { outcome: 'built', manifest: complete };
+  return cutover(run, o.swap, complete, rounds);
+}
 
+/** The ranges read so far: the snapshot's starts up to where each partition stopped. */
+function covered(run: LoadRun): PartitionRange[] {
+  return run.ctx.manifest.ranges.map((r) => ({ partition: r.partition, start: r.start, end: run.ends.get(r.partition) ?? r.end }));
+}
+
+async function replayToEnd(run: LoadRun): Promise<PartitionRange[]> {
+  const next = await nextRanges(run.deps.source, run.ctx.manifest.topic, run.ends);
+  await run.replay(next);
+  run.ends = new Map(next.map((r) => [r.partition, r.end]));
+  return next;
+}
+
+/** Zero-loss cutover, step 1: catch up from the snapshot towards the moving end of the log. Returns the rounds taken. */
+async function catchUp(run: LoadRun, swap: CutoverOptions): Promise<number> {
+  const { progress, source } = run.deps;
+  progress.emit({ type: 'phase', phase: 'catch-up' });
+  let rounds = 0;
+  for (; rounds < (swap.maxRounds ?? 10); rounds++) {
+    const next = await nextRanges(source, run.ctx.manifest.topic, run.ends);
+    const lag = totalEvents(next);
+    if (lag <= (swap.maxLag ?? 1000)) break;
+    progress.emit({ type: 'log', level: 'info', message: `catch-up round ${rounds + 1}: ${lag} events behind` });
+    await run.replay(next);
+    run.ends = new Map(next.map((r) => [r.partition, r.end]));
+  }
+  // Whatever is left (below the threshold) is caught up before the swap too; the final round only
+  // has to cover what arrives during the swap itself.
+  await replayToEnd(run);
+  return rounds;
+}
+
+/** Final settings, checksum, self-check, and the manifest that marks the index complete. */
+async function finalize(run: LoadRun): Promise<RunManifest> {
+  const { o, ctx, projector } = run;
+  const { sink, progress } = run.deps;
+  const index = o.assets.indexName;
   progress.emit({ type: 'phase', phase: 'finalize' });
   await ctx.confirmOwnership();
-  await sink.putSettings(index, { index: { number_of_replicas: finalReplicas, refresh_interval: finalRefresh } });
-  const { checksum, documents } = await indexChecksum(sink, index, model.projection.idField, o.signal);
+  await sink.putSettings(index, { index: { number_of_replicas: ctx.finalReplicas, refresh_interval: ctx.finalRefresh } });
+  const { checksum, documents } = await indexChecksum(sink, index, o.assets.model.projection.idField, o.signal);
   // Self-check: the index must hold exactly the documents the fold says exist, or nothing is marked complete.
   const counted = await sink.count(index);
   if (documents !== projector.documentCount || counted !== documents) {
@@ -219,13 +258,14 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       suggestion: 'nothing was marked complete and the alias is untouched. Something else wrote this index during the build, or writes were lost; re-run the rebuild with --force',
     });
   }
-  const finished = now();
+  const finished = run.now();
+  const { history } = ctx;
   const complete: RunManifest = {
-    ...manifest,
-    ranges: covered(),
+    ...ctx.manifest,
+    ranges: covered(run),
     status: 'complete',
     finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - Date.parse(startedAt),
+    durationMs: finished - Date.parse(ctx.manifest.startedAt),
     counts: { ...finalCounts(projector), documents },
     checksum,
     ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
@@ -234,26 +274,31 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   };
   await ctx.confirmOwnership();
   await writeManifest(sink, index, complete);
-  if (!o.swap) return { outcome: 'built', manifest: complete };
+  return complete;
+}
 
-  // Step 2: swap (gated). Step 3: a final round from where we stopped to the current end of the log,
-  // covering what arrived during the swap. Writes are version-guarded, so racing the live consumer,
-  // which now writes the same index through the alias, cannot put older state over newer.
+/**
+ * Step 2: swap (gated). Step 3: a final round from where we stopped to the current end of the log,
+ * covering what arrived during the swap. Writes are version-guarded, so racing the live consumer,
+ * which now writes the same index through the alias, cannot put older state over newer.
+ */
+async function cutover(run: LoadRun, swapOptions: CutoverOptions, complete: RunManifest, rounds: number): Promise<RebuildResult> {
+  const { o, ctx, projector } = run;
+  const { sink, progress } = run.deps;
+  const index = o.assets.indexName;
   const swap = await runAliasSwap(
-    { model, to: index, gates: o.swap.gates, overrideGates: Boolean(o.swap.overrideGates), ownLeaseRunId: ctx.leaseRunId },
+    { model: o.assets.model, to: index, gates: swapOptions.gates, overrideGates: Boolean(swapOptions.overrideGates), ownLeaseRunId: ctx.leaseRunId },
     { sink, progress },
   );
   progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
   projector.markShared();
-  const last = await nextRanges(source, topic, ends);
-  await replay(last);
-  ends = new Map(last.map((r) => [r.partition, r.end]));
+  const last = await replayToEnd(run);
   const after = finalCounts(projector);
   const final: RunManifest = {
     ...complete,
-    ranges: covered(),
+    ranges: covered(run),
     counts: { ...complete.counts!, ...after, documents: complete.counts!.documents },
-    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
+    ...(ctx.history.gaps.length ? { historyGaps: [...ctx.history.gaps] } : {}),
     cutover: { catchUpRounds: rounds, finalRoundEvents: totalEvents(last), swappedAt: swap.record.at, checksumRanges: complete.ranges },
   };
   await writeManifest(sink, index, final);

@@ -34,6 +34,21 @@ async function waitForPane(what: string, ok: (pane: string) => boolean, timeoutM
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; the pane shows:\n${pane}`);
 }
 
+/**
+ * The content of a file the shell in the pane writes, once it is complete (non-empty and ending in a
+ * newline): the pane may show a line before the shell has written the files after it.
+ */
+async function waitForFile(what: string, file: string, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let content = '';
+  while (Date.now() < until) {
+    content = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (content.endsWith('\n')) return content;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} in ${file}; it holds: ${JSON.stringify(content)}`);
+}
+
 /** Fails (never skips) when the test cannot run for real. */
 function requirements(): void {
   const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
@@ -105,7 +120,7 @@ describe('interactive terminal UI in tmux', () => {
 
     const end = await waitForPane('the process to exit', (p) => p.includes('[readmodel exited'));
     writeFileSync(path.join(cwd, 'pane-end.txt'), end);
-    const code = readFileSync(exitFile, 'utf8').trim();
+    const code = (await waitForFile('the exit code', exitFile)).trim();
     expect(code, `pane:\n${end}`).toBe('130');
     // The last frame stays, says why it stopped, and the error report prints below it.
     expect(end).toContain('stopped: aborted (q pressed)');
@@ -115,7 +130,7 @@ describe('interactive terminal UI in tmux', () => {
     const reportLine = lines.findIndex((l) => l.startsWith('error[ABORTED]: aborted by the operator'));
     expect(reportLine, `pane:\n${end}`).toBeGreaterThan(lastFrameLine);
     // Raw mode is off again: the shell after us reads lines and echoes.
-    const stty = readFileSync(sttyFile, 'utf8').split(/\s+/);
+    const stty = (await waitForFile('the terminal settings after the run', sttyFile)).split(/\s+/);
     expect(stty).toContain('icanon');
     expect(stty).toContain('echo');
   });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/core/ports/event-source.js';
-import { kafkaAdmin, kafkaSource, publishEvents, uniqueName } from '../support/services.js';
+import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
+import { brokers, kafkaAdmin, kafkaSource, publishEvents, uniqueName } from '../support/services.js';
 import { readFixtureEvents } from '../support/contracts.js';
 
 describe('Kafka event source (real broker)', () => {
@@ -69,6 +70,36 @@ describe('Kafka event source (real broker)', () => {
     expect(future.get(0)).toBe(5);
     const past = await source.offsetsForTime(topic, new Date(0));
     expect(past.get(0)).toBe(0);
+  });
+
+  it('skips the records of an aborted transaction and the transaction markers, keeps committed ones', async () => {
+    const topic = uniqueName('src');
+    await publishEvents(topic, 1, [{ key: 'k', value: 'before' }]);
+    const producer = createKafkaClient({ brokers: brokers(), clientId: 'readmodel-test' }).producer({
+      transactionalId: uniqueName('tx'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: ['aborted-1', 'aborted-2', 'aborted-3'].map((value) => ({ key: 'k', value })) });
+      await aborted.abort();
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: ['committed-1', 'committed-2'].map((value) => ({ key: 'k', value })) });
+      await committed.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    await publishEvents(topic, 1, [{ key: 'k', value: 'after' }]);
+
+    const [marks] = await source.watermarks(topic);
+    // 1 + 3 aborted + abort marker + 2 committed + commit marker + 1.
+    expect(marks!.high).toBe(9);
+    const read: RawRecord[] = [];
+    for await (const b of source.readRanges({ topic, ranges: [{ partition: 0, start: 0, end: marks!.high }] })) read.push(...b);
+    expect(read.map((r) => r.value!.toString())).toEqual(['before', 'committed-1', 'committed-2', 'after']);
+    expect(read.map((r) => r.offset)).toEqual([0, 5, 6, 8]);
   });
 
   it('names the topic when it does not exist', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLagMonitor, LagAlertError, runLag } from '../../src/app/run-lag.js';
+import { LagAlertError } from '../../src/app/lag-alert-error.js';
+import { createLagMonitor } from '../../src/app/lag-monitor.js';
+import { runLag } from '../../src/app/run-lag.js';
 import { SinkRejectedError, SinkUnavailableError, SourceUnavailableError } from '../../src/core/errors.js';
 import { lagExitCode } from '../../src/core/lag/lag-exit-code.js';
 import { formatLagText } from '../../src/core/lag/lag-text.js';
