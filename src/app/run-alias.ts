@@ -128,8 +128,10 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   const now = deps.now ?? Date.now;
   const alias = aliasName(o.model);
   progress.emit({ type: 'phase', phase: 'gates' });
-  const manifest = await swappableManifest(o, deps);
+  // What the alias points at is read first: the swap is a compare-and-swap against what this command
+  // saw when it started, so a swap that lands meanwhile makes this one refuse instead of replacing it.
   const from = singleTarget(alias, await sink.aliasTargets(alias));
+  const manifest = await swappableManifest(o, deps);
   if (from === o.to) {
     throw new ConflictError(`${alias} already points at ${o.to}`, { code: 'ALREADY_LIVE', context: { alias, index: o.to } });
   }

@@ -25,7 +25,7 @@ export function createElasticsearchTransport(options: SearchConnectionOptions): 
         });
         return { status: res.statusCode ?? 0, body: res.body };
       } catch (err) {
-        return responseOf(err);
+        return responseOf(err, options.node);
       }
     },
     close: () => client.close(),

@@ -47,13 +47,18 @@ export function toClientParams(req: SearchRequest) {
  * version conflict are answers, not failures), so a thrown response becomes a response again; only
  * failures with no HTTP answer at all (refused, reset, timed out) stay thrown.
  */
-export function responseOf(err: unknown): SearchResponse {
+export function responseOf(err: unknown, node?: string | string[]): SearchResponse {
   // The Elasticsearch client refuses a node that does not say it is Elasticsearch, but its error carries
   // the 200 it got: taken as an answer, every read would look empty. It is a configuration error.
   if ((err as { name?: string }).name === 'ProductNotSupportedError') {
     throw new ConfigError('the search node does not identify itself as Elasticsearch, but search.engine says elasticsearch', {
       code: 'ENGINE_MISMATCH',
-      context: { key: 'search.engine', configured: 'elasticsearch' },
+      context: {
+        key: 'search.engine',
+        configured: 'elasticsearch',
+        found: 'a node that does not answer as Elasticsearch (no X-Elastic-Product header; OpenSearch does not send it)',
+        ...(node ? { node: Array.isArray(node) ? node.join(',') : node } : {}),
+      },
       suggestion: 'if the node is OpenSearch, set search.engine (or READMODEL_SEARCH_ENGINE / --engine) to "opensearch". Nothing was read or changed.',
     });
   }
