@@ -6,7 +6,7 @@ import type { GlobalFlags } from '../connect.js';
 import { preflightText } from '../output/preflight-text.js';
 
 /** What the pre-flight reads: the connection flags and the options withPreflightOptions declares. */
-export type PreflightFlags = GlobalFlags & OptionsOf<ReturnType<typeof withPreflightOptions<[], {}, {}>>>;
+export type PreflightFlags = GlobalFlags & OptionsOf<ReturnType<typeof withPreflightOptions<[], Record<never, never>, Record<never, never>>>>;
 
 /**
  * The pre-flight of a rebuild, read-only: shared by `readmodel check` and `rebuild --dry-run`.
@@ -53,6 +53,7 @@ export function checkCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     withPreflightOptions(
       new Command('check')
+        .summary('Pre-flight of a rebuild, without building (offsets, history, retention, target)')
         .description(
           "Pre-flight of a rebuild, without building: offsets per partition, events to read, whether Kafka still holds the history the model needs, the topic's retention and compaction, the alias and the target index.",
         )

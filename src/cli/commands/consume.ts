@@ -7,6 +7,7 @@ import { consumeText } from '../output/consume-text.js';
 export function consumeCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('consume')
+      .summary('Run the live projection consumer')
       .description(
         'Run the live projection consumer: joins the model\'s consumer group, writes through <model>_current,\n' +
           'commits offsets only after the writes they cover are acknowledged. Stops cleanly on SIGINT/SIGTERM.',

@@ -7,6 +7,7 @@ import { pruneText } from '../output/prune-text.js';
 export function pruneCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('prune')
+      .summary('Delete old builds of a read model that nothing uses or may roll back to')
       .description(
         'Delete old builds of a read model: only complete builds of this model (by manifest) that no alias points at,\n' +
           'that no run leases, and that are not among the last --keep rollback targets. Lists what it keeps and why.',

@@ -10,6 +10,7 @@ export function rebuildCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     withPreflightOptions(
       new Command('rebuild')
+        .summary('Replay a read model from explicit Kafka offsets into a fresh versioned index')
         .description(
           'Replay a read model from explicit Kafka offsets into a fresh versioned index <model>_v<N>_<hash>.\n' +
             'Finite (end offsets are snapshotted at start), joins no consumer group, commits nothing, never writes the live alias.\n' +

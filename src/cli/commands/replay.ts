@@ -7,6 +7,7 @@ import { replayText } from '../output/replay-text.js';
 export function replayCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('replay')
+      .summary('Rebuild the documents of a few aggregates from their events')
       .description(
         'Partial replay: rebuild the documents of a few aggregates from their events alone and write them,\n' +
           'guarded by aggregate version (newer state written by the live consumer is kept).',

@@ -5,6 +5,7 @@ import { behaveLikeProgram } from '../command-kit.js';
 
 export function validateContractsCommand(io: CliIO) {
   const cmd = new Command('validate-contracts')
+    .summary('Check event contracts, fixtures and mappings for CI, offline')
     .description(
       'Check event contracts for CI, offline (needs neither Kafka nor a search engine):\n' +
         '(a) schemas compile in ajv strict mode and match their file names, (b) fixture events validate and\n' +

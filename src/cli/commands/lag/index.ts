@@ -9,6 +9,7 @@ import { lagServeCommand } from './serve.js';
 export function lagCommand(io: CliIO) {
   const cmd = withLagOptions(
     new Command('lag')
+      .summary("Measure the live consumer's lag and the read model's freshness")
       .description(
         "Measure the live consumer's lag per partition (offsets and age of the oldest unconsumed event), evaluate it over\n" +
           'a sliding window of samples (OK, WARN, STALL, STOP, REWIND, NO_COMMITS, ERR) and the freshness of the read model.',
