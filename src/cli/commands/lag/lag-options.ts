@@ -1,7 +1,6 @@
 import { Option, type Command, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
 import type { CliIO } from '../../cli-io.js';
-import { durationOption, parseIntOption, topicNameOption, withConnectionOptions } from '../../command-kit.js';
-import type { GlobalFlags } from '../../connect.js';
+import { durationOption, parseIntOption, topicNameOption, withConnectionOptions, type OptionsOf } from '../../command-kit.js';
 import { parseDuration } from '../../../core/lag/duration.js';
 
 /** The options `lag` and `lag serve` share: which group, the window and the thresholds. */
@@ -29,14 +28,8 @@ export function withLagOptions<Args extends unknown[], Opts extends OptionValues
     );
 }
 
-/** What `setupLag` reads: the shared options, whichever of the two commands parsed them. */
-interface SharedLagFlags extends GlobalFlags {
-  group?: string | undefined;
-  topic?: string | undefined;
-  window: number;
-  maxLag?: number | undefined;
-  maxTimeLag: number | false;
-}
+/** What `setupLag` reads: the options withLagOptions declares, whichever of the two commands parsed them. */
+type SharedLagFlags = OptionsOf<ReturnType<typeof withLagOptions<[], Record<never, never>, Record<never, never>>>>;
 
 /**
  * `lag` and `lag serve` declare the same options, and the program hands `lag` everything after the
