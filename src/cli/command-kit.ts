@@ -1,24 +1,31 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command, type CommandUnknownOpts, type OptionValues } from '@commander-js/extra-typings';
 import { createProgressBus, type ProgressBus } from '../core/progress/progress-events.js';
 import { parseRetryBudget } from '../core/retry.js';
+import { parseDuration } from '../core/lag/duration.js';
 import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
 import { assertIndexName, assertTopicName } from '../core/naming/name-checks.js';
 
+/** The typed option values of a command, as its declarations make them. */
+export type OptionsOf<C> = C extends { opts(): infer Opts } ? Opts : never;
+
 /**
  * `addCommand` does not pass the program's settings down; without this a bad flag on a subcommand
  * would make commander exit the process itself instead of throwing to main().
  */
-export function behaveLikeProgram(cmd: Command, io: CliIO): Command {
+export function behaveLikeProgram<C extends CommandUnknownOpts>(cmd: C, io: CliIO): C {
   return cmd
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 }
 
-/** The connection flags every command that talks to Kafka or a search engine accepts. */
-export function withConnectionOptions(cmd: Command): Command {
+/**
+ * The connection flags every command that talks to Kafka or a search engine accepts. Generic so the
+ * command's typed options grow by exactly these flags (their declaration is their type).
+ */
+export function withConnectionOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
   return cmd
     .option('-c, --config <file>', 'config file (default: searched from the current folder up)')
     .option('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port] [READMODEL_KAFKA_BROKERS]')
@@ -30,7 +37,7 @@ export function withConnectionOptions(cmd: Command): Command {
 }
 
 /** --retry-budget on commands that write through the search sink for a long time. */
-export function withRetryBudgetOption(cmd: Command): Command {
+export function withRetryBudgetOption<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
   return cmd.option(
     '--retry-budget <duration>',
     'how long failing search requests (429, 502/503/504, resets, timeouts) are retried before giving up: 90s, 10m, 1h or "unbounded" [search.retryBudget, default 5m]',
@@ -68,6 +75,36 @@ export function parsePortOption(name: string) {
     const n = parse(v);
     if (n > 65535) throw new InvalidArgumentError(`${name} must be a port in 0..65535, got "${v}"`);
     return n;
+  };
+}
+
+/** A duration such as 500ms, 10s, 5m, 1h (a plain number is ms); `allowOff` also takes "off"/"none" as false. */
+export function durationOption(name: string): (v: string) => number;
+export function durationOption(name: string, allowOff: true): (v: string) => number | false;
+export function durationOption(name: string, allowOff = false) {
+  return (v: string): number | false => {
+    if (allowOff && /^(off|none)$/i.test(v)) return false;
+    const ms = parseDuration(v);
+    if (ms === undefined) throw new InvalidArgumentError(`${name} must be a duration like 500ms, 10s, 5m, 1h (a plain number is ms)${allowOff ? ' or "off"' : ''}, got "${v}"`);
+    return ms;
+  };
+}
+
+/** A duration that must be longer than zero, e.g. a time limit. */
+export function positiveDurationOption(name: string) {
+  return (v: string): number => {
+    const ms = parseDuration(v);
+    if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`${name} "${v}" is not a positive duration: use e.g. 90s, 15m or 1h`);
+    return ms;
+  };
+}
+
+/** An ISO-8601 time, e.g. 2026-03-01T12:00:00Z. */
+export function isoTimeOption(name: string) {
+  return (v: string): Date => {
+    const at = new Date(v);
+    if (!v.trim() || Number.isNaN(at.getTime())) throw new InvalidArgumentError(`${name} is not an ISO-8601 time: "${v}"`);
+    return at;
   };
 }
 

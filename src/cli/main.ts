@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { AbortedError, ExitCode, UsageError } from '../core/errors.js';
 import type { CliIO } from './cli-io.js';
 import { renderError } from './render-error.js';
@@ -6,6 +6,19 @@ import { commands } from './commands/index.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
+
+const PROGRAM_HELP = `
+Exit codes: 0 ok, 1 failure (engine refused, violations, differences, lag finding), 2 usage, 3 config,
+4 invalid event, 5 Kafka unavailable, 6 search engine unavailable, 7 swap gate refused, 8 conflict,
+9 sandbox failure, 10 not owned, 11 lease held, 12 history missing, 70 internal bug, 130 aborted.
+Each command's --help says which of them it uses.
+
+Examples:
+  readmodel check product-search
+  readmodel rebuild product-search --swap
+  readmodel alias show product-search
+  readmodel lag --watch
+`;
 
 /**
  * Builds the program. Command modules import their engine code lazily inside their actions so that
@@ -22,7 +35,8 @@ export function buildProgram(io: CliIO): Command {
     })
     .exitOverride()
     // Options after a subcommand belong to it (e.g. `lag serve --interval 5s`), not to its parent.
-    .enablePositionalOptions();
+    .enablePositionalOptions()
+    .addHelpText('after', PROGRAM_HELP);
   for (const make of commands) program.addCommand(make(io));
   return program;
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { indexNameOption, parseIntOption, parsePortOption, parsePositiveIntOption, parseShareOption, topicNameOption } from '../../src/cli/command-kit.js';
+import { durationOption, indexNameOption, isoTimeOption, parseIntOption, parsePortOption, parsePositiveIntOption, parseShareOption, positiveDurationOption, topicNameOption } from '../../src/cli/command-kit.js';
 
 describe('flag parsers', () => {
   it.each([
@@ -38,5 +38,25 @@ describe('flag parsers', () => {
   it('passes good names through', () => {
     expect(indexNameOption('--to')('product_search_v1_3f9c2a7b1e')).toBe('product_search_v1_3f9c2a7b1e');
     expect(topicNameOption('--topic')('product-events')).toBe('product-events');
+  });
+
+  it('reads durations, "off" only where a threshold can be switched off', () => {
+    expect(durationOption('--interval')('500ms')).toBe(500);
+    expect(durationOption('--interval')('5m')).toBe(300_000);
+    expect(durationOption('--max-time-lag', true)('off')).toBe(false);
+    expect(() => durationOption('--interval')('off')).toThrow(/--interval must be a duration like 500ms/);
+    expect(() => durationOption('--window')('soon')).toThrow(InvalidArgumentError);
+  });
+
+  it('wants a time limit longer than zero', () => {
+    expect(positiveDurationOption('--max-sink-wait')('15m')).toBe(900_000);
+    expect(() => positiveDurationOption('--max-sink-wait')('0s')).toThrow(/--max-sink-wait "0s" is not a positive duration/);
+    expect(() => positiveDurationOption('--max-sink-wait')('soon')).toThrow(InvalidArgumentError);
+  });
+
+  it('reads ISO-8601 times and refuses anything else', () => {
+    expect(isoTimeOption('--since')('2026-03-01T12:00:00Z').toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(() => isoTimeOption('--since')('yesterday')).toThrow(/--since is not an ISO-8601 time: "yesterday"/);
+    expect(() => isoTimeOption('--since')(' ')).toThrow(InvalidArgumentError);
   });
 });

@@ -1,19 +1,12 @@
-import { Command } from 'commander';
-import type { PreflightReport } from '../../app/run-preflight.js';
-// Pure formatting from core: it loads no client, so --help stays fast.
-import { basisText, describeGap, humanMs } from '../../core/rebuild/history-check.js';
+import { Command, type OptionValues } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, topicNameOption, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, topicNameOption, withConnectionOptions, type OptionsOf } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
+import { preflightText } from '../output/preflight-text.js';
 
-export interface PreflightFlags extends GlobalFlags {
-  from?: string;
-  fromTime?: string;
-  to?: string;
-  topic?: string;
-  allowTruncatedHistory?: boolean;
-}
+/** What the pre-flight reads: the connection flags and the options withPreflightOptions declares. */
+export type PreflightFlags = GlobalFlags & OptionsOf<ReturnType<typeof withPreflightOptions<[], Record<never, never>, Record<never, never>>>>;
 
 /**
  * The pre-flight of a rebuild, read-only: shared by `readmodel check` and `rebuild --dry-run`.
@@ -26,10 +19,10 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
   const { parseStartSpec, parseEndSpec } = await import('../../core/rebuild/offset-plan.js');
   const { PACKAGE_ROOT } = await import('../../config/load-config.js');
   const { truncatedHistoryError } = await import('../../core/rebuild/history-check.js');
-  const c = await connect(io, flags);
-  const model = await c.model(modelName);
   const start = parseStartSpec(flags.from, flags.fromTime);
   const end = parseEndSpec(flags.to);
+  const c = await connect(io, flags);
+  const model = await c.model(modelName);
   const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
   const source = c.source();
   const sink = c.sink();
@@ -47,45 +40,7 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
   }
 }
 
-export function preflightText(r: PreflightReport): string {
-  const h = r.history;
-  const rows = [['partition', 'log start', 'needed', 'start', 'end', 'events', 'history']];
-  for (const p of h.partitions) {
-    rows.push([String(p.partition), String(p.logStart), String(p.needed), String(p.start), String(p.end), String(p.events), p.missing > 0 ? `MISSING ${p.missing} (offsets ${p.needed}..${p.logStart - 1})` : 'ok']);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const table = rows.map((row) => `  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
-  const t = r.target;
-  const targetLine =
-    t.status === 'absent'
-      ? 'does not exist (a rebuild creates it)'
-      : t.status === 'complete'
-        ? `exists, complete${t.sameInputs ? ' with these offsets (a rebuild reports "already built" unless --force)' : ' with other offsets'}${t.live ? ', LIVE behind the alias' : ''}`
-        : t.status === 'building'
-          ? `exists, incomplete (status building)${t.live ? ', LIVE behind the alias' : ''}`
-          : t.status === 'other-model'
-            ? `exists, built for another read model (${t.builtFor})`
-            : 'exists without a readmodel manifest';
-  const ret = h.retention;
-  const lines = [
-    `pre-flight of ${r.model}: topic "${r.topic}", ${h.partitions.length} partition(s)`,
-    ...table,
-    `events to read: ${h.eventsToRead}`,
-    `history needed from: ${basisText(h)}`,
-    `retention: cleanup.policy=${ret.cleanupPolicy} retention.ms=${ret.retentionMs} (${humanMs(ret.retentionMs)}) retention.bytes=${ret.retentionBytes}${ret.retentionBytes < 0 ? ' (unlimited)' : ''}`,
-    ret.keepsFullHistory ? '  the topic keeps every event: it can serve full rebuilds' : '  the topic cannot serve full rebuilds for ever:',
-    ...ret.reasons.map((x) => `    - ${x}`),
-    ...h.warnings.map((w) => `warning: ${w}`),
-    `alias ${r.alias.name} -> ${r.alias.targets.join(', ') || '(not set)'}`,
-    `target ${t.index}: ${targetLine}`,
-  ];
-  if (h.gaps.length === 0) lines.push('verdict: OK, a rebuild would run');
-  else if (r.acknowledged) lines.push(`verdict: history missing, acknowledged (--allow-truncated-history): a rebuild would run, record the gap, and the swap gates would refuse it`, ...h.gaps.map((g) => `  - ${describeGap(g)}`));
-  else lines.push(`verdict: REFUSED (exit 12): history missing`, ...h.gaps.map((g) => `  - ${describeGap(g)}`), '  --allow-truncated-history builds anyway; the manifest records the gap and the swap gates refuse the build');
-  return `${lines.join('\n')}\n`;
-}
-
-export function withPreflightOptions(cmd: Command): Command {
+export function withPreflightOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
   return cmd
     .option('--from <offsets>', 'start offsets: "earliest" (default) or partition:offset pairs, e.g. 0:120,1:98')
     .option('--from-time <iso>', 'start at the first event at or after this time, per partition')
@@ -94,10 +49,11 @@ export function withPreflightOptions(cmd: Command): Command {
     .option('--allow-truncated-history', 'acknowledge that Kafka lost history the model needs: build anyway, record the gap in the manifest (the swap gates then refuse the build)');
 }
 
-export function checkCommand(io: CliIO): Command {
+export function checkCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     withPreflightOptions(
       new Command('check')
+        .summary('Pre-flight of a rebuild, without building (offsets, history, retention, target)')
         .description(
           "Pre-flight of a rebuild, without building: offsets per partition, events to read, whether Kafka still holds the history the model needs, the topic's retention and compaction, the alias and the target index.",
         )
@@ -115,6 +71,6 @@ Examples:
   readmodel check product-search --json
 `,
     )
-    .action((modelName: string, flags: PreflightFlags) => runPreflightCommand(io, modelName, flags));
+    .action((modelName, flags) => runPreflightCommand(io, modelName, flags));
   return behaveLikeProgram(cmd, io);
 }

@@ -1,21 +1,13 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
-import type { GlobalFlags } from '../connect.js';
+import { behaveLikeProgram, indexNameOption, positiveDurationOption, topicNameOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
+import { consumeText } from '../output/consume-text.js';
 
-interface ConsumeFlags extends GlobalFlags {
-  group?: string;
-  topic?: string;
-  onInvalid: 'stop' | 'skip';
-  target?: string;
-  deadLetterTopic?: string;
-  maxSinkWait?: string;
-}
-
-export function consumeCommand(io: CliIO): Command {
+export function consumeCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('consume')
+      .summary('Run the live projection consumer')
       .description(
         'Run the live projection consumer: joins the model\'s consumer group, writes through <model>_current,\n' +
           'commits offsets only after the writes they cover are acknowledged. Stops cleanly on SIGINT/SIGTERM.',
@@ -28,20 +20,17 @@ export function consumeCommand(io: CliIO): Command {
         new Option('--on-invalid <action>', 'what an invalid event, or a document the engine refuses, does').choices(['stop', 'skip']).default('skip'),
       )
       .option('--dead-letter-topic <topic>', 'park invalid events and refused documents\' records here (created if missing), with headers naming reason and origin', topicNameOption('--dead-letter-topic'))
-      .option('--max-sink-wait <duration>', 'give up (exit 6) after the search engine was unavailable this long, e.g. 10m (default: wait until it is back)'),
+      .option('--max-sink-wait <duration>', 'give up (exit 6) after the search engine was unavailable this long, e.g. 10m (default: wait until it is back)', positiveDurationOption('--max-sink-wait')),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  readmodel consume product-search --group readmodel.product-search\n' +
+      '\nExit codes: 0 stopped cleanly (SIGINT/SIGTERM), 2 usage, 3 config, 4 invalid event (--on-invalid stop),\n' +
+        '5 Kafka unavailable, 6 search engine unavailable longer than --max-sink-wait.\n' +
+        '\nExamples:\n  readmodel consume product-search --group readmodel.product-search\n' +
         '  readmodel consume product-search --dead-letter-topic product-events.dlq --max-sink-wait 15m\n',
     )
-    .action(async (modelName: string, flags: ConsumeFlags) => {
-      const { parseDuration } = await import('../../core/lag/duration.js');
-      const { UsageError } = await import('../../core/errors.js');
-      const maxSinkWaitMs = flags.maxSinkWait === undefined ? undefined : parseDuration(flags.maxSinkWait);
-      if (flags.maxSinkWait !== undefined && (maxSinkWaitMs === undefined || maxSinkWaitMs <= 0)) {
-        throw new UsageError(`--max-sink-wait "${flags.maxSinkWait}" is not a positive duration`, { suggestion: 'use e.g. 90s, 15m or 1h' });
-      }
+    .action(async (modelName, flags) => {
+      const maxSinkWaitMs = flags.maxSinkWait;
       const { connect } = await import('../connect.js');
       const { runConsume } = await import('../../app/run-consume.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
@@ -75,14 +64,7 @@ export function consumeCommand(io: CliIO): Command {
             { consumer, sink, progress, source, ...(deadLetters ? { deadLetters } : {}) },
           );
           if (flags.json) writeJson(io, r);
-          else {
-            io.stdout.write(
-              `stopped: ${r.counters.eventsRead} events read, ${r.counters.docsWritten} documents written to ${r.target}` +
-                (r.deadLetterTopic ? `, ${r.deadLettered} record(s) parked in ${r.deadLetterTopic}` : '') +
-                (r.sinkWaits ? `, waited ${Math.round(r.sinkWaitMs / 1000)} s for the search engine` : '') +
-                '\n',
-            );
-          }
+          else io.stdout.write(consumeText(r));
         } finally {
           await sink.close();
         }

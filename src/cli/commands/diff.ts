@@ -1,19 +1,10 @@
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions } from '../command-kit.js';
-import type { GlobalFlags } from '../connect.js';
+import { diffText } from '../output/diff-text.js';
 
-interface DiffFlags extends GlobalFlags {
-  from?: string;
-  to?: string;
-  show: number;
-  ignore?: string[];
-}
-
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
-
-export function diffCommand(io: CliIO): Command {
+export function diffCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('diff')
       .description('Compare two indices of a read model: counts, ids on one side only, changed documents field by field, mapping')
@@ -24,7 +15,7 @@ export function diffCommand(io: CliIO): Command {
       .option('--ignore <pointer...>', 'JSON pointers of fields to leave out, e.g. /lastEventAt'),
   )
     .addHelpText('after', '\nExit codes: 0 identical, 1 differences found, 2 usage, 6 engine unavailable.\n\nExample:\n  readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json\n')
-    .action(async (modelName: string, flags: DiffFlags) => {
+    .action(async (modelName, flags) => {
       const { connect } = await import('../connect.js');
       const { runDiff } = await import('../../app/run-diff.js');
       const { DifferencesFound } = await import('../../app/differences-found.js');
@@ -43,23 +34,7 @@ export function diffCommand(io: CliIO): Command {
           { sink },
         );
         if (flags.json) writeJson(io, r);
-        else {
-          const lines = [
-            `from ${r.from.name}${r.from.name !== r.from.index ? ` (${r.from.index})` : ''}: ${r.from.count} documents`,
-            `to   ${r.to.index}: ${r.to.count} documents`,
-            `only in from: ${r.onlyInFrom.count}${r.onlyInFrom.ids.length ? `  e.g. ${r.onlyInFrom.ids.join(', ')}` : ''}`,
-            `only in to:   ${r.onlyInTo.count}${r.onlyInTo.ids.length ? `  e.g. ${r.onlyInTo.ids.join(', ')}` : ''}`,
-            `changed:      ${r.changed.count}   unchanged: ${r.unchanged}   changed share: ${(r.changedShare * 100).toFixed(2)}%`,
-          ];
-          for (const d of r.changed.documents) {
-            lines.push(`  ${d.id}`);
-            for (const f of d.fields) lines.push(`    ${f.path}: ${show(f.from)} -> ${show(f.to)}`);
-          }
-          lines.push(`mapping differences: ${r.mapping.length}`);
-          for (const f of r.mapping) lines.push(`  ${f.path}: ${show(f.from)} -> ${show(f.to)}`);
-          lines.push(r.identical ? 'identical' : 'different');
-          io.stdout.write(`${lines.join('\n')}\n`);
-        }
+        else io.stdout.write(diffText(r));
         if (!r.identical) throw new DifferencesFound(r.changedShare);
       } finally {
         await sink.close();

@@ -1,17 +1,13 @@
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, parseIntOption, withConnectionOptions } from '../command-kit.js';
-import type { GlobalFlags } from '../connect.js';
+import { pruneText } from '../output/prune-text.js';
 
-interface PruneFlags extends GlobalFlags {
-  keep: number;
-  dryRun?: boolean;
-}
-
-export function pruneCommand(io: CliIO): Command {
+export function pruneCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('prune')
+      .summary('Delete old builds of a read model that nothing uses or may roll back to')
       .description(
         'Delete old builds of a read model: only complete builds of this model (by manifest) that no alias points at,\n' +
           'that no run leases, and that are not among the last --keep rollback targets. Lists what it keeps and why.',
@@ -33,7 +29,7 @@ Examples:
   readmodel prune product-search --keep 1 --json
 `,
     )
-    .action(async (modelName: string, flags: PruneFlags) => {
+    .action(async (modelName, flags) => {
       const { connect } = await import('../connect.js');
       const { runPrune } = await import('../../app/run-prune.js');
       const { silentProgress } = await import('../../core/progress/progress-events.js');
@@ -43,9 +39,7 @@ Examples:
       try {
         const r = await runPrune({ model, keep: flags.keep, dryRun: Boolean(flags.dryRun) }, { sink, progress: silentProgress });
         if (flags.json) return writeJson(io, r);
-        const lines = r.decisions.map((d) => `${d.action === 'delete' ? (r.dryRun ? 'would delete' : 'deleted') : 'keep'}  ${d.index}  ${d.docsCount} docs  (${d.reason})`);
-        if (lines.length === 0) lines.push(`no builds of ${r.model} found`);
-        io.stdout.write(`${lines.join('\n')}\n`);
+        io.stdout.write(pruneText(r));
       } finally {
         await sink.close();
       }

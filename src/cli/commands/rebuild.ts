@@ -1,34 +1,16 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
-import type { GlobalFlags } from '../connect.js';
 import { UsageError } from '../../core/errors.js';
-import { swapText } from '../output/swap-text.js';
+import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
 
-interface RebuildFlags extends GlobalFlags {
-  from?: string;
-  fromTime?: string;
-  to?: string;
-  topic?: string;
-  onInvalid: 'stop' | 'skip';
-  force?: boolean;
-  swap?: boolean;
-  overrideGates?: boolean;
-  batchSize: number;
-  cacheSize: number;
-  replicas?: number;
-  catchUpLag: number;
-  catchUpRounds: number;
-  dryRun?: boolean;
-  allowTruncatedHistory?: boolean;
-}
-
-export function rebuildCommand(io: CliIO): Command {
+export function rebuildCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     withPreflightOptions(
       new Command('rebuild')
+        .summary('Replay a read model from explicit Kafka offsets into a fresh versioned index')
         .description(
           'Replay a read model from explicit Kafka offsets into a fresh versioned index <model>_v<N>_<hash>.\n' +
             'Finite (end offsets are snapshotted at start), joins no consumer group, commits nothing, never writes the live alias.\n' +
@@ -64,7 +46,7 @@ Examples:
   readmodel rebuild product-search --dry-run
 `,
     )
-    .action(async (modelName: string, flags: RebuildFlags) => {
+    .action(async (modelName, flags) => {
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
       const { connect } = await import('../connect.js');
@@ -73,10 +55,10 @@ Examples:
       const { parseStartSpec, parseEndSpec } = await import('../../core/rebuild/offset-plan.js');
       const { PACKAGE_ROOT } = await import('../../config/load-config.js');
       const { VERSION } = await import('../version.js');
-      const c = await connect(io, flags);
-      const model = await c.model(modelName);
       const start = parseStartSpec(flags.from, flags.fromTime);
       const end = parseEndSpec(flags.to);
+      const c = await connect(io, flags);
+      const model = await c.model(modelName);
       const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
       const source = c.source();
       await withProgress(io, flags, async (progress) => {
@@ -112,18 +94,7 @@ Examples:
             });
           }
           if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
-          else {
-            const m = result.manifest;
-            io.stdout.write(
-              result.outcome === 'already-built'
-                ? `already built: ${m.index} (checksum ${m.checksum}); use --force to rebuild\n`
-                : `built ${m.index}: ${m.counts?.eventsRead} events read, ${m.counts?.eventsApplied} applied, ${m.counts?.eventsSkipped} skipped, ${m.counts?.documents} documents, ${m.durationMs} ms\nchecksum ${m.checksum}\n`,
-            );
-            for (const g of m.historyGaps ?? []) {
-              io.stdout.write(`history gap recorded: partition ${g.partition} offsets ${g.from}..${g.to - 1} (${g.to - g.from} events) were gone from Kafka; the swap gates refuse this build\n`);
-            }
-            if (swap) io.stdout.write(swapText(swap));
-          }
+          else io.stdout.write(rebuildText(result, swap));
         } finally {
           await sink.close();
         }

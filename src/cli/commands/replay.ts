@@ -1,36 +1,31 @@
-import { Command } from 'commander';
+import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
-import type { GlobalFlags } from '../connect.js';
-import { UsageError } from '../../core/errors.js';
+import { behaveLikeProgram, indexNameOption, isoTimeOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import { replayText } from '../output/replay-text.js';
 
-interface ReplayFlags extends GlobalFlags {
-  aggregateId: string[];
-  since?: string;
-  toIndex?: string;
-  dryRun?: boolean;
-  topic?: string;
-}
-
-export function replayCommand(io: CliIO): Command {
+export function replayCommand(io: CliIO) {
   const cmd = withConnectionOptions(
     new Command('replay')
+      .summary('Rebuild the documents of a few aggregates from their events')
       .description(
         'Partial replay: rebuild the documents of a few aggregates from their events alone and write them,\n' +
           'guarded by aggregate version (newer state written by the live consumer is kept).',
       )
       .argument('<model>', 'read model, e.g. product-search')
       .requiredOption('--aggregate-id <id...>', 'aggregate id(s) to replay (repeat or list)')
-      .option('--since <iso>', 'read from the first event at or after this time (default: earliest)')
+      .option('--since <iso>', 'read from the first event at or after this time (default: earliest)', isoTimeOption('--since'))
       .option('--to-index <index>', 'write here instead of the index behind <model>_current (an existing build of this model)', indexNameOption('--to-index'))
       .option('--dry-run', 'print the documents it would write; write nothing')
       .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic')),
   )
-    .addHelpText('after', '\nExample:\n  readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json\n')
-    .action(async (modelName: string, flags: ReplayFlags) => {
-      const since = flags.since ? new Date(flags.since) : undefined;
-      if (since && Number.isNaN(since.getTime())) throw new UsageError(`--since is not an ISO-8601 time: "${flags.since}"`);
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 replayed (or printed, with --dry-run), 2 usage, 3 config, 4 invalid event, 5 Kafka unavailable,\n' +
+        '6 search engine unavailable, 130 aborted.\n' +
+        '\nExample:\n  readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json\n',
+    )
+    .action(async (modelName, flags) => {
       const { connect } = await import('../connect.js');
       const { runReplay } = await import('../../app/run-replay.js');
       const { loadModelAssets } = await import('../../app/model-assets.js');
@@ -46,7 +41,7 @@ export function replayCommand(io: CliIO): Command {
               {
                 assets,
                 aggregateIds: flags.aggregateId.flatMap((s) => s.split(',')).filter(Boolean),
-                ...(since ? { since } : {}),
+                ...(flags.since ? { since: flags.since } : {}),
                 ...(flags.toIndex ? { toIndex: flags.toIndex } : {}),
                 ...(flags.topic ? { topic: flags.topic } : {}),
                 dryRun: Boolean(flags.dryRun),
@@ -55,15 +50,7 @@ export function replayCommand(io: CliIO): Command {
               { source, sink, progress },
             );
             if (flags.json) return writeJson(io, r);
-            const lines = [
-              `scanned ${r.eventsScanned} events in partition(s) ${r.partitions.map((p) => p.partition).join(',')} of ${r.topic}; ${r.eventsMatched} matched`,
-            ];
-            for (const d of r.documents) lines.push(`  ${d.id}: ${d.action === 'none' ? 'no events found' : `${d.action} at version ${d.version}`}`);
-            if (r.dryRun) {
-              lines.push('dry run: nothing written. Documents:');
-              for (const d of r.documents) if (d.doc) lines.push(JSON.stringify(d.doc));
-            } else lines.push(`${r.target}: ${r.written} written, ${r.deleted} deleted, ${r.keptNewer} kept (newer in the index)`);
-            io.stdout.write(`${lines.join('\n')}\n`);
+            io.stdout.write(replayText(r));
           } finally {
             await sink.close();
           }

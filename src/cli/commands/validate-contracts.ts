@@ -1,17 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram } from '../command-kit.js';
 
-interface ValidateContractsFlags {
-  contracts?: string;
-  fixtures?: string;
-  format: 'text' | 'junit' | 'github';
-  json?: boolean;
-}
-
-export function validateContractsCommand(io: CliIO): Command {
+export function validateContractsCommand(io: CliIO) {
   const cmd = new Command('validate-contracts')
+    .summary('Check event contracts, fixtures and mappings for CI, offline')
     .description(
       'Check event contracts for CI, offline (needs neither Kafka nor a search engine):\n' +
         '(a) schemas compile in ajv strict mode and match their file names, (b) fixture events validate and\n' +
@@ -37,7 +31,7 @@ Examples:
   readmodel validate-contracts --format github
 `,
     )
-    .action(async (flags: ValidateContractsFlags) => {
+    .action(async (flags) => {
       const path = (await import('node:path')).default;
       const { UsageError } = await import('../../core/errors.js');
       if (flags.json && flags.format !== 'text') {
