@@ -1,6 +1,6 @@
 import type { Upcaster } from './contracts/contract-types.js';
 import type { Projection } from './projections/projection.js';
-import type { GeneratedEvent } from './fixtures/product-event-generator.js';
+import type { GeneratedEvent } from './fixtures/interleave-aggregates.js';
 
 export interface FixtureOptions {
   count: number;

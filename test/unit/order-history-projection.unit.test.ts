@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foldAll, foldEvent } from '../../src/core/projections/projection.js';
-import { orderHistoryProjection as projection } from '../../src/core/projections/order-history/order-history-projection.js';
+import { orderHistoryProjection as projection } from '../../src/core/read-models/order-history/projection.js';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
 import { loadContracts } from '../../src/core/contracts/load-contracts.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { orderEvents } from '../support/order-events.js';
+import { orderEvents } from '../../src/core/read-models/order-history/event-builders.js';
 import { ROOT, readFixtureEvents } from '../support/contracts.js';
 
 const orderValidator = async () => createEventValidator(await loadContracts(path.join(ROOT, 'contracts')), []);

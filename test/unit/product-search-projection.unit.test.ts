@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldAll, foldEvent } from '../../src/core/projections/projection.js';
-import { productSearchProjection as projection } from '../../src/core/projections/product-search/product-search-projection.js';
+import { productSearchProjection as projection } from '../../src/core/read-models/product-search/projection.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { productEvents } from '../support/product-events.js';
+import { productEvents } from '../../src/core/read-models/product-search/event-builders.js';
 import { productValidator, readFixtureEvents } from '../support/contracts.js';
 
 /** Given these events (validated and upcast like the engine does), the read model holds this. */

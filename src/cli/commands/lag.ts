@@ -133,7 +133,7 @@ function withParentFlags<T extends object>(cmd: Command, flags: T): T {
 
 async function setup(io: CliIO, modelName: string | undefined, flags: LagFlags | ServeFlags) {
   const { connect } = await import('../connect.js');
-  const { builtInModels } = await import('../../core/projections/registry.js');
+  const { builtInModels } = await import('../../core/read-models/catalog.js');
   const { createKafkaLagReader } = await import('../../adapters/kafka/kafka-lag-reader.js');
   const { UsageError } = await import('../../core/errors.js');
   if (!modelName && (flags.group || flags.topic)) {

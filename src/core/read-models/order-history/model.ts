@@ -1,6 +1,6 @@
 import type { ReadModelDefinition } from '../../read-model.js';
-import { orderHistoryProjection } from './order-history-projection.js';
-import { generateOrderEvents } from '../../fixtures/order-event-generator.js';
+import { orderHistoryProjection } from './projection.js';
+import { generateOrderEvents } from './fixture-generator.js';
 
 export const orderHistoryModel: ReadModelDefinition = {
   name: 'order-history',

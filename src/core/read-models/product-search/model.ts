@@ -1,7 +1,7 @@
 import type { ReadModelDefinition } from '../../read-model.js';
-import { productSearchProjection } from './product-search-projection.js';
+import { productSearchProjection } from './projection.js';
 import { productUpcasters } from './upcasters.js';
-import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../../fixtures/product-event-generator.js';
+import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from './fixture-generator.js';
 
 export const productSearchModel: ReadModelDefinition = {
   name: 'product-search',
