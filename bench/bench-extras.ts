@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createSearchSink } from '../src/adapters/search/create-search-sink.js';
 import { loadModelAssets } from '../src/app/model-assets.js';
 import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
-import { productSearchModel } from '../src/core/projections/product-search/product-search-model.js';
+import { productSearchModel } from '../src/core/read-models/product-search/model.js';
 import { ROOT, arg, fmt, runCliMeasured } from './bench-support.js';
 
 process.removeAllListeners('warning');

@@ -1,10 +1,18 @@
-// Regenerates the small committed fixture set. Run: npx tsx scripts/write-fixtures.ts
-// The unit tests check that the committed files equal what the generator produces.
+// Regenerates the committed fixture streams from each read model's seeded generator.
+// Run: npx tsx scripts/write-fixtures.ts [model...]   (default: every model in the catalog)
+// The unit tests check that each committed file equals what its generator produces. The invalid
+// examples in fixtures/<model>/invalid/ are written by hand, one per rule they demonstrate.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { generateProductEvents } from '../src/core/fixtures/product-event-generator.js';
-import { PRODUCT_FIXTURE } from '../test/support/fixture-settings.js';
+import { builtInModels, findModel } from '../src/core/read-models/catalog.js';
 
-const valid = [...generateProductEvents(PRODUCT_FIXTURE)].map((g) => JSON.stringify(g.envelope));
-await mkdir('fixtures/product-search/invalid', { recursive: true });
-await writeFile('fixtures/product-search/events.ndjson', `${valid.join('\n')}\n`);
-console.log(`wrote ${valid.length} valid events`);
+const models = process.argv.length > 2 ? process.argv.slice(2).map((n) => findModel(n)) : builtInModels;
+for (const model of models) {
+  if (!model.committedFixtures) {
+    console.log(`${model.name}: no committed fixture stream`);
+    continue;
+  }
+  const valid = [...model.committedFixtures()].map((g) => JSON.stringify(g.envelope));
+  await mkdir(`fixtures/${model.name}/invalid`, { recursive: true });
+  await writeFile(`fixtures/${model.name}/events.ndjson`, `${valid.join('\n')}\n`);
+  console.log(`${model.name}: wrote ${valid.length} valid events`);
+}

@@ -16,7 +16,7 @@ import { assertIndexBase, assertTopicName } from '../core/naming/name-checks.js'
 import { parseRetryBudget } from '../core/retry.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../core/read-model.js';
-import { builtInModels, findModel } from '../core/projections/registry.js';
+import { builtInModels, findModel } from '../core/read-models/catalog.js';
 import type { CliIO } from './cli-io.js';
 
 export interface GlobalFlags extends ConnectionFlags {

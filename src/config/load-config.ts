@@ -7,7 +7,7 @@ import { configSchema } from './config-schema.js';
 import type { ReadmodelConfig, ResolvedConfig } from './config-types.js';
 import { didYouMean } from '../core/naming/did-you-mean.js';
 import { assertIndexBase, assertTopicName } from '../core/naming/name-checks.js';
-import { builtInModels } from '../core/projections/registry.js';
+import { builtInModels } from '../core/read-models/catalog.js';
 import { resolveConfig, type ConnectionFlags } from './resolve-config.js';
 
 /** The package's own folder: shipped contracts and mappings live there. */

@@ -1,6 +1,6 @@
 import type { Upcaster } from './contracts/contract-types.js';
 import type { Projection } from './projections/projection.js';
-import type { GeneratedEvent } from './fixtures/product-event-generator.js';
+import type { GeneratedEvent } from './fixtures/interleave-aggregates.js';
 
 export interface FixtureOptions {
   count: number;
@@ -24,9 +24,9 @@ export interface SmokeQuery {
  * Everything the engine needs to know about one read model. Adding a read model means adding one of
  * these (contracts, projection, mapping, names): the engine has no model-specific code.
  */
-export interface ReadModelDefinition {
+export interface ReadModelDefinition<TDoc extends object = any> {
   name: string;
-  projection: Projection<any>;
+  projection: Projection<TDoc>;
   upcasters: readonly Upcaster[];
   /** Path of the versioned mapping file, e.g. `mappings/product_search.v1.json`. */
   mappingFile: string;
@@ -39,6 +39,11 @@ export interface ReadModelDefinition {
   generateFixtures?: (o: FixtureOptions) => Iterable<GeneratedEvent>;
   /** Catalogue modes `generateFixtures` supports (default: only `recent`). */
   fixtureCatalogues?: readonly string[];
+  /**
+   * The seeded stream committed as `fixtures/<name>/events.ndjson`: `scripts/write-fixtures.ts` writes
+   * it and a unit test checks the committed file is exactly this stream.
+   */
+  committedFixtures?: () => Iterable<GeneratedEvent>;
 }
 
 export function aliasName(model: Pick<ReadModelDefinition, 'indexBase'>): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { readManifest } from '../../src/app/read-manifest.js';
 import { runCli, startCli, workspace } from '../support/cli.js';
 import { ENGINES, brokers, nodeFor, publishEvents, sinkFor, uniqueName } from '../support/services.js';

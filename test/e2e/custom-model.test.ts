@@ -16,7 +16,7 @@ describe('a read model registered purely by config', () => {
     // The module lives outside readmodel: it reuses a shipped projection under a new name and mapping path.
     writeFileSync(
       path.join(cwd, 'customer-orders.mjs'),
-      `import { orderHistoryModel } from ${JSON.stringify(path.join(ROOT, 'dist/core/projections/order-history/order-history-model.js'))};
+      `import { orderHistoryModel } from ${JSON.stringify(path.join(ROOT, 'dist/core/read-models/order-history/model.js'))};
 export default { ...orderHistoryModel, mappingFile: ${JSON.stringify(path.join(ROOT, 'mappings/order_history.v1.json'))} };
 `,
     );

@@ -202,7 +202,7 @@ describe('index names from every source are checked before anything is sent', ()
       });
       writeFileSync(
         path.join(cwd, 'wild.mjs'),
-        `import { orderHistoryModel } from ${JSON.stringify(path.join(ROOT, 'dist/core/projections/order-history/order-history-model.js'))};
+        `import { orderHistoryModel } from ${JSON.stringify(path.join(ROOT, 'dist/core/read-models/order-history/model.js'))};
 export default { ...orderHistoryModel, topic: ${JSON.stringify(`t-${id}`)}, indexBase: ${JSON.stringify(`${id}*`)}, mappingFile: ${JSON.stringify(path.join(ROOT, 'mappings/order_history.v1.json'))} };
 `,
       );

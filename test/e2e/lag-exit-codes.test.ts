@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import type { LagReport } from '../../src/core/lag/lag-report.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';
 import { runCli, workspace } from '../support/cli.js';

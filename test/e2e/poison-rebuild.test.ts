@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { ROOT } from '../support/contracts.js';
 import { runCli, workspace } from '../support/cli.js';
-import { productEvents } from '../support/product-events.js';
+import { productEvents } from '../../src/core/read-models/product-search/event-builders.js';
 import { ENGINES, brokers, nodeFor, publishEvents, sinkFor, uniqueName } from '../support/services.js';
 
 /** A contract-valid product whose attribute value is longer than one keyword term may be (32,766 bytes). */

@@ -3,7 +3,7 @@ import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-c
 import { createSearchSink } from '../../src/adapters/search/create-search-sink.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';
 import { assetsFor } from '../support/assets.js';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaLagReader } from '../../src/adapters/kafka/kafka-lag-reader.js';
 import { createSearchSink } from '../../src/adapters/search/create-search-sink.js';
 import { runLag } from '../../src/app/run-lag.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import type { LagReport } from '../../src/core/lag/lag-report.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';

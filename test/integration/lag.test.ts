@@ -4,7 +4,7 @@ import { createKafkaLagReader } from '../../src/adapters/kafka/kafka-lag-reader.
 import { runConsume } from '../../src/app/run-consume.js';
 import { runLag } from '../../src/app/run-lag.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import type { LagReport } from '../../src/core/lag/lag-report.js';
 import { formatLagPrometheus } from '../../src/core/lag/prometheus-format.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';

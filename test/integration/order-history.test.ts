@@ -6,7 +6,7 @@ import { createEventValidator } from '../../src/core/contracts/event-validator.j
 import { loadContracts } from '../../src/app/load-contracts.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';
-import { orderHistoryProjection } from '../../src/core/projections/order-history/order-history-projection.js';
+import { orderHistoryProjection } from '../../src/core/read-models/order-history/projection.js';
 import { aliasName } from '../../src/core/read-model.js';
 import { ROOT, readFixtureEvents } from '../support/contracts.js';
 import { isolatedOrderModel } from '../support/order-model.js';

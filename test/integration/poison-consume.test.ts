@@ -5,10 +5,10 @@ import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-c
 import { runConsume } from '../../src/app/run-consume.js';
 import { runReplay } from '../../src/app/run-replay.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { assetsFor } from '../support/assets.js';
-import { productEvents } from '../support/product-events.js';
+import { productEvents } from '../../src/core/read-models/product-search/event-builders.js';
 import { rebuild } from '../support/rebuild-helpers.js';
 import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, kafkaSource, publishEvents, sinkFor, uniqueName } from '../support/services.js';
 

@@ -5,7 +5,7 @@ import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-c
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';
 import { aliasName } from '../../src/core/read-model.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { assetsFor } from '../support/assets.js';
 import { productValidator, readFixtureEvents } from '../support/contracts.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
@@ -21,7 +21,7 @@ async function expectedDocs(events = readFixtureEvents()) {
     return r.envelope;
   });
   const out = new Map<string, Record<string, unknown>>();
-  for (const s of foldAll((await import('../../src/core/projections/product-search/product-search-projection.js')).productSearchProjection, upcast).values()) {
+  for (const s of foldAll((await import('../../src/core/read-models/product-search/projection.js')).productSearchProjection, upcast).values()) {
     if (s.doc) out.set(s.id, s.doc as unknown as Record<string, unknown>);
   }
   return out;

@@ -4,7 +4,7 @@ import { runAliasSwap } from '../../src/app/run-alias.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import { runReplay } from '../../src/app/run-replay.js';
 import { gatesFor } from '../../src/app/swap-gates.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { partitionForKey } from '../../src/core/partitioning/murmur2-partition.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';

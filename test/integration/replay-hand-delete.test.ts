@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runReplay } from '../../src/app/run-replay.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { assetsFor } from '../support/assets.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSearchSink, type RetryInfo } from '../../src/adapters/search/create-search-sink.js';
 import type { LimiterState } from '../../src/adapters/search/adaptive-limiter.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import type { BulkWrite, EngineKind, SearchSink } from '../../src/core/ports/search-sink.js';
 import type { BackoffPolicy } from '../../src/core/retry.js';
 import type { ReadModelDefinition } from '../../src/core/read-model.js';

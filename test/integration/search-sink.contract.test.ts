@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { foldAll } from '../../src/core/projections/projection.js';
-import { productSearchProjection } from '../../src/core/projections/product-search/product-search-projection.js';
+import { productSearchProjection } from '../../src/core/read-models/product-search/projection.js';
 import { ROOT, productValidator, readFixtureEvents } from '../support/contracts.js';
 import { ENGINES, sinkFor, uniqueName } from '../support/services.js';
 

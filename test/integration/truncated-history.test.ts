@@ -3,7 +3,7 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { runAliasSwap } from '../../src/app/run-alias.js';
 import { runPreflight } from '../../src/app/run-preflight.js';
 import { gatesFor } from '../../src/app/swap-gates.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';

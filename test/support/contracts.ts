@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadContracts } from '../../src/app/load-contracts.js';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
-import { productUpcasters } from '../../src/core/projections/product-search/upcasters.js';
+import { productUpcasters } from '../../src/core/read-models/product-search/upcasters.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '../../src/core/envelope.js';
 import { createSeededRandom } from '../../src/core/fixtures/seeded-random.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 
 export interface MessyStream {
   events: EventEnvelope[];

@@ -1,5 +1,5 @@
 import type { ReadModelDefinition } from '../../src/core/read-model.js';
-import { orderHistoryModel } from '../../src/core/projections/order-history/order-history-model.js';
+import { orderHistoryModel } from '../../src/core/read-models/order-history/model.js';
 import { uniqueName } from './services.js';
 
 /** The order-history model with its own topic, index names and alias: isolated per test. */

@@ -7,7 +7,7 @@ import { createSearchSink } from '../../src/adapters/search/create-search-sink.j
 import type { EngineKind, SearchSink } from '../../src/core/ports/search-sink.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
 import type { ReadModelDefinition } from '../../src/core/read-model.js';
-import { productSearchModel } from '../../src/core/projections/product-search/product-search-model.js';
+import { productSearchModel } from '../../src/core/read-models/product-search/model.js';
 
 /** Unique, valid Kafka topic / index name per test, so tests never see each other's data. */
 export function uniqueName(prefix: string): string {

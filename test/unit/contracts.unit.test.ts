@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFixtureEvents, readInvalidFixtures, productValidator } from '../support/contracts.js';
-import { priceUpdatedV1ToV2 } from '../../src/core/projections/product-search/upcasters.js';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
+import { priceUpdatedV1ToV2 } from '../../src/core/read-models/product-search/upcasters.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 
 describe('event contracts', () => {
   it('every committed fixture event validates', async () => {

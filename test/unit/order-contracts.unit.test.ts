@@ -3,19 +3,19 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEventValidator } from '../../src/core/contracts/event-validator.js';
 import { loadContracts } from '../../src/app/load-contracts.js';
-import { generateOrderEvents } from '../../src/core/fixtures/order-event-generator.js';
-import { orderHistoryModel } from '../../src/core/projections/order-history/order-history-model.js';
-import { ORDER_EVENTS } from '../../src/core/projections/order-history/order-history-projection.js';
-import { findModel } from '../../src/core/projections/registry.js';
+import { generateOrderEvents } from '../../src/core/read-models/order-history/fixture-generator.js';
+import { orderHistoryModel } from '../../src/core/read-models/order-history/model.js';
+import { orderHistoryProjection } from '../../src/core/read-models/order-history/projection.js';
+import { findModel } from '../../src/core/read-models/catalog.js';
 import { ROOT, readFixtureEvents, readInvalidFixtures } from '../support/contracts.js';
-import { ORDER_FIXTURE } from '../support/order-fixture-settings.js';
+import { ORDER_FIXTURE } from '../../src/core/read-models/order-history/fixture-settings.js';
 
 const orderValidator = async () => createEventValidator(await loadContracts(path.join(ROOT, 'contracts')), []);
 
 describe('order event contracts', () => {
   it('every order event type has exactly one v1 contract on the Order aggregate, titled by its type', async () => {
     const v = await orderValidator();
-    for (const t of ORDER_EVENTS) {
+    for (const t of orderHistoryProjection.handles) {
       const cs = v.contracts.filter((c) => c.eventType === t);
       expect(cs.map((c) => [c.version, c.aggregateType, c.schema.title]), t).toEqual([[1, 'Order', t]]);
       expect(cs[0]!.schema.additionalProperties, t).toBe(false);

@@ -1,33 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldAll, foldEvent } from '../../src/core/projections/projection.js';
-import { orderHistoryProjection as projection } from '../../src/core/projections/order-history/order-history-projection.js';
-import { createEventValidator } from '../../src/core/contracts/event-validator.js';
-import { loadContracts } from '../../src/app/load-contracts.js';
-import type { EventEnvelope } from '../../src/core/envelope.js';
-import { orderEvents } from '../support/order-events.js';
+import { foldEvent } from '../../src/core/projections/projection.js';
+import { orderHistoryProjection as projection } from '../../src/core/read-models/order-history/projection.js';
+import { orderHistoryModel } from '../../src/core/read-models/order-history/model.js';
+import type { OrderHistoryDocument } from '../../src/core/read-models/order-history/document.js';
+import { orderEvents } from '../../src/core/read-models/order-history/event-builders.js';
 import { ROOT, readFixtureEvents } from '../support/contracts.js';
+import { projectionSpec } from '../support/projection-spec.js';
 
-const orderValidator = async () => createEventValidator(await loadContracts(path.join(ROOT, 'contracts')), []);
-
-/** Given these events (validated like the engine does), the read model holds this. */
-async function given(...events: EventEnvelope[]) {
-  const validator = await orderValidator();
-  const checked = events.map((e) => {
-    const r = validator.validate(e);
-    if (!r.ok) throw new Error(`test event invalid: ${JSON.stringify(r.violation)}`);
-    return r.envelope;
-  });
-  const states = foldAll(projection, checked);
-  return { doc: (id = 'o1') => states.get(id)?.doc ?? null, states };
-}
+const spec = projectionSpec<OrderHistoryDocument>(orderHistoryModel);
 
 describe('order-history projection', () => {
   it('given an order placed, paid, shipped and delivered, then a delivered order with its whole timeline', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.paid(), o.shipped(), o.delivered('2026-03-01T10:03:30.000Z'));
-    expect(doc()).toEqual({
+    await spec.given(o.placed(), o.paid(), o.shipped()).when(o.delivered('2026-03-01T10:03:30.000Z')).deliveredTwice().expectDocument({
       orderId: 'o1',
       customerId: 'cust-7',
       status: 'delivered',
@@ -73,13 +60,13 @@ describe('order-history projection', () => {
 
   it('given a delivery without a carrier time, then the event time is the delivery time', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.paid(), o.shipped(), o.delivered());
+    const { doc } = await spec.given(o.placed(), o.paid(), o.shipped()).when(o.delivered()).run();
     expect(doc()).toMatchObject({ status: 'delivered', deliveredAt: '2026-03-01T10:04:00.000Z' });
   });
 
   it('given an order placed only, then it is open with nothing but the placement', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed());
+    const { doc } = await spec.given().when(o.placed()).deliveredTwice().run();
     expect(doc()).toMatchObject({
       status: 'placed',
       statusHistory: [{ status: 'placed', at: '2026-03-01T10:01:00.000Z' }],
@@ -93,7 +80,7 @@ describe('order-history projection', () => {
 
   it('given a cancellation before payment, then the order is cancelled with who and why, and no refund', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.cancelled({ reason: 'payment not completed in time', cancelledBy: 'system' }));
+    const { doc } = await spec.given(o.placed()).when(o.cancelled({ reason: 'payment not completed in time', cancelledBy: 'system' })).run();
     expect(doc()).toMatchObject({
       status: 'cancelled',
       statusHistory: [
@@ -110,7 +97,7 @@ describe('order-history projection', () => {
 
   it('given a cancellation after payment, then the payment and the refund both show', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.paid(), o.cancelled({ reason: 'item out of stock', cancelledBy: 'merchant', refundMinor: 12997 }));
+    const { doc } = await spec.given(o.placed(), o.paid()).when(o.cancelled({ reason: 'item out of stock', cancelledBy: 'merchant', refundMinor: 12997 })).deliveredTwice().run();
     expect(doc()).toMatchObject({
       status: 'cancelled',
       paidAt: '2026-03-01T10:02:00.000Z',
@@ -123,7 +110,7 @@ describe('order-history projection', () => {
 
   it('given events after cancellation, then the status stays cancelled but the late facts are recorded', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.cancelled(), o.paid(), o.shipped());
+    const { doc } = await spec.given(o.placed(), o.cancelled()).when(o.paid(), o.shipped()).run();
     expect(doc()).toMatchObject({
       status: 'cancelled',
       cancelledAt: '2026-03-01T10:02:00.000Z',
@@ -138,7 +125,7 @@ describe('order-history projection', () => {
 
   it('given an invoice order shipped and delivered before it is paid, then the status never moves backwards', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.shipped(), o.delivered(), o.paid({ method: 'invoice' }));
+    const { doc } = await spec.given(o.placed(), o.shipped(), o.delivered()).when(o.paid({ method: 'invoice' })).run();
     expect(doc()).toMatchObject({
       status: 'delivered',
       paymentMethod: 'invoice',
@@ -149,7 +136,7 @@ describe('order-history projection', () => {
 
   it('given a repeated milestone, then the first one stands', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.paid(), o.paid({ paymentId: 'pay-retry', amountMinor: 1 }), o.cancelled(), o.cancelled({ reason: 'again' }));
+    const { doc } = await spec.given(o.placed(), o.paid()).when(o.paid({ paymentId: 'pay-retry', amountMinor: 1 }), o.cancelled(), o.cancelled({ reason: 'again' })).run();
     expect(doc()).toMatchObject({
       paymentId: 'pay-o1',
       paidMinor: 12997,
@@ -162,13 +149,13 @@ describe('order-history projection', () => {
 
   it('given a second OrderPlaced for the same order, then the first placement stands', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.placed({ customerId: 'someone-else', currency: 'USD' }));
+    const { doc } = await spec.given(o.placed()).when(o.placed({ customerId: 'someone-else', currency: 'USD' })).run();
     expect(doc()).toMatchObject({ customerId: 'cust-7', currency: 'EUR', statusHistory: [{ status: 'placed' }], lastAggregateVersion: 2 });
   });
 
   it('given a delivery with no recorded shipment, then the order is delivered and takes its shipment id', async () => {
     const o = orderEvents();
-    const { doc } = await given(o.placed(), o.paid(), o.delivered());
+    const { doc } = await spec.given(o.placed(), o.paid()).when(o.delivered()).run();
     expect(doc()).toMatchObject({ status: 'delivered', shipmentId: 'shp-o1', shippedAt: null, carrier: null });
   });
 
@@ -176,7 +163,7 @@ describe('order-history projection', () => {
     const o = orderEvents();
     const placed = o.placed();
     const early = [o.paid(), o.shipped(), o.delivered(), o.cancelled()];
-    const { doc, states } = await given(...early);
+    const { doc, states } = await spec.given().when(...early).deliveredTwice().run();
     expect(doc()).toBeNull();
     expect(states.get('o1')).toEqual({ id: 'o1', version: 5, doc: null });
     // A placement with an older aggregate version is stale: the version guard, not the projection, decides.
@@ -188,7 +175,7 @@ describe('order-history projection', () => {
     const o = orderEvents();
     const paidEarly = o.paid();
     const placedAfter = o.placed();
-    const { doc } = await given(paidEarly, placedAfter);
+    const { doc } = await spec.given(paidEarly).when(placedAfter).run();
     expect(doc()).toMatchObject({ status: 'placed', paidAt: null, paymentId: null, lastAggregateVersion: 2 });
   });
 
@@ -209,14 +196,15 @@ describe('order-history projection', () => {
 
   it('idempotency: replaying the whole fixture stream twice gives the same documents as once', async () => {
     const events = readFixtureEvents('order-history');
-    const once = await given(...events);
-    const twice = await given(...events, ...events);
+    const once = await spec.given(...events).run();
+    const twice = await spec.given(...events).when(...events).run();
+    expect(twice.outcomes.every((o) => o === 'stale')).toBe(true);
     expect([...twice.states.entries()]).toEqual([...once.states.entries()]);
     expect(once.states.size).toBe(15);
   });
 
   it('the committed fixtures fold into the documented mix of statuses, with totals matching their lines', async () => {
-    const { states } = await given(...readFixtureEvents('order-history'));
+    const { states } = await spec.given(...readFixtureEvents('order-history')).run();
     const docs = [...states.values()].map((s) => s.doc!);
     const byStatus = new Map<string, number>();
     for (const d of docs) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
@@ -234,8 +222,8 @@ describe('order-history projection', () => {
 
   it('is deterministic: same input, deep-equal output, with no clock or randomness', async () => {
     const events = readFixtureEvents('order-history');
-    const a = await given(...events);
-    const b = await given(...events);
+    const a = await spec.given(...events).run();
+    const b = await spec.given(...events).run();
     expect(JSON.stringify([...a.states])).toBe(JSON.stringify([...b.states]));
   });
 
@@ -252,7 +240,7 @@ describe('order-history projection', () => {
         else written.add(`${prefix}${k}`);
       }
     };
-    const { states } = await given(...readFixtureEvents('order-history'));
+    const { states } = await spec.given(...readFixtureEvents('order-history')).run();
     for (const s of states.values()) walk(s.doc, '');
     expect([...written].sort()).toEqual(declared(mapping.mappings.properties).sort());
   });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateProductEvents } from '../../src/core/fixtures/product-event-generator.js';
-import { PRODUCT_FIXTURE } from '../support/fixture-settings.js';
+import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
+import { PRODUCT_FIXTURE } from '../../src/core/read-models/product-search/fixture-settings.js';
 import { ROOT } from '../support/contracts.js';
 
 describe('product event generator', () => {

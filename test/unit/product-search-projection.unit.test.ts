@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { foldAll, foldEvent } from '../../src/core/projections/projection.js';
-import { productSearchProjection as projection } from '../../src/core/projections/product-search/product-search-projection.js';
-import type { EventEnvelope } from '../../src/core/envelope.js';
-import { productEvents } from '../support/product-events.js';
-import { productValidator, readFixtureEvents } from '../support/contracts.js';
+import { foldEvent } from '../../src/core/projections/projection.js';
+import { productSearchProjection as projection } from '../../src/core/read-models/product-search/projection.js';
+import { productSearchModel } from '../../src/core/read-models/product-search/model.js';
+import type { ProductSearchDocument } from '../../src/core/read-models/product-search/document.js';
+import { productEvents } from '../../src/core/read-models/product-search/event-builders.js';
+import { readFixtureEvents } from '../support/contracts.js';
+import { projectionSpec } from '../support/projection-spec.js';
 
-/** Given these events (validated and upcast like the engine does), the read model holds this. */
-async function given(...events: EventEnvelope[]) {
-  const validator = await productValidator();
-  const upcast = events.map((e) => {
-    const r = validator.validate(e);
-    if (!r.ok) throw new Error(`test event invalid: ${JSON.stringify(r.violation)}`);
-    return r.envelope;
-  });
-  const states = foldAll(projection, upcast);
-  return { doc: (id = 'p1') => states.get(id)?.doc ?? null, states };
-}
-
+const spec = projectionSpec<ProductSearchDocument>(productSearchModel);
 describe('product-search projection', () => {
   it('given a created and published product, then a searchable document with derived fields', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.published());
-    expect(doc()).toEqual({
+    await spec.given(p.created()).when(p.published()).deliveredTwice().expectDocument({
       productId: 'p1',
       sku: 'SKU-1',
       title: 'Acme Pro Headphones',
@@ -55,14 +45,14 @@ describe('product-search projection', () => {
 
   it('given stock running down, then availability moves from in stock to low to out, never below zero', async () => {
     const p = productEvents();
-    expect((await given(p.created(), p.stock(-6))).doc()).toMatchObject({ stockQuantity: 4, availability: 'low_stock' });
+    expect((await spec.given(p.created()).when(p.stock(-6)).deliveredTwice().run()).doc()).toMatchObject({ stockQuantity: 4, availability: 'low_stock' });
     const q = productEvents();
-    expect((await given(q.created(), q.stock(-25))).doc()).toMatchObject({ stockQuantity: 0, availability: 'out_of_stock' });
+    expect((await spec.given(q.created()).when(q.stock(-25)).run()).doc()).toMatchObject({ stockQuantity: 0, availability: 'out_of_stock' });
   });
 
   it('given an update with a null attribute, then that attribute is removed and others merge', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.updated({ attributes: { color: null, size: 'L' }, title: 'Acme Pro 2' }));
+    const { doc } = await spec.given(p.created()).when(p.updated({ attributes: { color: null, size: 'L' }, title: 'Acme Pro 2' })).run();
     expect(doc()).toMatchObject({
       title: 'Acme Pro 2',
       attributes: { brand: 'Acme', size: 'L' },
@@ -72,31 +62,31 @@ describe('product-search projection', () => {
 
   it('given a v1 decimal price update, then it is upcast to minor units', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.priceV1(19.99));
+    const { doc } = await spec.given(p.created()).when(p.priceV1(19.99)).deliveredTwice().run();
     expect(doc()).toMatchObject({ priceMinor: 1999, price: 19.99, priceRange: '10-25', onSale: false });
   });
 
   it('given a v2 price below its compare-at price, then the product is on sale', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.priceV2(4999, 6999));
+    const { doc } = await spec.given(p.created()).when(p.priceV2(4999, 6999)).run();
     expect(doc()).toMatchObject({ priceMinor: 4999, compareAtMinor: 6999, onSale: true, priceRange: '25-50' });
   });
 
   it('given reviews on a published product, then the ranking score reflects the shrunk rating', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.published(), p.reviews(4.8, 1000));
+    const { doc } = await spec.given(p.created(), p.published()).when(p.reviews(4.8, 1000)).run();
     expect(doc()).toMatchObject({ rating: 4.8, reviewCount: 1000, rankingScore: 91.446 });
   });
 
   it('given an unpublished product, then it is not published and ranks zero', async () => {
     const p = productEvents();
-    const { doc } = await given(p.created(), p.published(), p.unpublished());
+    const { doc } = await spec.given(p.created(), p.published()).when(p.unpublished()).run();
     expect(doc()).toMatchObject({ published: false, publicationState: 'unpublished', rankingScore: 0 });
   });
 
   it('given a deleted product, then there is no document (a tombstone at its version)', async () => {
     const p = productEvents();
-    const { doc, states } = await given(p.created(), p.published(), p.deleted());
+    const { doc, states } = await spec.given(p.created(), p.published()).when(p.deleted()).deliveredTwice().run();
     expect(doc()).toBeNull();
     expect(states.get('p1')).toEqual({ id: 'p1', version: 3, doc: null });
   });
@@ -104,7 +94,7 @@ describe('product-search projection', () => {
   it('given events for a product that was never created, then no document appears', async () => {
     const p = productEvents();
     const all = [p.created(), p.stock(5)];
-    const { doc } = await given(all[1]!);
+    const { doc } = await spec.given().when(all[1]!).run();
     expect(doc()).toBeNull();
   });
 
@@ -124,17 +114,25 @@ describe('product-search projection', () => {
 
   it('idempotency: replaying the whole fixture stream twice gives the same documents as once', async () => {
     const events = readFixtureEvents();
-    const once = await given(...events);
-    const twice = await given(...events, ...events);
+    const once = await spec.given(...events).run();
+    const twice = await spec.given(...events).when(...events).run();
+    expect(twice.outcomes.every((o) => o === 'stale')).toBe(true);
     expect([...twice.states.entries()]).toEqual([...once.states.entries()]);
     expect(once.states.size).toBe(12);
   });
 
   it('is deterministic: same input, deep-equal output, with no clock or randomness', async () => {
     const events = readFixtureEvents();
-    const a = await given(...events);
-    const b = await given(...events);
+    const a = await spec.given(...events).run();
+    const b = await spec.given(...events).run();
     expect(JSON.stringify([...a.states])).toBe(JSON.stringify([...b.states]));
+  });
+
+  it('an event the engine would refuse fails the spec, naming the rule', async () => {
+    const p = productEvents();
+    await expect(spec.given(p.created()).when(p.stock(1.5)).run()).rejects.toThrow(/refuse.*"\/data\/delta"/);
+    const wrongKey = { ...p.created(), aggregateId: '' };
+    await expect(spec.given(wrongKey).run()).rejects.toThrow(/refuse/);
   });
 
   it('ignores event types it does not handle', () => {

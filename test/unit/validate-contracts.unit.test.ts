@@ -10,7 +10,7 @@ import { ValidationFailedError } from '../../src/app/validate-contracts/validati
 import { renderGithub, renderJunit, renderText } from '../../src/cli/output/report-formats.js';
 import { ExitCode, UsageError } from '../../src/core/errors.js';
 import type { Projection } from '../../src/core/projections/projection.js';
-import { builtInModels } from '../../src/core/projections/registry.js';
+import { builtInModels } from '../../src/core/read-models/catalog.js';
 import type { ReadModelDefinition } from '../../src/core/read-model.js';
 import { ROOT } from '../support/contracts.js';
 

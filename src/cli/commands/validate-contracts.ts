@@ -38,7 +38,7 @@ Examples:
         throw new UsageError(`--json and --format ${flags.format} both choose the output; pass one`, { code: 'USAGE' });
       }
       const { PACKAGE_ROOT } = await import('../../config/load-config.js');
-      const { builtInModels } = await import('../../core/projections/registry.js');
+      const { builtInModels } = await import('../../core/read-models/catalog.js');
       const { runValidateContracts } = await import('../../app/validate-contracts/run-validate-contracts.js');
       const { ValidationFailedError } = await import('../../app/validate-contracts/validation-failed-error.js');
       const { renderReport } = await import('../output/report-formats.js');

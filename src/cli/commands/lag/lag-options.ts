@@ -51,7 +51,7 @@ export function withParentFlags<T extends object>(cmd: CommandUnknownOpts, flags
 /** The models to measure, their thresholds and the readers, shared by `lag` and `lag serve`. */
 export async function setupLag(io: CliIO, modelName: string | undefined, flags: SharedLagFlags) {
   const { connect } = await import('../../connect.js');
-  const { builtInModels } = await import('../../../core/projections/registry.js');
+  const { builtInModels } = await import('../../../core/read-models/catalog.js');
   const { createKafkaLagReader } = await import('../../../adapters/kafka/kafka-lag-reader.js');
   const { UsageError } = await import('../../../core/errors.js');
   if (!modelName && (flags.group || flags.topic)) {

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '../../src/core/envelope.js';
+import type { EventEnvelope } from '../../envelope.js';
 
 /** Builds product events for given/then projection tests; versions count up per call sequence. */
 export function productEvents(id = 'p1') {

@@ -1,10 +1,6 @@
-import type { EventEnvelope } from '../../envelope.js';
-import type { Projection } from '../projection.js';
-import type { CancelledBy, OrderHistoryDocument, OrderLine, OrderStatus, PaymentMethod } from './order-history-document.js';
-
-type Data = Record<string, unknown>;
-
-export const ORDER_EVENTS = ['OrderPlaced', 'OrderPaid', 'OrderShipped', 'ShipmentDelivered', 'OrderCancelled'] as const;
+import { defineProjection, type TypedEvent } from '../../projections/define-projection.js';
+import type { OrderHistoryDocument, OrderLine, OrderStatus } from './document.js';
+import type { OrderEventPayloads } from './events.js';
 
 /** How far an order that is not cancelled has come; the status never moves backwards. */
 const STAGE: Record<Exclude<OrderStatus, 'cancelled'>, number> = { placed: 0, paid: 1, shipped: 2, delivered: 3 };
@@ -41,10 +37,10 @@ function reach(doc: OrderHistoryDocument, milestone: OrderStatus, at: string): O
   return { ...doc, status, statusHistory: [...doc.statusHistory, { status: milestone, at }] };
 }
 
-function placed(e: EventEnvelope): OrderHistoryDocument {
-  const d = e.data as Data;
-  const address = d.shippingAddress as { country: string; city: string; postalCode: string };
-  const lines: OrderLine[] = (d.lines as Array<Omit<OrderLine, 'lineTotalMinor'>>).map((l) => ({
+function placed(e: TypedEvent<OrderEventPayloads, 'OrderPlaced'>): OrderHistoryDocument {
+  const d = e.data;
+  const address = d.shippingAddress;
+  const lines: OrderLine[] = d.lines.map((l) => ({
     sku: l.sku,
     productId: l.productId,
     title: l.title,
@@ -54,11 +50,11 @@ function placed(e: EventEnvelope): OrderHistoryDocument {
   }));
   return derive({
     orderId: e.aggregateId,
-    customerId: d.customerId as string,
+    customerId: d.customerId,
     status: 'placed',
     statusHistory: [{ status: 'placed', at: e.occurredAt }],
-    channel: d.channel as string,
-    currency: d.currency as string,
+    channel: d.channel,
+    currency: d.currency,
     lines,
     itemCount: 0,
     totalMinor: 0,
@@ -101,52 +97,47 @@ function placed(e: EventEnvelope): OrderHistoryDocument {
  * - ShipmentDelivered counts for the order even without an earlier OrderShipped (it then supplies the
  *   shipment id); its deliveredAt, when the carrier reported one, is the delivery time, else the event's.
  */
-export const orderHistoryProjection: Projection<OrderHistoryDocument> = {
+export const orderHistoryProjection = defineProjection<OrderHistoryDocument, OrderEventPayloads>({
   name: 'order-history',
   version: 1,
   aggregateType: 'Order',
-  handles: ORDER_EVENTS,
   idField: 'orderId',
-  documentId: (e) => e.aggregateId,
-  apply(doc, e) {
-    if (e.eventType === 'OrderPlaced') return doc ?? placed(e);
-    if (doc === null) return null;
-    const d = e.data as Data;
-    switch (e.eventType) {
-      case 'OrderPaid':
-        if (doc.paidAt !== null) return doc;
-        return derive({
-          ...reach(doc, 'paid', e.occurredAt),
-          paidAt: e.occurredAt,
-          paymentId: d.paymentId as string,
-          paymentMethod: d.method as PaymentMethod,
-          paidMinor: d.amountMinor as number,
-        });
-      case 'OrderShipped':
-        if (doc.shippedAt !== null) return doc;
-        return derive({
-          ...reach(doc, 'shipped', e.occurredAt),
-          shippedAt: e.occurredAt,
-          shipmentId: d.shipmentId as string,
-          carrier: d.carrier as string,
-          trackingNumber: d.trackingNumber as string,
-        });
-      case 'ShipmentDelivered': {
-        if (doc.deliveredAt !== null) return doc;
-        const at = (d.deliveredAt as string | undefined) ?? e.occurredAt;
-        return derive({ ...reach(doc, 'delivered', at), deliveredAt: at, shipmentId: doc.shipmentId ?? (d.shipmentId as string) });
-      }
-      case 'OrderCancelled':
-        if (doc.cancelledAt !== null) return doc;
-        return derive({
-          ...reach(doc, 'cancelled', e.occurredAt),
-          cancelledAt: e.occurredAt,
-          cancelReason: d.reason as string,
-          cancelledBy: d.cancelledBy as CancelledBy,
-          refundMinor: (d.refundMinor as number | undefined) ?? null,
-        });
-      default:
-        return doc;
-    }
+  handlers: {
+    OrderPlaced: (doc, e) => doc ?? placed(e),
+    OrderPaid: (doc, e) => {
+      if (doc === null || doc.paidAt !== null) return doc;
+      return derive({
+        ...reach(doc, 'paid', e.occurredAt),
+        paidAt: e.occurredAt,
+        paymentId: e.data.paymentId,
+        paymentMethod: e.data.method,
+        paidMinor: e.data.amountMinor,
+      });
+    },
+    OrderShipped: (doc, e) => {
+      if (doc === null || doc.shippedAt !== null) return doc;
+      return derive({
+        ...reach(doc, 'shipped', e.occurredAt),
+        shippedAt: e.occurredAt,
+        shipmentId: e.data.shipmentId,
+        carrier: e.data.carrier,
+        trackingNumber: e.data.trackingNumber,
+      });
+    },
+    ShipmentDelivered: (doc, e) => {
+      if (doc === null || doc.deliveredAt !== null) return doc;
+      const at = e.data.deliveredAt ?? e.occurredAt;
+      return derive({ ...reach(doc, 'delivered', at), deliveredAt: at, shipmentId: doc.shipmentId ?? e.data.shipmentId });
+    },
+    OrderCancelled: (doc, e) => {
+      if (doc === null || doc.cancelledAt !== null) return doc;
+      return derive({
+        ...reach(doc, 'cancelled', e.occurredAt),
+        cancelledAt: e.occurredAt,
+        cancelReason: e.data.reason,
+        cancelledBy: e.data.cancelledBy,
+        refundMinor: e.data.refundMinor ?? null,
+      });
+    },
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Availability, PriceRange } from './product-search-document.js';
+import type { Availability, PriceRange } from './document.js';
 
 const PRICE_BUCKETS: ReadonlyArray<[upperMinorExclusive: number, bucket: PriceRange]> = [
   [1_000, '0-10'],

@@ -1,6 +1,7 @@
 import type { ReadModelDefinition } from '../../read-model.js';
-import { orderHistoryProjection } from './order-history-projection.js';
-import { generateOrderEvents } from '../../fixtures/order-event-generator.js';
+import { orderHistoryProjection } from './projection.js';
+import { orderFixtures } from './fixture-generator.js';
+import { committedOrderFixtures } from './fixture-settings.js';
 
 export const orderHistoryModel: ReadModelDefinition = {
   name: 'order-history',
@@ -12,11 +13,6 @@ export const orderHistoryModel: ReadModelDefinition = {
   consumerGroup: 'readmodel.order-history',
   indexBase: 'order_history',
   smokeQueries: [{ name: 'orders exist', query: { exists: { field: 'orderId' } }, minHits: 1 }],
-  generateFixtures: (o) =>
-    generateOrderEvents({
-      orders: o.count,
-      seed: o.seed,
-      ...(o.invalidRate ? { invalidRate: o.invalidRate } : {}),
-      ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
-    }),
+  generateFixtures: orderFixtures,
+  committedFixtures: committedOrderFixtures,
 };

@@ -1,7 +1,8 @@
 import type { ReadModelDefinition } from '../../read-model.js';
-import { productSearchProjection } from './product-search-projection.js';
+import { productSearchProjection } from './projection.js';
 import { productUpcasters } from './upcasters.js';
-import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../../fixtures/product-event-generator.js';
+import { CATALOGUE_MODES, productFixtures } from './fixture-generator.js';
+import { committedProductFixtures } from './fixture-settings.js';
 
 export const productSearchModel: ReadModelDefinition = {
   name: 'product-search',
@@ -14,14 +15,7 @@ export const productSearchModel: ReadModelDefinition = {
   smokeQueries: [
     { name: 'published products exist', query: { term: { published: true } }, minHits: 1 },
   ],
-  generateFixtures: (o) =>
-    generateProductEvents({
-      products: o.count,
-      seed: o.seed,
-      ...(o.invalidRate ? { invalidRate: o.invalidRate } : {}),
-      ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
-      ...(o.catalogue ? { catalogue: o.catalogue as CatalogueMode } : {}),
-      ...(o.updates !== undefined ? { updates: o.updates } : {}),
-    }),
+  generateFixtures: productFixtures,
   fixtureCatalogues: CATALOGUE_MODES,
+  committedFixtures: committedProductFixtures,
 };

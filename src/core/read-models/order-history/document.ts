@@ -1,6 +1,5 @@
 export type OrderStatus = 'placed' | 'paid' | 'shipped' | 'delivered' | 'cancelled';
-export type PaymentMethod = 'card' | 'paypal' | 'invoice' | 'giftcard';
-export type CancelledBy = 'customer' | 'merchant' | 'system';
+import type { CancelledBy, PaymentMethod } from './events.js';
 
 /** One milestone of the order's timeline, in the order the events happened. */
 export interface StatusChange {

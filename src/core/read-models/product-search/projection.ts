@@ -1,0 +1,125 @@
+import { defineProjection, type TypedEvent } from '../../projections/define-projection.js';
+import type { ProductSearchDocument } from './document.js';
+import type { AttributeValue, ProductEventPayloads, ProductUpdated } from './events.js';
+import { availability, priceRange, rankingScore } from './ranking.js';
+
+type Attrs = Record<string, AttributeValue>;
+
+function categoryPrefixes(path: readonly string[]): string[] {
+  return path.map((_, i) => path.slice(0, i + 1).join('/'));
+}
+
+function facets(attrs: Attrs): string[] {
+  return Object.keys(attrs)
+    .sort()
+    .map((k) => `${k}=${String(attrs[k])}`);
+}
+
+/** Re-derives every computed field from the stored facts, so no event can leave them inconsistent. */
+function derive(doc: ProductSearchDocument): ProductSearchDocument {
+  const avail = availability(doc.stockQuantity);
+  return {
+    ...doc,
+    price: doc.priceMinor / 100,
+    priceRange: priceRange(doc.priceMinor),
+    onSale: doc.compareAtMinor !== null && doc.compareAtMinor > doc.priceMinor,
+    attributeFacets: facets(doc.attributes),
+    availability: avail,
+    published: doc.publicationState === 'published',
+    rankingScore: rankingScore({
+      rating: doc.rating,
+      reviewCount: doc.reviewCount,
+      sellerScore: doc.sellerScore,
+      availability: avail,
+      published: doc.publicationState === 'published',
+    }),
+  };
+}
+
+function created(e: TypedEvent<ProductEventPayloads, 'ProductCreated'>): ProductSearchDocument {
+  const d = e.data;
+  const path = d.categoryPath;
+  return derive({
+    productId: e.aggregateId,
+    sku: d.sku,
+    title: d.title,
+    description: d.description ?? '',
+    categoryPath: categoryPrefixes(path),
+    category: path[path.length - 1]!,
+    priceMinor: d.priceMinor,
+    price: 0,
+    currency: d.currency,
+    priceRange: '0-10',
+    compareAtMinor: null,
+    onSale: false,
+    attributes: { ...(d.attributes ?? {}) },
+    attributeFacets: [],
+    stockQuantity: d.initialStock ?? 0,
+    availability: 'out_of_stock',
+    sellerId: d.sellerId,
+    sellerScore: d.sellerScore ?? 50,
+    rating: 0,
+    reviewCount: 0,
+    published: false,
+    publicationState: 'draft',
+    publishedAt: null,
+    rankingScore: 0,
+    createdAt: e.occurredAt,
+    updatedAt: e.occurredAt,
+  });
+}
+
+function updated(doc: ProductSearchDocument, d: ProductUpdated): ProductSearchDocument {
+  const next = { ...doc };
+  if (typeof d.title === 'string') next.title = d.title;
+  if (typeof d.description === 'string') next.description = d.description;
+  if (Array.isArray(d.categoryPath)) {
+    const path = d.categoryPath;
+    next.categoryPath = categoryPrefixes(path);
+    next.category = path[path.length - 1]!;
+  }
+  if (d.attributes && typeof d.attributes === 'object') {
+    const attrs: Attrs = { ...doc.attributes };
+    for (const [k, v] of Object.entries(d.attributes)) {
+      // A null attribute value in an update removes the attribute.
+      if (v === null) delete attrs[k];
+      else attrs[k] = v;
+    }
+    next.attributes = attrs;
+  }
+  return next;
+}
+
+/**
+ * Anything but creation needs an existing product: before it (or after deletion) there is none.
+ * Every change stamps `updatedAt` and re-derives the computed fields.
+ */
+function change<K extends keyof ProductEventPayloads & string>(
+  step: (doc: ProductSearchDocument, e: TypedEvent<ProductEventPayloads, K>) => ProductSearchDocument,
+) {
+  return (doc: ProductSearchDocument | null, e: TypedEvent<ProductEventPayloads, K>): ProductSearchDocument | null =>
+    doc === null ? null : derive({ ...step(doc, e), updatedAt: e.occurredAt });
+}
+
+export const productSearchProjection = defineProjection<ProductSearchDocument, ProductEventPayloads>({
+  name: 'product-search',
+  version: 1,
+  aggregateType: 'Product',
+  idField: 'productId',
+  handlers: {
+    ProductCreated: (doc, e) => doc ?? created(e),
+    ProductUpdated: change((doc, e) => updated(doc, e.data)),
+    ProductPublished: change((doc, e) => ({ ...doc, publicationState: 'published', publishedAt: doc.publishedAt ?? e.occurredAt })),
+    ProductUnpublished: change((doc) => ({ ...doc, publicationState: 'unpublished' })),
+    PriceUpdated: change((doc, e) => ({
+      ...doc,
+      priceMinor: e.data.amountMinor,
+      currency: e.data.currency,
+      compareAtMinor: e.data.compareAtMinor ?? null,
+    })),
+    StockAdjusted: change((doc, e) => ({ ...doc, stockQuantity: Math.max(0, doc.stockQuantity + e.data.delta) })),
+    ReviewSummaryUpdated: change((doc, e) => ({ ...doc, rating: e.data.rating, reviewCount: e.data.count })),
+    ProductDeleted: () => null,
+  },
+});
+
