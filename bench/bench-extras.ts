@@ -19,25 +19,59 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 
 function workspace(models: Record<string, unknown>) {
   const dir = mkdtempSync(path.join(tmpdir(), 'readmodel-bench-'));
-  writeFileSync(path.join(dir, 'readmodel.config.json'), JSON.stringify({ kafka: { brokers: ['127.0.0.1:19092'] }, search: { engine: ENGINE, node: NODE }, models }));
+  writeFileSync(
+    path.join(dir, 'readmodel.config.json'),
+    JSON.stringify({ kafka: { brokers: ['127.0.0.1:19092'] }, search: { engine: ENGINE, node: NODE }, models }),
+  );
   return dir;
 }
 
 function doc(i: number, variant: number): Record<string, unknown> {
   const id = `d${String(i).padStart(8, '0')}`;
   return {
-    productId: id, sku: `SKU-${id}`, title: `Acme Product ${i % 997}`, description: 'Bench document', categoryPath: ['Home', 'Home/Kitchen'],
-    category: 'Kitchen', priceMinor: (i * 37) % 90000 + variant, price: ((i * 37) % 90000 + variant) / 100, currency: 'EUR', priceRange: '50-100',
-    compareAtMinor: null, onSale: false, attributes: { color: 'red' }, attributeFacets: ['color=red'], stockQuantity: i % 40, availability: 'in_stock',
-    sellerId: `seller-${i % 200}`, sellerScore: 70, rating: 4.2, reviewCount: i % 1000, published: true, publicationState: 'published',
-    publishedAt: '2026-01-01T00:00:00.000Z', rankingScore: 70.5, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-    lastAggregateVersion: 3, lastEventAt: '2026-01-01T00:00:00.000Z',
+    productId: id,
+    sku: `SKU-${id}`,
+    title: `Acme Product ${i % 997}`,
+    description: 'Bench document',
+    categoryPath: ['Home', 'Home/Kitchen'],
+    category: 'Kitchen',
+    priceMinor: ((i * 37) % 90000) + variant,
+    price: (((i * 37) % 90000) + variant) / 100,
+    currency: 'EUR',
+    priceRange: '50-100',
+    compareAtMinor: null,
+    onSale: false,
+    attributes: { color: 'red' },
+    attributeFacets: ['color=red'],
+    stockQuantity: i % 40,
+    availability: 'in_stock',
+    sellerId: `seller-${i % 200}`,
+    sellerScore: 70,
+    rating: 4.2,
+    reviewCount: i % 1000,
+    published: true,
+    publicationState: 'published',
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    rankingScore: 70.5,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    lastAggregateVersion: 3,
+    lastEventAt: '2026-01-01T00:00:00.000Z',
   };
 }
 
-async function fill(sink: SearchSink, index: string, mapping: Record<string, unknown>, pick: (i: number) => BulkWrite | undefined, extra: number) {
+async function fill(
+  sink: SearchSink,
+  index: string,
+  mapping: Record<string, unknown>,
+  pick: (i: number) => BulkWrite | undefined,
+  extra: number,
+) {
   await sink.deleteIndex(index);
-  await sink.createIndex(index, { settings: { ...((mapping.settings as Record<string, unknown>) ?? {}), number_of_replicas: 0, refresh_interval: '-1' }, mappings: mapping.mappings as Record<string, unknown> });
+  await sink.createIndex(index, {
+    settings: { ...((mapping.settings as Record<string, unknown>) ?? {}), number_of_replicas: 0, refresh_interval: '-1' },
+    mappings: mapping.mappings as Record<string, unknown>,
+  });
   let batch: BulkWrite[] = [];
   const inflight = new Set<Promise<unknown>>();
   const flush = async () => {
@@ -67,13 +101,25 @@ async function main() {
   const a = 'bench_diff_a';
   const b = 'bench_diff_b_v1_0000000000';
   const t0 = performance.now();
-  await fill(sink, a, mapping, (i) => (i < DOCS ? { action: 'index', id: doc(i, 0).productId as string, version: 3, doc: doc(i, 0) } : undefined), 0);
-  await fill(sink, b, mapping, (i) => {
-    if (i % 1000 === 1) return undefined;
-    if (i >= DOCS && i >= DOCS + DOCS / 1000) return undefined;
-    const d = doc(i, i % 100 === 7 ? 1 : 0);
-    return { action: 'index', id: d.productId as string, version: 3, doc: d };
-  }, DOCS / 1000);
+  await fill(
+    sink,
+    a,
+    mapping,
+    (i) => (i < DOCS ? { action: 'index', id: doc(i, 0).productId as string, version: 3, doc: doc(i, 0) } : undefined),
+    0,
+  );
+  await fill(
+    sink,
+    b,
+    mapping,
+    (i) => {
+      if (i % 1000 === 1) return undefined;
+      if (i >= DOCS && i >= DOCS + DOCS / 1000) return undefined;
+      const d = doc(i, i % 100 === 7 ? 1 : 0);
+      return { action: 'index', id: d.productId as string, version: 3, doc: d };
+    },
+    DOCS / 1000,
+  );
   log(`indexed 2 x ${fmt(DOCS)} documents in ${fmt((performance.now() - t0) / 1000, 1)} s`);
 
   const ts = performance.now();
@@ -85,7 +131,9 @@ async function main() {
   const cwd = workspace({ 'product-search': { indexBase: 'bench_diff_b' } });
   const d = await runCliMeasured(['diff', 'product-search', '--from', a, '--to', b, '--json', '--show', '5'], { cwd });
   const report = JSON.parse(d.stdout);
-  log(`diff of the two: ${fmt(report.from.count)} vs ${fmt(report.to.count)} docs, ${fmt(report.changed.count)} changed, ${fmt(report.onlyInFrom.count)} / ${fmt(report.onlyInTo.count)} on one side, in ${fmt(d.wallMs / 1000, 1)} s, peak RSS ${d.peakRssMb} MB`);
+  log(
+    `diff of the two: ${fmt(report.from.count)} vs ${fmt(report.to.count)} docs, ${fmt(report.changed.count)} changed, ${fmt(report.onlyInFrom.count)} / ${fmt(report.onlyInTo.count)} on one side, in ${fmt(d.wallMs / 1000, 1)} s, peak RSS ${d.peakRssMb} MB`,
+  );
   log(`ratio diff / plain scan of one index = ${fmt(d.wallMs / 1000 / scanSecs, 2)}x (a diff reads two indices)`);
   for (const i of [a, b]) await sink.deleteIndex(i);
 
@@ -98,7 +146,9 @@ async function main() {
   const one = await runCliMeasured(['replay', 'product-search', '--aggregate-id', 'p042424', '--to-index', index, '--json'], { cwd: ws });
   const r = JSON.parse(one.stdout);
   log(`full rebuild of ${TOPIC}: ${fmt(full.wallMs / 1000, 1)} s, peak RSS ${full.peakRssMb} MB`);
-  log(`partial replay of one aggregate: scanned ${fmt(r.eventsScanned)} events in partition ${r.partitions.map((p: { partition: number }) => p.partition).join(',')}, matched ${r.eventsMatched}, wrote ${r.written}, in ${fmt(one.wallMs / 1000, 1)} s, peak RSS ${one.peakRssMb} MB`);
+  log(
+    `partial replay of one aggregate: scanned ${fmt(r.eventsScanned)} events in partition ${r.partitions.map((p: { partition: number }) => p.partition).join(',')}, matched ${r.eventsMatched}, wrote ${r.written}, in ${fmt(one.wallMs / 1000, 1)} s, peak RSS ${one.peakRssMb} MB`,
+  );
   log(`ratio full rebuild / partial replay = ${fmt(full.wallMs / one.wallMs, 1)}x`);
   await sink.deleteIndex(index);
   await sink.close();

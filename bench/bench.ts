@@ -85,14 +85,25 @@ function workspace(engine: EngineKind, topic: string, indexBase: string): string
   const dir = mkdtempSync(path.join(tmpdir(), 'readmodel-bench-'));
   writeFileSync(
     path.join(dir, 'readmodel.config.json'),
-    JSON.stringify({ kafka: { brokers: [BROKERS] }, search: { engine, node: NODES[engine] }, models: { 'product-search': { topic, indexBase } } }),
+    JSON.stringify({
+      kafka: { brokers: [BROKERS] },
+      search: { engine, node: NODES[engine] },
+      models: { 'product-search': { topic, indexBase } },
+    }),
   );
   return dir;
 }
 
-async function freshIndex(sink: SearchSink, name: string, mapping: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> }) {
+async function freshIndex(
+  sink: SearchSink,
+  name: string,
+  mapping: { settings?: Record<string, unknown>; mappings?: Record<string, unknown> },
+) {
   await sink.deleteIndex(name);
-  await sink.createIndex(name, { settings: { ...(mapping.settings ?? {}), number_of_replicas: 0, refresh_interval: '-1' }, mappings: mapping.mappings ?? {} });
+  await sink.createIndex(name, {
+    settings: { ...(mapping.settings ?? {}), number_of_replicas: 0, refresh_interval: '-1' },
+    mappings: mapping.mappings ?? {},
+  });
 }
 
 async function bulkAll(sink: SearchSink, index: string, writes: Iterable<BulkWrite>) {
@@ -136,7 +147,9 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   // (a) the rebuild, as operators run it: the CLI in its own process.
   const a = await rebuildRun(engine, topic, 'a');
   const secsA = a.wallMs / 1000;
-  log(`(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${a.peakRssMb} MB`);
+  log(
+    `(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${a.peakRssMb} MB`,
+  );
 
   // (b) the ceiling: the same final documents bulk-indexed directly, same client and settings.
   const finalDocs: BulkWrite[] = [];
@@ -173,10 +186,14 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   const naiveOps = await bulkAll(sink, naiveIndex, perEvent());
   const secsC = (performance.now() - tc) / 1000;
   const naiveRate = naiveOps / secsC;
-  log(`(c) naive per-event sink: ${fmt(naiveOps)} operations in ${fmt(secsC, 1)} s (${fmt(naiveRate)} events/s)${NAIVE_EVENTS < EVENTS ? ` [measured on the first ${fmt(NAIVE_EVENTS)} events]` : ''}`);
+  log(
+    `(c) naive per-event sink: ${fmt(naiveOps)} operations in ${fmt(secsC, 1)} s (${fmt(naiveRate)} events/s)${NAIVE_EVENTS < EVENTS ? ` [measured on the first ${fmt(NAIVE_EVENTS)} events]` : ''}`,
+  );
 
   const rebuildRate = events / secsA;
-  log(`ratios: rebuild/ceiling = ${fmt(secsA / secsB, 2)}x (goal <= 1.5x); naive/rebuild = ${fmt(rebuildRate / naiveRate, 2)}x faster (goal >= 3x)`);
+  log(
+    `ratios: rebuild/ceiling = ${fmt(secsA / secsB, 2)}x (goal <= 1.5x); naive/rebuild = ${fmt(rebuildRate / naiveRate, 2)}x faster (goal >= 3x)`,
+  );
   const result: Record<string, unknown> = {
     engine,
     rebuildSeconds: secsA,
@@ -211,7 +228,9 @@ async function main() {
     const big = await ensureTopic(RSS_EVENTS, Math.round((PRODUCTS * RSS_EVENTS) / EVENTS));
     const engine = ENGINES[0]!;
     const r = await rebuildRun(engine, big.topic, 'rss');
-    log(`\npeak RSS scaling on ${engine}: ${fmt(events)} events -> ${results[0]!.rebuildPeakRssMb} MB; ${fmt(big.events)} events -> ${r.peakRssMb} MB (${fmt(big.events / (r.wallMs / 1000))} events/s)`);
+    log(
+      `\npeak RSS scaling on ${engine}: ${fmt(events)} events -> ${results[0]!.rebuildPeakRssMb} MB; ${fmt(big.events)} events -> ${r.peakRssMb} MB (${fmt(big.events / (r.wallMs / 1000))} events/s)`,
+    );
   }
   log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, results })}`);
 }

@@ -237,7 +237,12 @@ function queueWrites(run: ProjectorRun, writes: BulkWrite[], events: readonly Ev
 }
 
 /** A valid event whose document the engine refuses is handled like an invalid event. */
-async function handleRejected(run: ProjectorRun, rejected: BulkOutcome['rejected'], events: readonly EventEnvelope[], sources: readonly RawRecord[]): Promise<void> {
+async function handleRejected(
+  run: ProjectorRun,
+  rejected: BulkOutcome['rejected'],
+  events: readonly EventEnvelope[],
+  sources: readonly RawRecord[],
+): Promise<void> {
   const { o } = run;
   const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: sources };
   const docs = attributeRejections(rejected, ctx);
@@ -262,7 +267,10 @@ async function forgetRejected(run: ProjectorRun, rejected: readonly { id: string
   if (!ledger) return;
   const gone = rejected.filter((w) => w.action === 'index' && ledger.get(w.id) === w.version * 2 + 1);
   if (gone.length === 0) return;
-  await o.sink.bulk(o.target, gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })));
+  await o.sink.bulk(
+    o.target,
+    gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })),
+  );
   for (const w of gone) {
     ledger.set(w.id, w.version * 2);
     if (o.cache.get(w.id)?.version === w.version) o.cache.delete(w.id);

@@ -29,7 +29,8 @@ export async function loadBatchStates(ids: readonly string[], o: BatchStatesOpti
     const known = o.ledger?.get(id);
     const cached = known === undefined || known % 2 === 1 ? o.cache.get(id) : undefined;
     if (cached) prior.set(id, cached);
-    else if (o.ledger && known === undefined) prior.set(id, undefined); // never folded: absent from our own index
+    else if (o.ledger && known === undefined)
+      prior.set(id, undefined); // never folded: absent from our own index
     else if (known !== undefined && known % 2 === 0) prior.set(id, { id, version: known / 2, doc: null });
     else toRead.push(id);
   }
@@ -46,7 +47,11 @@ export async function loadBatchStates(ids: readonly string[], o: BatchStatesOpti
 }
 
 /** The state a read found, checked against the ledger when we have one. */
-export function storedState(id: string, s: StoredDoc | undefined, o: Pick<BatchStatesOptions, 'ledger' | 'exclusive' | 'target'>): DocState | undefined {
+export function storedState(
+  id: string,
+  s: StoredDoc | undefined,
+  o: Pick<BatchStatesOptions, 'ledger' | 'exclusive' | 'target'>,
+): DocState | undefined {
   const known = o.ledger?.get(id);
   if (known === undefined) return s ? { id, version: s.version, doc: s.doc } : undefined;
   const version = Math.floor(known / 2);
@@ -57,9 +62,13 @@ export function storedState(id: string, s: StoredDoc | undefined, o: Pick<BatchS
     if (s && s.version > version) return { id, version: s.version, doc: s.doc };
     return { id, version, doc: null };
   }
-  throw new ConflictError(`${o.target} does not hold what this run wrote: document ${id} should be at version ${version}, found ${s ? `version ${s.version}` : 'nothing'}`, {
-    code: 'TARGET_CHANGED',
-    context: { index: o.target, id, expectedVersion: version, ...(s ? { foundVersion: s.version } : {}) },
-    suggestion: 'something else wrote or deleted documents in this index during the build (another rebuild, a replay, a manual request); make sure nothing else writes it and rebuild',
-  });
+  throw new ConflictError(
+    `${o.target} does not hold what this run wrote: document ${id} should be at version ${version}, found ${s ? `version ${s.version}` : 'nothing'}`,
+    {
+      code: 'TARGET_CHANGED',
+      context: { index: o.target, id, expectedVersion: version, ...(s ? { foundVersion: s.version } : {}) },
+      suggestion:
+        'something else wrote or deleted documents in this index during the build (another rebuild, a replay, a manual request); make sure nothing else writes it and rebuild',
+    },
+  );
 }

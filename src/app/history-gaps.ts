@@ -29,7 +29,13 @@ export function findHistoryGaps(
     seen.add(id);
     const stored = prior.get(id)?.version ?? 0;
     if (e.aggregateVersion > stored + 1) {
-      gaps.push({ id, aggregateId: e.aggregateId, partition: sources[i]!.partition, beforeOffset: sources[i]!.offset, storedVersion: stored });
+      gaps.push({
+        id,
+        aggregateId: e.aggregateId,
+        partition: sources[i]!.partition,
+        beforeOffset: sources[i]!.offset,
+        storedVersion: stored,
+      });
     }
   });
   return gaps;

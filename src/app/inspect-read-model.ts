@@ -35,7 +35,8 @@ export async function checkEngine(sink: SearchSink): Promise<ReadModelObservatio
     // The sink refuses a node that is not the configured engine before any read (see engine-identity).
     if (isReadmodelError(err) && err.code === 'ENGINE_MISMATCH') {
       const found = typeof err.context.found === 'string' ? err.context.found.split(' ') : [];
-      if (found[0] === 'opensearch' || found[0] === 'elasticsearch') return { kind: 'engine-mismatch', reported: found[0], version: found[1] ?? 'unknown' };
+      if (found[0] === 'opensearch' || found[0] === 'elasticsearch')
+        return { kind: 'engine-mismatch', reported: found[0], version: found[1] ?? 'unknown' };
       return { kind: 'engine-unidentified' };
     }
     return failed(err, 'identifying the search engine');
@@ -44,7 +45,8 @@ export async function checkEngine(sink: SearchSink): Promise<ReadModelObservatio
 
 /** A manifest summary, or why the stored value is not a readable manifest. */
 function buildSummary(raw: unknown): BuildSummary | string {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return `_meta.${MANIFEST_KEY} is ${JSON.stringify(raw)?.slice(0, 80)}, not an object`;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return `_meta.${MANIFEST_KEY} is ${JSON.stringify(raw)?.slice(0, 80)}, not an object`;
   const m = raw as Record<string, unknown>;
   if (typeof m.model !== 'string' || typeof m.status !== 'string') return `_meta.${MANIFEST_KEY} has no model or status`;
   const documents = (m.counts as Record<string, unknown> | undefined)?.documents;

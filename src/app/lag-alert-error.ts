@@ -5,7 +5,8 @@ import type { LagStatus } from '../core/lag/lag-window.js';
 const SUGGESTIONS: Record<LagReport['status'], string> = {
   OK: '',
   WARN: 'the consumer moves but falls behind: check its throughput and the search engine write latency (or raise --max-lag / --max-time-lag)',
-  STALL: 'the group has members but its offset does not move: check the consumer logs (a record it cannot process? a blocked search engine?)',
+  STALL:
+    'the group has members but its offset does not move: check the consumer logs (a record it cannot process? a blocked search engine?)',
   STOP: 'nobody consumes with lag waiting: start or restart the live consumer (readmodel consume <model>)',
   REWIND: 'the committed offset went backwards: someone reset the group, or a consumer restarted from an older position',
   NO_COMMITS: 'the group has never committed: start the live consumer (readmodel consume <model>) or check --group',

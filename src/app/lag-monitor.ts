@@ -51,7 +51,10 @@ function summarize(partitions: readonly PartitionLagReport[]): { status: LagStat
 }
 
 /** The model's verdict: the worse of the consumer's and the read model's, with the reason of the worse (both when equal). */
-function combine(consumer: { status: LagStatus; reason: string }, readModel: ReadModelReport | null): { status: LagStatus; reason: string } {
+function combine(
+  consumer: { status: LagStatus; reason: string },
+  readModel: ReadModelReport | null,
+): { status: LagStatus; reason: string } {
   if (!readModel || readModel.status === 'OK') return consumer;
   const status = worstStatus([consumer.status, readModel.status]);
   const rm = `read model: ${readModel.reason}`;
@@ -99,14 +102,27 @@ interface MonitorRun {
 /** Judges the read model's state (read while Kafka is read) once the topic's record count is known. */
 function readModelJudge(run: MonitorRun, model: LagModel, engine: Promise<ReadModelObservation | undefined> | undefined): Judge {
   const { deps } = run;
-  const observation = engine ? engine.then((wrongEngine) => wrongEngine ?? observeReadModel(deps.sink!, aliasName(model), model.name)) : undefined;
+  const observation = engine
+    ? engine.then((wrongEngine) => wrongEngine ?? observeReadModel(deps.sink!, aliasName(model), model.name))
+    : undefined;
   return async (topicRecords) =>
     observation
-      ? evaluateReadModel(await observation, { model: model.name, alias: aliasName(model), engine: deps.sink!.engine, topic: model.topic, topicRecords, now: run.now() })
+      ? evaluateReadModel(await observation, {
+          model: model.name,
+          alias: aliasName(model),
+          engine: deps.sink!.engine,
+          topic: model.topic,
+          topicRecords,
+          now: run.now(),
+        })
       : null;
 }
 
-async function sampleModel(run: MonitorRun, model: LagModel, engine: Promise<ReadModelObservation | undefined> | undefined): Promise<ModelLagReport> {
+async function sampleModel(
+  run: MonitorRun,
+  model: LagModel,
+  engine: Promise<ReadModelObservation | undefined> | undefined,
+): Promise<ModelLagReport> {
   const judge = readModelJudge(run, model, engine);
   const base = { model: model.name, topic: model.topic, group: model.consumerGroup };
   try {
@@ -158,9 +174,17 @@ async function sampleModel(run: MonitorRun, model: LagModel, engine: Promise<Rea
 }
 
 /** Adds this sample to each partition's window and judges it; forgets partitions that disappeared. */
-function samplePartitions(thresholds: LagThresholds, offsets: GroupOffsets, windows: Windows, timestamps: Map<number, number>, at: number): PartitionLagReport[] {
+function samplePartitions(
+  thresholds: LagThresholds,
+  offsets: GroupOffsets,
+  windows: Windows,
+  timestamps: Map<number, number>,
+  at: number,
+): PartitionLagReport[] {
   const groupHasCommits = offsets.partitions.some((p) => p.committed !== null);
-  const partitions = offsets.partitions.map((p) => samplePartition(thresholds, p, windows, timestamps.get(p.partition), at, offsets.members, groupHasCommits));
+  const partitions = offsets.partitions.map((p) =>
+    samplePartition(thresholds, p, windows, timestamps.get(p.partition), at, offsets.members, groupHasCommits),
+  );
   // Partitions that disappeared (topic recreated) must not keep an old window.
   for (const p of [...windows.keys()]) if (!offsets.partitions.some((x) => x.partition === p)) windows.delete(p);
   return partitions;

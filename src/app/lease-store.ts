@@ -123,7 +123,15 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
   await ensureIndex(sink, LEASE_INDEX, LEASE_MAPPING);
   const stamp = () => new Date(now()).toISOString();
   const startedAt = stamp();
-  const record = (): LeaseRecord => ({ target: o.target, model: o.model, purpose: o.purpose, owner: self, startedAt, heartbeatAt: stamp(), ttlMs });
+  const record = (): LeaseRecord => ({
+    target: o.target,
+    model: o.model,
+    purpose: o.purpose,
+    owner: self,
+    startedAt,
+    heartbeatAt: stamp(),
+    ttlMs,
+  });
 
   let token: DocToken | undefined;
   for (let attempt = 0; attempt < 3 && !token; attempt++) {
@@ -158,7 +166,8 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
         new LeaseHeldError(message, {
           code: 'LEASE_LOST',
           context: { target: o.target, runId: self.runId },
-          suggestion: 'another run took over this target (this run looked dead to it: a long pause or a lost connection). Nothing was marked complete; re-run when it is done.',
+          suggestion:
+            'another run took over this target (this run looked dead to it: a long pause or a lost connection). Nothing was marked complete; re-run when it is done.',
         }),
       );
     }
@@ -172,12 +181,15 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
     current = next;
     lastRenewal = now();
   };
-  const timer = setInterval(() => {
-    renew().catch(() => {
-      // An unreachable engine: keep trying; past the TTL another run may take over, so stop writing.
-      if (now() - lastRenewal >= ttlMs) lost(`could not renew the lease on ${o.target} for ${Math.round(ttlMs / 1000)} s`);
-    });
-  }, o.heartbeatMs ?? Math.max(1000, Math.floor(ttlMs / 4)));
+  const timer = setInterval(
+    () => {
+      renew().catch(() => {
+        // An unreachable engine: keep trying; past the TTL another run may take over, so stop writing.
+        if (now() - lastRenewal >= ttlMs) lost(`could not renew the lease on ${o.target} for ${Math.round(ttlMs / 1000)} s`);
+      });
+    },
+    o.heartbeatMs ?? Math.max(1000, Math.floor(ttlMs / 4)),
+  );
   timer.unref();
 
   return {
@@ -200,10 +212,13 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
 
 function heldError(o: LeaseOptions, holder: LeaseRecord, now: number): LeaseHeldError {
   const ttl = Math.round(holder.ttlMs / 1000);
-  return new LeaseHeldError(`${o.target} is being ${holder.purpose === 'swap' ? 'swapped' : holder.purpose === 'prune' ? 'pruned' : 'built'} by another run`, {
-    context: describeHolder(holder, now),
-    suggestion:
-      `wait for that run to finish. If its process is dead, its lease expires ${ttl} s after its last heartbeat ` +
-      '(at once when it ran on this host); re-run the same command then and it will take over.',
-  });
+  return new LeaseHeldError(
+    `${o.target} is being ${holder.purpose === 'swap' ? 'swapped' : holder.purpose === 'prune' ? 'pruned' : 'built'} by another run`,
+    {
+      context: describeHolder(holder, now),
+      suggestion:
+        `wait for that run to finish. If its process is dead, its lease expires ${ttl} s after its last heartbeat ` +
+        '(at once when it ran on this host); re-run the same command then and it will take over.',
+    },
+  );
 }

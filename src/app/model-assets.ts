@@ -19,7 +19,10 @@ export interface ModelAssets {
   indexName: string;
 }
 
-export async function loadModelAssets(model: ReadModelDefinition, opts: { contractsDir: string; packageRoot: string }): Promise<ModelAssets> {
+export async function loadModelAssets(
+  model: ReadModelDefinition,
+  opts: { contractsDir: string; packageRoot: string },
+): Promise<ModelAssets> {
   const contracts = await loadContracts(opts.contractsDir);
   const mappingPath = path.resolve(opts.packageRoot, model.mappingFile);
   let mapping: IndexBody;

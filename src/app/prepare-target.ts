@@ -29,7 +29,11 @@ export async function prepareTarget(sink: SearchSink, progress: ProgressBus, o: 
     purpose: 'rebuild',
     ...o.lease,
     onTakeover: (prev, why) =>
-      progress.emit({ type: 'log', level: 'warn', message: `taking over ${o.index} from run ${prev.owner.runId} (pid ${prev.owner.pid} on ${prev.owner.host}): ${why}` }),
+      progress.emit({
+        type: 'log',
+        level: 'warn',
+        message: `taking over ${o.index} from run ${prev.owner.runId} (pid ${prev.owner.pid} on ${prev.owner.host}): ${why}`,
+      }),
   });
   try {
     if (await sink.indexExists(o.index)) {

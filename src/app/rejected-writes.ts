@@ -22,7 +22,13 @@ export function screenWrites(writes: readonly BulkWrite[]): { sendable: BulkWrit
   for (const w of writes) {
     const bytes = w.id.length * 3 > MAX_ID_BYTES ? encoder.encode(w.id).length : w.id.length;
     if (bytes > MAX_ID_BYTES) {
-      refused.push({ id: w.id, action: w.action, version: w.version, status: 400, reason: `document id is ${bytes} bytes long; the engines accept at most ${MAX_ID_BYTES}` });
+      refused.push({
+        id: w.id,
+        action: w.action,
+        version: w.version,
+        status: 400,
+        reason: `document id is ${bytes} bytes long; the engines accept at most ${MAX_ID_BYTES}`,
+      });
     } else sendable.push(w);
   }
   return { sendable, refused };

@@ -58,7 +58,12 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     batch = [];
     await o.projector.process(b);
   };
-  for await (const records of o.source.readRanges({ topic: o.topic, ranges: o.ranges, ...(o.signal ? { signal: o.signal } : {}), ...(o.onHistoryGap ? { onHistoryGap: o.onHistoryGap } : {}) })) {
+  for await (const records of o.source.readRanges({
+    topic: o.topic,
+    ranges: o.ranges,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onHistoryGap ? { onHistoryGap: o.onHistoryGap } : {}),
+  })) {
     for (const r of records) {
       scanned++;
       const p = parts.get(r.partition);

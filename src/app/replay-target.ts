@@ -9,7 +9,11 @@ import { readManifest } from './read-manifest.js';
  * index (the engine would on the first write, with a dynamic mapping), and an index another model or
  * tool owns must not receive this model's documents.
  */
-export async function checkReplayTarget(name: string, model: Pick<ReadModelDefinition, 'name' | 'indexBase'>, sink: SearchSink): Promise<void> {
+export async function checkReplayTarget(
+  name: string,
+  model: Pick<ReadModelDefinition, 'name' | 'indexBase'>,
+  sink: SearchSink,
+): Promise<void> {
   const behind = await sink.aliasTargets(name);
   if (behind.length > 1) {
     throw new UsageError(`--to-index: "${name}" is an alias of ${behind.length} indices`, {

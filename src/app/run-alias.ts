@@ -139,7 +139,13 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   const failed = verdicts.filter((v) => v.verdict !== 'passed');
   if (failed.length > 0 && !o.overrideGates) {
     throw new GateRefusedError(`swap of ${alias} to ${o.to} refused by ${failed.length} gate(s)`, {
-      context: { alias, from, to: o.to, reasons: failed.flatMap((v) => v.reasons), gates: verdicts.map((v) => `${v.gate}: ${v.verdict}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`) },
+      context: {
+        alias,
+        from,
+        to: o.to,
+        reasons: failed.flatMap((v) => v.reasons),
+        gates: verdicts.map((v) => `${v.gate}: ${v.verdict}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`),
+      },
       suggestion: 'inspect with "readmodel diff"; re-run with --override-gates to swap anyway (recorded in the swap history)',
     });
   }
@@ -234,7 +240,10 @@ async function swappableManifest(o: SwapOptions, deps: AliasDeps): Promise<RunMa
       suggestion: `re-run "readmodel rebuild ${o.model.name}" to complete it`,
     });
   }
-  const held = await liveHolder(sink, o.to, { ...(deps.now ? { now: deps.now } : {}), ...(deps.lease?.isAlive ? { isAlive: deps.lease.isAlive } : {}) });
+  const held = await liveHolder(sink, o.to, {
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.lease?.isAlive ? { isAlive: deps.lease.isAlive } : {}),
+  });
   if (held && held.owner.runId !== o.ownLeaseRunId) {
     throw new LeaseHeldError(`index ${o.to} is leased by another run (${held.purpose}); it cannot be exposed now`, {
       context: describeHolder(held, (deps.now ?? Date.now)()),
@@ -314,7 +323,10 @@ async function reconcile(
   const recorded = recordedTarget(history) ?? null;
   if (recorded === actual || actual === null || (history.length === 0 && recorded === null && actual === null)) return undefined;
   if (history.length === 0) return undefined; // an alias made before readmodel kept a history: nothing to reconcile
-  return store.append({ model: model.name, alias, action: 'reconcile', from: recorded, to: actual, at: new Date(now()).toISOString() }, history);
+  return store.append(
+    { model: model.name, alias, action: 'reconcile', from: recorded, to: actual, at: new Date(now()).toISOString() },
+    history,
+  );
 }
 
 export async function runAliasRollback(o: { model: ReadModelDefinition }, deps: AliasDeps): Promise<SwapResult> {
@@ -325,7 +337,10 @@ export async function runAliasRollback(o: { model: ReadModelDefinition }, deps: 
   const recorded = recordedTarget(history) ?? null;
   const effective =
     history.length > 0 && actual && recorded !== actual
-      ? [...history, { model: o.model.name, alias, action: 'reconcile' as const, from: recorded, to: actual, at: '', seq: Number.MAX_SAFE_INTEGER }]
+      ? [
+          ...history,
+          { model: o.model.name, alias, action: 'reconcile' as const, from: recorded, to: actual, at: '', seq: Number.MAX_SAFE_INTEGER },
+        ]
       : history;
   const target = rollbackTarget(effective);
   if (!target) {

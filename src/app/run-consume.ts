@@ -87,14 +87,25 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps): Promise<
       progress: deps.progress,
       signal: o.signal,
       ...(deps.source
-        ? { repairGaps: createHistoryRepair({ source: deps.source, topic: model.topic, validator: o.assets.validator, projection: model.projection }) }
+        ? {
+            repairGaps: createHistoryRepair({
+              source: deps.source,
+              topic: model.topic,
+              validator: o.assets.validator,
+              projection: model.projection,
+            }),
+          }
         : {}),
       ...(deps.deadLetters
         ? {
             deadLetter: async (letters) => {
               await deps.deadLetters!.park(letters);
               deadLettered += letters.length;
-              deps.progress.emit({ type: 'log', level: 'warn', message: `parked ${letters.length} record(s) in ${deps.deadLetters!.topic}: ${letters[0]!.reason}` });
+              deps.progress.emit({
+                type: 'log',
+                level: 'warn',
+                message: `parked ${letters.length} record(s) in ${deps.deadLetters!.topic}: ${letters[0]!.reason}`,
+              });
             },
           }
         : {}),
@@ -111,7 +122,8 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps): Promise<
   const FAULT_COUNTERS = new Set<keyof Counters>(['retries', 'throttled', 'splits']);
   /** Keeps what the failed projector did before the batch (the batch is redone) and every fault it met. */
   const retire = (before: { counters: Counters; skipped: number }) => {
-    for (const [k, v] of Object.entries(projector.counters) as [keyof Counters, number][]) carried[k] += FAULT_COUNTERS.has(k) ? v : before.counters[k];
+    for (const [k, v] of Object.entries(projector.counters) as [keyof Counters, number][])
+      carried[k] += FAULT_COUNTERS.has(k) ? v : before.counters[k];
     skipped.push(...projector.skipped.slice(0, before.skipped));
     projector = makeProjector();
   };
@@ -136,14 +148,24 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps): Promise<
         waitedSince ??= Date.now();
         const waited = Date.now() - waitedSince;
         if (o.maxSinkWaitMs !== undefined && waited >= o.maxSinkWaitMs) {
-          throw new SinkUnavailableError(`gave up waiting for ${deps.sink.engine} at ${deps.sink.node} after ${Math.round(waited / 1000)} s: ${err.message}`, {
-            code: err.code,
-            context: { ...err.context, target, partition: batch.partition, fromOffset: batch.records[0]!.offset, waitedMs: waited, attempts: attempt + 1 },
-            suggestion:
-              'the search engine is down or refusing writes: check its health; nothing past the last written batch was committed, so restarting the consumer resumes there ' +
-              '(--max-sink-wait sets how long it waits; by default it waits until the engine is back)',
-            cause: err,
-          });
+          throw new SinkUnavailableError(
+            `gave up waiting for ${deps.sink.engine} at ${deps.sink.node} after ${Math.round(waited / 1000)} s: ${err.message}`,
+            {
+              code: err.code,
+              context: {
+                ...err.context,
+                target,
+                partition: batch.partition,
+                fromOffset: batch.records[0]!.offset,
+                waitedMs: waited,
+                attempts: attempt + 1,
+              },
+              suggestion:
+                'the search engine is down or refusing writes: check its health; nothing past the last written batch was committed, so restarting the consumer resumes there ' +
+                '(--max-sink-wait sets how long it waits; by default it waits until the engine is back)',
+              cause: err,
+            },
+          );
         }
         resume ??= batch.pause();
         const delay = Math.max(100, backoffDelay(attempt, backoff));
@@ -164,7 +186,11 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps): Promise<
     if (waitedSince !== undefined) {
       const waited = Date.now() - waitedSince;
       sinkWaitMs += waited;
-      deps.progress.emit({ type: 'log', level: 'info', message: `${deps.sink.engine} is back after ${Math.round(waited / 1000)} s; resuming` });
+      deps.progress.emit({
+        type: 'log',
+        level: 'info',
+        message: `${deps.sink.engine} is back after ${Math.round(waited / 1000)} s; resuming`,
+      });
     }
     resume?.();
   }

@@ -35,7 +35,8 @@ export interface DiffReport {
 async function resolveIndex(sink: SearchSink, nameOrAlias: string): Promise<string> {
   const targets = await sink.aliasTargets(nameOrAlias);
   if (targets.length === 1) return targets[0]!;
-  if (targets.length > 1) throw new UsageError(`${nameOrAlias} points at ${targets.length} indices; name one index`, { context: { targets } });
+  if (targets.length > 1)
+    throw new UsageError(`${nameOrAlias} points at ${targets.length} indices; name one index`, { context: { targets } });
   if (await sink.indexExists(nameOrAlias)) return nameOrAlias;
   throw new UsageError(`no index or alias named ${nameOrAlias}`, {
     code: 'INDEX_NOT_FOUND',
@@ -49,7 +50,8 @@ async function newestComplete(sink: SearchSink, model: ReadModelDefinition, exce
   for (const i of await sink.listIndices(`${model.indexBase}_v*`)) {
     if (i.name === except) continue;
     const m = await readManifest(sink, i.name);
-    if (m?.status === 'complete' && m.model === model.name && (!best || (m.finishedAt ?? '') > best.at)) best = { index: i.name, at: m.finishedAt ?? '' };
+    if (m?.status === 'complete' && m.model === model.name && (!best || (m.finishedAt ?? '') > best.at))
+      best = { index: i.name, at: m.finishedAt ?? '' };
   }
   if (!best) {
     throw new UsageError(`no other complete index of ${model.name} to compare with ${except}`, {

@@ -50,7 +50,17 @@ export async function runFixturesPublish(
   if (o.ifEmpty) {
     const existing = await deps.publisher.count(topic);
     if (existing !== undefined && existing > 0) {
-      return { model: o.model.name, topic, partitions: 0, topicCreated: false, events: 0, invalidEvents: 0, aggregates: 0, seed: o.seed, skippedExisting: existing };
+      return {
+        model: o.model.name,
+        topic,
+        partitions: 0,
+        topicCreated: false,
+        events: 0,
+        invalidEvents: 0,
+        aggregates: 0,
+        seed: o.seed,
+        skippedExisting: existing,
+      };
     }
   }
   const t = await deps.publisher.ensureTopic(topic, o.partitions);

@@ -63,14 +63,22 @@ export async function guardHistory(
   if (!o.allowTruncatedHistory) return { verdict, gaps: [] };
   const gaps = [...verdict.gaps];
   for (const g of gaps) {
-    progress.emit({ type: 'log', level: 'warn', message: `history missing (acknowledged): ${describeGap(g)}; recorded in the manifest, the swap gates will refuse this build` });
+    progress.emit({
+      type: 'log',
+      level: 'warn',
+      message: `history missing (acknowledged): ${describeGap(g)}; recorded in the manifest, the swap gates will refuse this build`,
+    });
   }
   return {
     verdict,
     gaps,
     onGap: (g) => {
       gaps.push(g);
-      progress.emit({ type: 'log', level: 'warn', message: `events deleted while reading (acknowledged): partition ${g.partition} offsets ${g.from}..${g.to - 1}; recorded in the manifest` });
+      progress.emit({
+        type: 'log',
+        level: 'warn',
+        message: `events deleted while reading (acknowledged): partition ${g.partition} offsets ${g.from}..${g.to - 1}; recorded in the manifest`,
+      });
     },
   };
 }

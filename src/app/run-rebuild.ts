@@ -123,7 +123,10 @@ async function snapshot(o: RebuildOptions, deps: RebuildDeps, topic: string) {
   const timeOffsets = o.start.kind === 'time' ? await source.offsetsForTime(topic, o.start.time) : undefined;
   const ranges: PartitionRange[] = planRanges(topic, watermarks, o.start, o.end, timeOffsets);
   // Pre-flight: refuse (exit 12) before anything is created when Kafka lost history the model needs.
-  const history = await guardHistory({ model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) }, { source, sink, progress });
+  const history = await guardHistory(
+    { model, topic, start: o.start, watermarks, ranges, allowTruncatedHistory: Boolean(o.allowTruncatedHistory) },
+    { source, sink, progress },
+  );
 
   const startedAt = new Date(now()).toISOString();
   const manifest: RunManifest = {
@@ -198,7 +201,17 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const replay = (r: readonly PartitionRange[]) =>
-    replayRanges({ source, projector, progress, topic: manifest.topic, ranges: r, batchSize: o.batchSize ?? 2000, ...(o.signal ? { signal: o.signal } : {}), ...(history.onGap ? { onHistoryGap: history.onGap } : {}), now });
+    replayRanges({
+      source,
+      projector,
+      progress,
+      topic: manifest.topic,
+      ranges: r,
+      batchSize: o.batchSize ?? 2000,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(history.onGap ? { onHistoryGap: history.onGap } : {}),
+      now,
+    });
   const run: LoadRun = { o, deps, ctx, projector, replay, ends: new Map(manifest.ranges.map((r) => [r.partition, r.end])), now };
   await replay(manifest.ranges);
   throwIfAborted(o.signal);
@@ -252,11 +265,15 @@ async function finalize(run: LoadRun): Promise<RunManifest> {
   // Self-check: the index must hold exactly the documents the fold says exist, or nothing is marked complete.
   const counted = await sink.count(index);
   if (documents !== projector.documentCount || counted !== documents) {
-    throw new SinkUnavailableError(`index ${index} does not hold what the build folded: ${documents} documents scanned, ${counted} counted, ${projector.documentCount} expected`, {
-      code: 'SELF_CHECK_FAILED',
-      context: { index, scanned: documents, counted, expected: projector.documentCount },
-      suggestion: 'nothing was marked complete and the alias is untouched. Something else wrote this index during the build, or writes were lost; re-run the rebuild with --force',
-    });
+    throw new SinkUnavailableError(
+      `index ${index} does not hold what the build folded: ${documents} documents scanned, ${counted} counted, ${projector.documentCount} expected`,
+      {
+        code: 'SELF_CHECK_FAILED',
+        context: { index, scanned: documents, counted, expected: projector.documentCount },
+        suggestion:
+          'nothing was marked complete and the alias is untouched. Something else wrote this index during the build, or writes were lost; re-run the rebuild with --force',
+      },
+    );
   }
   const finished = run.now();
   const { history } = ctx;
@@ -287,7 +304,13 @@ async function cutover(run: LoadRun, swapOptions: CutoverOptions, complete: RunM
   const { sink, progress } = run.deps;
   const index = o.assets.indexName;
   const swap = await runAliasSwap(
-    { model: o.assets.model, to: index, gates: swapOptions.gates, overrideGates: Boolean(swapOptions.overrideGates), ownLeaseRunId: ctx.leaseRunId },
+    {
+      model: o.assets.model,
+      to: index,
+      gates: swapOptions.gates,
+      overrideGates: Boolean(swapOptions.overrideGates),
+      ownLeaseRunId: ctx.leaseRunId,
+    },
     { sink, progress },
   );
   progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });

@@ -46,7 +46,10 @@ export interface ReplayReport {
  * result guarded by aggregate version: newer state written meanwhile by the live consumer is kept,
  * while a document corrupted at its current version is overwritten (external_gte).
  */
-export async function runReplay(o: ReplayOptions, deps: { source: EventSource; sink: SearchSink; progress: ProgressBus }): Promise<ReplayReport> {
+export async function runReplay(
+  o: ReplayOptions,
+  deps: { source: EventSource; sink: SearchSink; progress: ProgressBus },
+): Promise<ReplayReport> {
   const { model } = o.assets;
   if (o.aggregateIds.length === 0) throw new UsageError('name at least one --aggregate-id');
   if (o.toIndex) await checkReplayTarget(o.toIndex, model, deps.sink);
@@ -96,10 +99,20 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
           }
           continue;
         }
-        throw new ContractViolationError(`invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`, {
-          context: { topic, partition: r.partition, offset: r.offset, eventId: d.violation.eventId, pointer: d.violation.pointer, rule: d.violation.rule },
-          suggestion: 'fix the event contract or producer; a partial replay never skips events of the aggregates it repairs',
-        });
+        throw new ContractViolationError(
+          `invalid event of ${r.key} at ${topic}/${r.partition}@${r.offset}: ${d.violation.pointer} ${d.violation.message}`,
+          {
+            context: {
+              topic,
+              partition: r.partition,
+              offset: r.offset,
+              eventId: d.violation.eventId,
+              pointer: d.violation.pointer,
+              rule: d.violation.rule,
+            },
+            suggestion: 'fix the event contract or producer; a partial replay never skips events of the aggregates it repairs',
+          },
+        );
       }
       if (wanted.has(d.envelope.aggregateId) && model.projection.handles.includes(d.envelope.eventType)) {
         events.push(d.envelope);
@@ -145,26 +158,44 @@ export async function runReplay(o: ReplayOptions, deps: { source: EventSource; s
   // A refresh first lets the engine prune delete tombstones whose index.gc_deletes has expired.
   await deps.sink.refresh(target);
   const { sendable, refused } = screenWrites(writes);
-  const sent = sendable.length ? await deps.sink.bulk(target, sendable, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) }) : emptyOutcome();
+  const sent = sendable.length
+    ? await deps.sink.bulk(target, sendable, { versionType: 'external_gte', ...(o.signal ? { signal: o.signal } : {}) })
+    : emptyOutcome();
   const out = { ...sent, rejected: [...refused, ...sent.rejected] };
   await deps.sink.refresh(target);
   if (out.rejected.length > 0) {
     const first = out.rejected[0]!;
-    throw new SinkRejectedError(`${deps.sink.engine} rejected replayed document ${first.id} (version ${first.version}) in ${target}: ${first.reason}`, {
-      context: { node: deps.sink.node, index: target, id: first.id, version: first.version, status: first.status, rejected: out.rejected.map((r) => r.id) },
-      suggestion: 'the document does not fit the index mapping: fix the projection or mapping (readmodel validate-contracts) and rebuild',
-    });
+    throw new SinkRejectedError(
+      `${deps.sink.engine} rejected replayed document ${first.id} (version ${first.version}) in ${target}: ${first.reason}`,
+      {
+        context: {
+          node: deps.sink.node,
+          index: target,
+          id: first.id,
+          version: first.version,
+          status: first.status,
+          rejected: out.rejected.map((r) => r.id),
+        },
+        suggestion: 'the document does not fit the index mapping: fix the projection or mapping (readmodel validate-contracts) and rebuild',
+      },
+    );
   }
 
   // Trust what the index holds, not the write counts: a "kept newer" may hide a missing document.
-  const checks = verifyReplayed(writes, await deps.sink.getMany(target, writes.map((w) => w.id)));
+  const checks = verifyReplayed(
+    writes,
+    await deps.sink.getMany(
+      target,
+      writes.map((w) => w.id),
+    ),
+  );
   const absent = checks.filter((c): c is Extract<ReplayCheck, { status: 'absent' }> => c.status === 'absent');
   // A delete event newer than the snapshot (the live consumer applied it) explains an absent document.
   const explained = absent.length ? await newerEventsOf(absent, ranges, topic, docIdOf, o, deps) : new Set<string>();
   const failed = checks.filter((c) => c.status === 'different' || (c.status === 'absent' && !explained.has(c.id)));
   if (failed.length > 0) {
     const settings = await deps.sink.getSettings(target).catch(() => ({}));
-    const gc = gcDeletesOf(settings) ?? '60s (the engines\' default)';
+    const gc = gcDeletesOf(settings) ?? "60s (the engines' default)";
     const first = failed[0]!;
     throw new ConflictError(
       `replay could not restore ${failed.length} document(s) in ${target}: ` +
@@ -208,7 +239,11 @@ async function newerEventsOf(
   const aggregateOf = new Map([...docIdOf].map(([agg, doc]) => [doc, agg]));
   const expected = new Map(absent.map((a) => [aggregateOf.get(a.id) ?? a.id, a]));
   const marks = await deps.source.watermarks(topic);
-  const later = ranges.map((r) => ({ partition: r.partition, start: r.end, end: marks.find((m) => m.partition === r.partition)?.high ?? r.end }));
+  const later = ranges.map((r) => ({
+    partition: r.partition,
+    start: r.end,
+    end: marks.find((m) => m.partition === r.partition)?.high ?? r.end,
+  }));
   const out = new Set<string>();
   for await (const records of deps.source.readRanges({ topic, ranges: later, ...(o.signal ? { signal: o.signal } : {}) })) {
     for (const r of records) {

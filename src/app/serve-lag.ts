@@ -84,7 +84,9 @@ function exporterHandler(latest: () => Promise<LagReport>) {
       return;
     }
     if (path === '/' || path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(path === '/' ? 'readmodel lag exporter: GET /metrics\n' : 'ok\n');
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(path === '/' ? 'readmodel lag exporter: GET /metrics\n' : 'ok\n');
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');

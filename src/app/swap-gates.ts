@@ -57,11 +57,18 @@ function gate(name: string, check: SwapGate['check']): SwapGate {
 /** A build that lost history (acknowledged with --allow-truncated-history) is not the read model of its events. */
 export const historyGapGate: SwapGate = gate('complete history', async ({ manifest }) =>
   (manifest.historyGaps ?? []).map(
-    (g) => `the build misses history: partition ${g.partition} offsets ${g.from}..${g.to - 1} (${g.to - g.from} events) were gone from Kafka (built with --allow-truncated-history)`,
+    (g) =>
+      `the build misses history: partition ${g.partition} offsets ${g.from}..${g.to - 1} (${g.to - g.from} events) were gone from Kafka (built with --allow-truncated-history)`,
   ),
 );
 
 export function gatesFor(model: ReadModelDefinition, config: GateConfig | undefined, sink: SearchSink): SwapGate[] {
   const g = { ...DEFAULT_GATES, ...(config ?? {}) };
-  return [completeManifestGate, historyGapGate, countDriftGate(sink, g.maxCountDrift), changedShareGate(sink, model, g.maxChangedShare), smokeQueryGate(sink, model)];
+  return [
+    completeManifestGate,
+    historyGapGate,
+    countDriftGate(sink, g.maxCountDrift),
+    changedShareGate(sink, model, g.maxChangedShare),
+    smokeQueryGate(sink, model),
+  ];
 }

@@ -38,7 +38,9 @@ export function createSwapHistoryStore(sink: SearchSink, index = HISTORY_INDEX) 
       const seq = (previous[previous.length - 1]?.seq ?? 0) + 1;
       const full: SwapRecord = { ...record, seq };
       // The id makes two concurrent appends of the same sequence number collide instead of both landing.
-      const r = await sink.bulk(index, [{ action: 'index', id: `${record.alias}:${seq}`, version: seq, doc: full as unknown as Record<string, unknown> }]);
+      const r = await sink.bulk(index, [
+        { action: 'index', id: `${record.alias}:${seq}`, version: seq, doc: full as unknown as Record<string, unknown> },
+      ]);
       if (r.stale > 0) {
         throw new ConflictError(`swap history entry ${record.alias}:${seq} was written concurrently`, {
           context: { index, entry: `${record.alias}:${seq}` },

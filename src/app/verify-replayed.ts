@@ -21,7 +21,9 @@ export function verifyReplayed(writes: readonly BulkWrite[], stored: ReadonlyMap
     const s = stored.get(w.id);
     if (w.action === 'delete') {
       if (!s) return { id: w.id, status: 'ok' };
-      return s.version > w.version ? { id: w.id, status: 'newer', storedVersion: s.version } : { id: w.id, status: 'different', expectedVersion: w.version, storedVersion: s.version };
+      return s.version > w.version
+        ? { id: w.id, status: 'newer', storedVersion: s.version }
+        : { id: w.id, status: 'different', expectedVersion: w.version, storedVersion: s.version };
     }
     if (!s) return { id: w.id, status: 'absent', expectedVersion: w.version };
     if (s.version > w.version) return { id: w.id, status: 'newer', storedVersion: s.version };

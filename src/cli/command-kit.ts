@@ -25,7 +25,9 @@ export function behaveLikeProgram<C extends CommandUnknownOpts>(cmd: C, io: CliI
  * The connection flags every command that talks to Kafka or a search engine accepts. Generic so the
  * command's typed options grow by exactly these flags (their declaration is their type).
  */
-export function withConnectionOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
+export function withConnectionOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(
+  cmd: Command<Args, Opts, G>,
+) {
   return cmd
     .option('-c, --config <file>', 'config file (default: searched from the current folder up)')
     .option('--brokers <list>', 'Kafka bootstrap brokers, host:port[,host:port] [READMODEL_KAFKA_BROKERS]')
@@ -37,13 +39,18 @@ export function withConnectionOptions<Args extends unknown[], Opts extends Optio
 }
 
 /** --retry-budget on commands that write through the search sink for a long time. */
-export function withRetryBudgetOption<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
+export function withRetryBudgetOption<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(
+  cmd: Command<Args, Opts, G>,
+) {
   return cmd.option(
     '--retry-budget <duration>',
     'how long failing search requests (429, 502/503/504, resets, timeouts) are retried before giving up: 90s, 10m, 1h or "unbounded" [search.retryBudget, default 5m]',
     (v: string): number => {
       const ms = parseRetryBudget(v);
-      if (ms === undefined) throw new InvalidArgumentError(`--retry-budget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${v}"`);
+      if (ms === undefined)
+        throw new InvalidArgumentError(
+          `--retry-budget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${v}"`,
+        );
       return ms;
     },
   );
@@ -85,7 +92,10 @@ export function durationOption(name: string, allowOff = false) {
   return (v: string): number | false => {
     if (allowOff && /^(off|none)$/i.test(v)) return false;
     const ms = parseDuration(v);
-    if (ms === undefined) throw new InvalidArgumentError(`${name} must be a duration like 500ms, 10s, 5m, 1h (a plain number is ms)${allowOff ? ' or "off"' : ''}, got "${v}"`);
+    if (ms === undefined)
+      throw new InvalidArgumentError(
+        `${name} must be a duration like 500ms, 10s, 5m, 1h (a plain number is ms)${allowOff ? ' or "off"' : ''}, got "${v}"`,
+      );
     return ms;
   };
 }
@@ -112,7 +122,8 @@ export function isoTimeOption(name: string) {
 export function parseShareOption(name: string) {
   return (v: string): number => {
     const n = Number(v.trim());
-    if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${v}"`);
+    if (!v.trim() || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new InvalidArgumentError(`${name} must be a number from 0 to 1, got "${v}"`);
     return n;
   };
 }

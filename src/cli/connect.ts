@@ -34,7 +34,8 @@ function readCa(file: string, key: string): string {
   } catch (cause) {
     throw new ConfigError(`cannot read the CA file for ${key}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, {
       context: { key, path: file },
-      suggestion: 'point it at a readable PEM file (relative paths in the config file resolve against the file, from the environment against the working directory)',
+      suggestion:
+        'point it at a readable PEM file (relative paths in the config file resolve against the file, from the environment against the working directory)',
       cause,
     });
   }
@@ -52,7 +53,10 @@ function readCa(file: string, key: string): string {
 export function kafkaOptions(k: KafkaConfig): KafkaConnectionOptions {
   const ssl =
     typeof k.ssl === 'object'
-      ? { ...(k.ssl.caFile ? { ca: readCa(k.ssl.caFile, 'kafka.ssl.caFile') } : {}), ...(k.ssl.rejectUnauthorized !== undefined ? { rejectUnauthorized: k.ssl.rejectUnauthorized } : {}) }
+      ? {
+          ...(k.ssl.caFile ? { ca: readCa(k.ssl.caFile, 'kafka.ssl.caFile') } : {}),
+          ...(k.ssl.rejectUnauthorized !== undefined ? { rejectUnauthorized: k.ssl.rejectUnauthorized } : {}),
+        }
       : k.ssl;
   return {
     brokers: k.brokers,
@@ -84,9 +88,12 @@ function retryBudgetOf(s: SearchConfig): number | undefined {
   if (s.retryBudget === undefined) return undefined;
   const ms = parseRetryBudget(s.retryBudget);
   if (ms === undefined) {
-    throw new ConfigError(`search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${s.retryBudget}"`, {
-      context: { key: 'search.retryBudget' },
-    });
+    throw new ConfigError(
+      `search.retryBudget must be a duration like 90s, 5m, 1h (a plain number is ms) or "unbounded", got "${s.retryBudget}"`,
+      {
+        context: { key: 'search.retryBudget' },
+      },
+    );
   }
   return ms;
 }
@@ -122,9 +129,13 @@ async function loadModelModule(name: string, modulePath: string, base: string): 
  */
 function checkModelNames(def: ReadModelDefinition, over: ModelConfig, file: string | undefined, base: string): ReadModelDefinition {
   const from = (key: 'topic' | 'indexBase' | 'consumerGroup') =>
-    over[key] !== undefined ? { key: `models.${def.name}.${key}`, ...(file ? { file } : {}) } : { key: `models.${def.name}.module (its ${key})`, ...(over.module ? { file: path.resolve(base, over.module) } : {}) };
-  if (typeof def.indexBase !== 'string') throw new ConfigError(`read model "${def.name}" has no indexBase`, { context: { key: from('indexBase').key } });
-  if (typeof def.topic !== 'string') throw new ConfigError(`read model "${def.name}" has no topic`, { context: { key: from('topic').key } });
+    over[key] !== undefined
+      ? { key: `models.${def.name}.${key}`, ...(file ? { file } : {}) }
+      : { key: `models.${def.name}.module (its ${key})`, ...(over.module ? { file: path.resolve(base, over.module) } : {}) };
+  if (typeof def.indexBase !== 'string')
+    throw new ConfigError(`read model "${def.name}" has no indexBase`, { context: { key: from('indexBase').key } });
+  if (typeof def.topic !== 'string')
+    throw new ConfigError(`read model "${def.name}" has no topic`, { context: { key: from('topic').key } });
   if (typeof def.consumerGroup !== 'string' || !def.consumerGroup.trim()) {
     throw new ConfigError(`read model "${def.name}" has no consumer group`, { context: { key: from('consumerGroup').key } });
   }

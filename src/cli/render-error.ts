@@ -26,9 +26,7 @@ export function renderError(err: unknown, io: CliIO, json: boolean): number {
   }
   const e = err instanceof Error ? err : new Error(String(err));
   if (json) {
-    io.stdout.write(
-      `${JSON.stringify({ error: 'INTERNAL', message: e.message, exitCode: ExitCode.internal, stack: e.stack }, null, 2)}\n`,
-    );
+    io.stdout.write(`${JSON.stringify({ error: 'INTERNAL', message: e.message, exitCode: ExitCode.internal, stack: e.stack }, null, 2)}\n`);
   } else {
     io.stderr.write(`internal error (a bug in readmodel, please report it): ${e.stack ?? e.message}\n`);
   }

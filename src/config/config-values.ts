@@ -49,7 +49,9 @@ function splitCredentials(s: string): { scheme: string; userinfo?: string; rest:
   if (!m) return undefined;
   const body = m[2]!;
   const at = body.lastIndexOf('@');
-  return at < 0 ? { scheme: m[1]!.toLowerCase(), rest: body } : { scheme: m[1]!.toLowerCase(), userinfo: body.slice(0, at), rest: body.slice(at + 1) };
+  return at < 0
+    ? { scheme: m[1]!.toLowerCase(), rest: body }
+    : { scheme: m[1]!.toLowerCase(), userinfo: body.slice(0, at), rest: body.slice(at + 1) };
 }
 
 /** The URL as it may be shown: a password in it becomes `***`, however odd its characters. */
@@ -65,7 +67,8 @@ export function redactNodeUrl(s: string): string {
 export function checkNodeUrl(s: string): Checked<NodeUrl> {
   const parts = splitCredentials(s);
   if (!parts) return { problem: 'a node is a URL with a scheme, e.g. http://localhost:9200 or https://es-1:9200' };
-  if (parts.scheme !== 'http' && parts.scheme !== 'https') return { problem: `the scheme "${parts.scheme}" is not supported: use http:// or https://` };
+  if (parts.scheme !== 'http' && parts.scheme !== 'https')
+    return { problem: `the scheme "${parts.scheme}" is not supported: use http:// or https://` };
   const hostPort = /^([^/?#]*)/.exec(parts.rest)![1]!;
   const portMatch = /:([^:\]]*)$/.exec(hostPort);
   if (portMatch) {

@@ -51,7 +51,11 @@ export async function loadConfig(options: {
   }
   const file = (result?.config ?? {}) as ReadmodelConfig;
   validateConfig(file, result?.filepath);
-  checkModelEntries(file, builtInModels.map((m) => m.name), result?.filepath);
+  checkModelEntries(
+    file,
+    builtInModels.map((m) => m.name),
+    result?.filepath,
+  );
   return resolveConfig(file, options.env, options.flags, {
     ...(result?.filepath ? { filePath: result.filepath } : {}),
     defaultContractsDir: path.join(PACKAGE_ROOT, 'contracts'),

@@ -20,8 +20,10 @@ export function redact<T>(value: T): T {
  * first `@` that follows. Over-redacting odd text is acceptable, leaking a password is not.
  */
 export function redactUrl(s: string): string {
-  return s
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)\S*@(?=\S)/gi, '$1***@')
-    // Across spaces only when what follows the colon is not a port (`http://es:9200 and user@x`).
-    .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)(?!\d+(?:[\s/]|$))[^@\n]{0,128}?@(?=\S)/gi, '$1***@');
+  return (
+    s
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)\S*@(?=\S)/gi, '$1***@')
+      // Across spaces only when what follows the colon is not a port (`http://es:9200 and user@x`).
+      .replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(?!\*\*\*@)(?!\d+(?:[\s/]|$))[^@\n]{0,128}?@(?=\S)/gi, '$1***@')
+  );
 }

@@ -40,7 +40,12 @@ export function sourceName(s: ValueSource): string {
 export function invalidValue(source: ValueSource, problem: string, options: { value?: string; suggestion?: string } = {}): never {
   const message = `${sourceName(source)}: ${problem}`;
   const context = { ...source, ...(options.value !== undefined ? { value: options.value } : {}) };
-  const where = 'flag' in source ? `pass a valid value to ${source.flag}` : 'env' in source ? `set ${source.env} to a valid value` : `fix ${source.key} in the config file`;
+  const where =
+    'flag' in source
+      ? `pass a valid value to ${source.flag}`
+      : 'env' in source
+        ? `set ${source.env} to a valid value`
+        : `fix ${source.key} in the config file`;
   const suggestion = options.suggestion ?? `${where} (README: Configuration says what each setting accepts)`;
   if ('flag' in source) throw new UsageError(message, { code: 'INVALID_VALUE', context, suggestion });
   throw new ConfigError(message, { code: 'INVALID_VALUE', context, suggestion });
@@ -51,7 +56,11 @@ function take<T>(checked: Checked<T>, source: ValueSource, shown: string): T {
   return checked.value;
 }
 
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Pure precedence: file < environment < flags, every value checked. Missing pieces stay missing. */
 export function resolveConfig(
@@ -79,7 +88,9 @@ export function resolveConfig(
   }
   if (k.brokers) k.brokers = k.brokers.map((b, i) => take(checkBroker(b), brokersFrom(i), b));
   if ((env[ENV.brokers] !== undefined || flags.brokers !== undefined) && !k.brokers?.length) {
-    invalidValue(flags.brokers !== undefined ? { flag: '--brokers' } : { env: ENV.brokers }, 'no broker given', { suggestion: 'give host:port[,host:port]' });
+    invalidValue(flags.brokers !== undefined ? { flag: '--brokers' } : { env: ENV.brokers }, 'no broker given', {
+      suggestion: 'give host:port[,host:port]',
+    });
   }
   if (env[ENV.clientId] !== undefined) k.clientId = env[ENV.clientId];
   if (env[ENV.kafkaSsl] !== undefined) {
@@ -103,7 +114,10 @@ export function resolveConfig(
   if (flags.engine !== undefined) [s.engine, engineFrom] = [flags.engine as EngineKind, { flag: '--engine' }];
   if (flags.node !== undefined) [s.node, nodeFrom] = [list(flags.node), { flag: '--node' }];
   if (s.engine !== undefined && s.engine !== 'elasticsearch' && s.engine !== 'opensearch') {
-    invalidValue(engineFrom, `unknown search engine "${s.engine}"`, { value: String(s.engine), suggestion: 'use "elasticsearch" or "opensearch"' });
+    invalidValue(engineFrom, `unknown search engine "${s.engine}"`, {
+      value: String(s.engine),
+      suggestion: 'use "elasticsearch" or "opensearch"',
+    });
   }
   if (s.node !== undefined) {
     const nodes = (Array.isArray(s.node) ? s.node : [s.node]).map((n) => take(checkNodeUrl(n), nodeFrom, redactNodeUrl(n)));
@@ -112,7 +126,12 @@ export function resolveConfig(
     s.node = nodes.length === 1 ? nodes[0]!.url : nodes.map((n) => n.url);
   }
 
-  const contractsDir = flags.contracts !== undefined ? path.resolve(cwd, flags.contracts) : file.contracts !== undefined ? path.resolve(fileDir, file.contracts) : meta.defaultContractsDir;
+  const contractsDir =
+    flags.contracts !== undefined
+      ? path.resolve(cwd, flags.contracts)
+      : file.contracts !== undefined
+        ? path.resolve(fileDir, file.contracts)
+        : meta.defaultContractsDir;
   return {
     ...(meta.filePath ? { file: meta.filePath } : {}),
     ...(k.brokers?.length ? { kafka: k as KafkaConfig } : {}),
@@ -135,7 +154,9 @@ function resolveSasl(k: Partial<KafkaConfig>, env: NodeJS.ProcessEnv): void {
   }
   const m = take(checkSaslMechanism(mechanism), { env: ENV.saslMechanism }, mechanism);
   if (!username) {
-    invalidValue({ env: ENV.saslMechanism }, `is set but ${ENV.saslUsername} is not`, { suggestion: `set ${ENV.saslUsername} and ${ENV.saslPassword}` });
+    invalidValue({ env: ENV.saslMechanism }, `is set but ${ENV.saslUsername} is not`, {
+      suggestion: `set ${ENV.saslUsername} and ${ENV.saslPassword}`,
+    });
   }
   k.sasl = { mechanism: m, username, password: password ?? '' };
 }
@@ -146,7 +167,9 @@ function applyUrlCredentials(s: Partial<SearchConfig>, nodes: NodeUrl[], from: V
   if (withUser.length === 0) return;
   const first = withUser[0]!;
   if (withUser.some((n) => n.username !== first.username || n.password !== first.password)) {
-    invalidValue(from, 'the node URLs carry different credentials', { suggestion: 'give the credentials once, in search.username and search.password (or READMODEL_SEARCH_USERNAME / _PASSWORD)' });
+    invalidValue(from, 'the node URLs carry different credentials', {
+      suggestion: 'give the credentials once, in search.username and search.password (or READMODEL_SEARCH_USERNAME / _PASSWORD)',
+    });
   }
   if (first.username !== undefined) s.username = first.username;
   if (first.password !== undefined) s.password = first.password;

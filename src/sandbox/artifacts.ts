@@ -43,10 +43,7 @@ export const ARTIFACTS: Record<ServiceName, Artifact> = {
     service: 'kafka',
     version: KAFKA_VERSION,
     dirName: `kafka-${KAFKA_VERSION}`,
-    dependencies: [
-      `org.apache.kafka:kafka_2.13:${KAFKA_VERSION}`,
-      `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`,
-    ],
+    dependencies: [`org.apache.kafka:kafka_2.13:${KAFKA_VERSION}`, `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`],
     approxSize: '43 MB',
   },
   opensearch: {
@@ -147,12 +144,7 @@ export function renderFetchPom(artifact: Artifact): string {
 export function mavenFetchArgs(artifact: Artifact, outputDir: string): string[] {
   const common = ['-q', '-B', '-f', 'pom.xml'];
   if (artifact.kind === 'dependency-closure') {
-    return [
-      ...common,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${outputDir}`,
-    ];
+    return [...common, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${outputDir}`];
   }
   return [...common, 'dependency:copy', `-Dartifact=${artifact.coordinates}`, `-DoutputDirectory=${outputDir}`];
 }

@@ -71,7 +71,12 @@ export function mavenOutputExcerpt(text: string): string {
   return tailLines(lines.join('\n'), 20).join('\n');
 }
 
-function failure(artifact: Artifact, what: string, command: string, out: { code: number | null; stdout: string; stderr: string; spawnError?: NodeJS.ErrnoException }): SandboxError {
+function failure(
+  artifact: Artifact,
+  what: string,
+  command: string,
+  out: { code: number | null; stdout: string; stderr: string; spawnError?: NodeJS.ErrnoException },
+): SandboxError {
   if (out.spawnError?.code === 'ENOENT') {
     const tool = command.split(' ')[0];
     return new SandboxError(`${artifact.service}: \`${tool}\` is not installed; it is needed to ${what}`, {

@@ -32,10 +32,9 @@ export async function waitHealthy(o: WaitHealthyOptions): Promise<void> {
     const h = await probeHealth(service, port, HEALTH_PROBE_TIMEOUT_MS);
     if (h.healthy) return;
     if (Date.now() >= deadline) {
-      throw new SandboxError(
-        `${service} did not become healthy within ${Math.round(o.startTimeoutMs / 1000)} s`,
-        { context: { lastProbe: h.detail } },
-      );
+      throw new SandboxError(`${service} did not become healthy within ${Math.round(o.startTimeoutMs / 1000)} s`, {
+        context: { lastProbe: h.detail },
+      });
     }
     await sleep(HEALTH_POLL_MS, undefined, signal ? { signal } : undefined).catch(() => undefined);
   }

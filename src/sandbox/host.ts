@@ -150,11 +150,7 @@ export async function lookupUser(name: string, env: NodeJS.ProcessEnv): Promise<
  * Makes sure the unprivileged system user exists (creating it when missing: a fresh CI machine
  * has none) and returns its uid/gid. Only called when we are root.
  */
-export async function ensureServiceUser(
-  name: string,
-  env: NodeJS.ProcessEnv,
-  progress: SandboxProgress | undefined,
-): Promise<PasswdEntry> {
+export async function ensureServiceUser(name: string, env: NodeJS.ProcessEnv, progress: SandboxProgress | undefined): Promise<PasswdEntry> {
   const existing = await lookupUser(name, env);
   if (existing) return existing;
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(name)) {

@@ -80,7 +80,17 @@ export async function prepareKafka(i: KafkaLaunchInput): Promise<LaunchPlan> {
     let clusterId: string | undefined;
     while (clusterId === undefined) clusterId = kafkaClusterIdFromBytes(randomBytes(16));
     i.onProgress?.('kafka', `formatting KRaft storage in ${paths.dataDir} (cluster id ${clusterId})`);
-    const args = [`-Dlog4j2.configurationFile=${toolLog4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProps];
+    const args = [
+      `-Dlog4j2.configurationFile=${toolLog4j}`,
+      '-cp',
+      classpath,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      serverProps,
+    ];
     const r = await runCommand(java, args, { cwd: paths.dir, env, signal: i.signal, timeoutMs: 120_000 });
     if (r.code !== 0) {
       throw new SandboxError('kafka: formatting the KRaft storage failed', {

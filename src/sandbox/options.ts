@@ -144,12 +144,7 @@ export function resolvePorts(flags: SandboxFlags, env: NodeJS.ProcessEnv): Sandb
   };
   const kafka = pick(flags.kafkaPort, ENV.kafkaPort, DEFAULT_PORTS.kafka.port, '--kafka-port');
   const os = pick(flags.opensearchPort, ENV.opensearchPort, DEFAULT_PORTS.opensearch.port, '--opensearch-port');
-  const es = pick(
-    flags.elasticsearchPort,
-    ENV.elasticsearchPort,
-    DEFAULT_PORTS.elasticsearch.port,
-    '--elasticsearch-port',
-  );
+  const es = pick(flags.elasticsearchPort, ENV.elasticsearchPort, DEFAULT_PORTS.elasticsearch.port, '--elasticsearch-port');
   const ports: SandboxPorts = {
     kafka: { port: kafka, internalPort: derived(ENV.kafkaControllerPort, kafka, KAFKA_CONTROLLER_OFFSET) },
     opensearch: { port: os, internalPort: derived(ENV.opensearchTransportPort, os, TRANSPORT_OFFSET) },
@@ -189,10 +184,7 @@ export function resolveSandboxOptions(input: ResolveInput): ResolvedSandboxOptio
     cwd,
     nonEmpty(flags.stateDir) ?? nonEmpty(env[ENV.stateDir]) ?? defaultStateDir(env, input.homeDir, input.uid),
   );
-  const cacheDir = path.resolve(
-    cwd,
-    nonEmpty(flags.cacheDir) ?? nonEmpty(env[ENV.cacheDir]) ?? defaultCacheDir(env, input.homeDir),
-  );
+  const cacheDir = path.resolve(cwd, nonEmpty(flags.cacheDir) ?? nonEmpty(env[ENV.cacheDir]) ?? defaultCacheDir(env, input.homeDir));
   const timeoutRaw = nonEmpty(flags.timeout);
   const envTimeout = nonEmpty(env[ENV.timeout]);
   const startTimeoutSeconds =

@@ -21,13 +21,10 @@ export async function assertPortsFree(options: Pick<SandboxOptions, 'ports' | 'e
   ] as const) {
     if (await isPortFree(p)) continue;
     const owner = await describePortOwner(p, options.env);
-    throw new SandboxError(
-      `${service}: ${label} ${p} on 127.0.0.1 is already in use by a process this sandbox did not start`,
-      {
-        code: PORT_IN_USE,
-        context: { service, port: p, heldBy: owner ?? '(unknown; try `ss -ltnp`)', stateDir: options.stateDir },
-        suggestion: `stop that process, or move the sandbox's ${service} with ${PORT_FLAG[service]}`,
-      },
-    );
+    throw new SandboxError(`${service}: ${label} ${p} on 127.0.0.1 is already in use by a process this sandbox did not start`, {
+      code: PORT_IN_USE,
+      context: { service, port: p, heldBy: owner ?? '(unknown; try `ss -ltnp`)', stateDir: options.stateDir },
+      suggestion: `stop that process, or move the sandbox's ${service} with ${PORT_FLAG[service]}`,
+    });
   }
 }

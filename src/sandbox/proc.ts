@@ -37,7 +37,10 @@ export async function isAlive(pid: number): Promise<boolean> {
   if (!signalOk(pid, 0)) return false;
   const stat = await readStat(pid);
   if (stat === undefined) return true; // no /proc: trust kill(0)
-  const state = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[0];
+  const state = stat
+    .slice(stat.lastIndexOf(')') + 1)
+    .trim()
+    .split(/\s+/)[0];
   return state !== 'Z' && state !== 'X';
 }
 

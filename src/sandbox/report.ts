@@ -36,14 +36,7 @@ export function formatUpResult(r: UpResult): string[] {
 }
 
 export function formatDownResult(r: DownResult): string[] {
-  return table(
-    r.services.map((s) => [
-      s.service,
-      s.action,
-      s.pid === null ? '' : `pid ${s.pid}`,
-      s.purged ? 'data purged' : '',
-    ]),
-  );
+  return table(r.services.map((s) => [s.service, s.action, s.pid === null ? '' : `pid ${s.pid}`, s.purged ? 'data purged' : '']));
 }
 
 export function formatStatusResult(r: StatusResult): string[] {

@@ -63,7 +63,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
 
     async up(o: UpOptions = {}): Promise<UpResult> {
       const lockTimeoutMs = options.startTimeoutMs + 15 * 60_000;
-      return withStateLock(stateDir, { timeoutMs: lockTimeoutMs, signal, onProgress: options.onProgress }, () => upAll(ctx, orderOf(o.services), o));
+      return withStateLock(stateDir, { timeoutMs: lockTimeoutMs, signal, onProgress: options.onProgress }, () =>
+        upAll(ctx, orderOf(o.services), o),
+      );
     },
 
     async down(o: DownOptions = {}): Promise<DownResult> {
@@ -92,7 +94,12 @@ function sharedResources(options: SandboxOptions): SharedResources {
     user: once(async () => (isRoot() ? ensureServiceUser(options.serviceUser, options.env, options.onProgress) : null)),
     fetch: (s: ServiceName): Promise<CachedArtifact> => {
       const next = fetchChain.then(() =>
-        ensureArtifact(ARTIFACTS[s], { cacheDir: options.cacheDir, env: options.env, signal: options.signal, onProgress: options.onProgress }),
+        ensureArtifact(ARTIFACTS[s], {
+          cacheDir: options.cacheDir,
+          env: options.env,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        }),
       );
       fetchChain = next.catch(() => undefined);
       return next;
@@ -111,8 +118,11 @@ async function upAll(ctx: SandboxContext, services: ServiceName[], o: UpOptions)
     });
   const settled = await Promise.allSettled(services.map(guarded));
   const ok = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = settled.flatMap((r, i) => (r.status === 'rejected' ? [{ service: services[i] as ServiceName, error: r.reason as unknown }] : []));
-  if (failed.length === 0) return { stateDir: options.stateDir, cacheDir: options.cacheDir, endpoints: sandboxEndpoints(options.ports), services: ok };
+  const failed = settled.flatMap((r, i) =>
+    r.status === 'rejected' ? [{ service: services[i] as ServiceName, error: r.reason as unknown }] : [],
+  );
+  if (failed.length === 0)
+    return { stateDir: options.stateDir, cacheDir: options.cacheDir, endpoints: sandboxEndpoints(options.ports), services: ok };
 
   if (o.stopStartedOnFailure) {
     for (const s of [...started]) {

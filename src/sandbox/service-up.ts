@@ -20,7 +20,12 @@ import type { ServiceName, ServiceUpResult } from './types.js';
  * Brings one service up: reuses a healthy one this sandbox started, or starts it afresh (artifact,
  * launch plan, detached process, health). Pushes onto `started` what it started and keeps running.
  */
-export async function upService(ctx: SandboxContext, service: ServiceName, shared: SharedResources, started: ServiceName[]): Promise<ServiceUpResult> {
+export async function upService(
+  ctx: SandboxContext,
+  service: ServiceName,
+  shared: SharedResources,
+  started: ServiceName[],
+): Promise<ServiceUpResult> {
   const t0 = Date.now();
   const { stateDir } = ctx.options;
   const state = await readServiceState(stateDir, service);
@@ -80,7 +85,12 @@ async function reuseRunning(ctx: SandboxContext, service: ServiceName, state: Se
   };
 }
 
-async function planLaunch(ctx: SandboxContext, service: ServiceName, artifact: CachedArtifact, shared: SharedResources): Promise<LaunchPlan> {
+async function planLaunch(
+  ctx: SandboxContext,
+  service: ServiceName,
+  artifact: CachedArtifact,
+  shared: SharedResources,
+): Promise<LaunchPlan> {
   const { options } = ctx;
   const { stateDir, signal } = options;
   const java = await shared.java();
@@ -151,7 +161,14 @@ async function startService(
   });
   try {
     const deadline = spawnedAt + options.startTimeoutMs;
-    await waitHealthy({ service, port, deadline, startTimeoutMs: options.startTimeoutMs, signal: options.signal, gone: async () => exitInfo });
+    await waitHealthy({
+      service,
+      port,
+      deadline,
+      startTimeoutMs: options.startTimeoutMs,
+      signal: options.signal,
+      gone: async () => exitInfo,
+    });
   } catch (err) {
     throw await abandonStart(ctx, service, pid, started, err);
   }
@@ -184,7 +201,13 @@ async function spawnService(service: ServiceName, plan: LaunchPlan): Promise<Chi
 }
 
 /** Never leave a half-started service behind: stops it, forgets it, and returns the error to throw. */
-async function abandonStart(ctx: SandboxContext, service: ServiceName, pid: number, started: ServiceName[], err: unknown): Promise<unknown> {
+async function abandonStart(
+  ctx: SandboxContext,
+  service: ServiceName,
+  pid: number,
+  started: ServiceName[],
+  err: unknown,
+): Promise<unknown> {
   const paths = servicePaths(ctx.options.stateDir, service);
   await stopProcessGroup(pid, 10_000);
   await clearServiceState(ctx.options.stateDir, service);

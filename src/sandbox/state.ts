@@ -138,7 +138,10 @@ export function defaultVersion(service: ServiceName): string {
 export function parseProcStatStartTime(stat: string): string | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const rest = stat.slice(close + 1).trim().split(/\s+/);
+  const rest = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state), so field 22 is rest[19].
   const start = rest[19];
   return start !== undefined && /^\d+$/.test(start) ? start : undefined;
@@ -207,10 +210,7 @@ export interface DirEntryMode {
  * First directory in a chain (root first) that a user cannot traverse (no x bit for them), or
  * undefined. Used to refuse a state dir under /root before the search engines fail obscurely.
  */
-export function firstUntraversable(
-  chain: readonly DirEntryMode[],
-  user: { uid: number; gid: number },
-): DirEntryMode | undefined {
+export function firstUntraversable(chain: readonly DirEntryMode[], user: { uid: number; gid: number }): DirEntryMode | undefined {
   if (user.uid === 0) return undefined;
   return chain.find((d) => {
     const bit = d.uid === user.uid ? 0o100 : d.gid === user.gid ? 0o010 : 0o001;

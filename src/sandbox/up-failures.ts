@@ -32,9 +32,7 @@ export function upFailureError(failed: readonly FailedService[], running: readon
     const held = isReadmodelError(e) && typeof e.context.heldBy === 'string' ? ` (held by ${e.context.heldBy})` : '';
     const log = isReadmodelError(e) && typeof e.context.log === 'string' ? ` (log: ${e.context.log})` : '';
     const output =
-      isReadmodelError(e) && typeof e.context.output === 'string' && e.context.output !== ''
-        ? `: ${e.context.output.split('\n')[0]}`
-        : '';
+      isReadmodelError(e) && typeof e.context.output === 'string' && e.context.output !== '' ? `: ${e.context.output.split('\n')[0]}` : '';
     context[f.service as string] = `${message}${output}${held}${log}`;
     if (isReadmodelError(e) && e.suggestion && !suggestions.includes(e.suggestion)) suggestions.push(e.suggestion);
   }

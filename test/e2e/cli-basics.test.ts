@@ -26,9 +26,24 @@ describe('readmodel binary: help, usage and config errors', () => {
   });
 
   it('a bad flag value is a usage error with JSON when asked', async () => {
-    const r = await runCli(['rebuild', 'product-search', '--from', 'zero', '--brokers', '127.0.0.1:1', '--engine', 'opensearch', '--node', 'http://127.0.0.1:1', '--json'], {
-      cwd: mkdtempSync(path.join(tmpdir(), 'readmodel-e2e-')),
-    });
+    const r = await runCli(
+      [
+        'rebuild',
+        'product-search',
+        '--from',
+        'zero',
+        '--brokers',
+        '127.0.0.1:1',
+        '--engine',
+        'opensearch',
+        '--node',
+        'http://127.0.0.1:1',
+        '--json',
+      ],
+      {
+        cwd: mkdtempSync(path.join(tmpdir(), 'readmodel-e2e-')),
+      },
+    );
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: 'USAGE', exitCode: 2, message: expect.stringContaining('partition:offset') });
   });
@@ -41,7 +56,9 @@ describe('readmodel binary: help, usage and config errors', () => {
   });
 
   it('an unknown read model says which exist', async () => {
-    const r = await runCli(['rebuild', 'nope', '--brokers', '127.0.0.1:1', '--json'], { cwd: mkdtempSync(path.join(tmpdir(), 'readmodel-e2e-')) });
+    const r = await runCli(['rebuild', 'nope', '--brokers', '127.0.0.1:1', '--json'], {
+      cwd: mkdtempSync(path.join(tmpdir(), 'readmodel-e2e-')),
+    });
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: 'UNKNOWN_MODEL', context: { known: expect.arrayContaining(['product-search']) } });
   });

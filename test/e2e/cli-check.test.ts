@@ -22,7 +22,9 @@ function setup(engine: (typeof ENGINES)[number]) {
 describe.each(ENGINES)('readmodel check and the truncated-history refusal through the binary on %s', (engine) => {
   it('check prints the pre-flight in text and JSON (exit 0), then exit 12 once history is gone; rebuild refuses until acknowledged; the swap gate refuses the gap', async () => {
     const w = setup(engine);
-    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--seed', '7', '--partitions', '2', '--json'], { cwd: w.cwd });
+    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--seed', '7', '--partitions', '2', '--json'], {
+      cwd: w.cwd,
+    });
     expect(pub.code, pub.stderr).toBe(0);
     await admin.alterConfigs({
       validateOnly: false,
@@ -49,7 +51,11 @@ describe.each(ENGINES)('readmodel check and the truncated-history refusal throug
       wouldRun: true,
       alias: { name: w.alias, targets: [] },
       target: { exists: false, status: 'absent' },
-      history: { gaps: [], eventsToRead: total, retention: { cleanupPolicy: 'delete', retentionMs: 259_200_000, retentionBytes: 52_428_800, keepsFullHistory: false } },
+      history: {
+        gaps: [],
+        eventsToRead: total,
+        retention: { cleanupPolicy: 'delete', retentionMs: 259_200_000, retentionBytes: 52_428_800, keepsFullHistory: false },
+      },
     });
     const index: string = report.target.index;
     expect(index).toMatch(new RegExp(`^${w.indexBase}_v1_[0-9a-f]{10}$`));
@@ -70,7 +76,9 @@ describe.each(ENGINES)('readmodel check and the truncated-history refusal throug
 
     const refusedCheck = await runCli(['check', 'product-search'], { cwd: w.cwd });
     expect(refusedCheck.code).toBe(12);
-    expect(refusedCheck.stdout).toMatch(new RegExp(`^  1 +${cut} +0 +${cut} +${marks[1]} +${marks[1]! - cut} +MISSING ${cut} \\(offsets 0\\.\\.${cut - 1}\\)$`, 'm'));
+    expect(refusedCheck.stdout).toMatch(
+      new RegExp(`^  1 +${cut} +0 +${cut} +${marks[1]} +${marks[1]! - cut} +MISSING ${cut} \\(offsets 0\\.\\.${cut - 1}\\)$`, 'm'),
+    );
     expect(refusedCheck.stdout).toContain('verdict: REFUSED (exit 12): history missing');
     const refusedJson = await runCli(['rebuild', 'product-search', '--dry-run', '--json'], { cwd: w.cwd });
     expect(refusedJson.code).toBe(12);
@@ -78,7 +86,9 @@ describe.each(ENGINES)('readmodel check and the truncated-history refusal throug
 
     const refused = await runCli(['rebuild', 'product-search'], { cwd: w.cwd });
     expect(refused.code).toBe(12);
-    expect(refused.stderr).toContain(`error[TRUNCATED_HISTORY]: history missing on topic "${w.topic}": partition 1 needs offset 0 but the log starts at ${cut} (${cut} events gone)`);
+    expect(refused.stderr).toContain(
+      `error[TRUNCATED_HISTORY]: history missing on topic "${w.topic}": partition 1 needs offset 0 but the log starts at ${cut} (${cut} events gone)`,
+    );
     expect(refused.stderr).toContain('--allow-truncated-history');
     const sink = sinkFor(engine);
     try {
@@ -86,11 +96,18 @@ describe.each(ENGINES)('readmodel check and the truncated-history refusal throug
 
       const acked = await runCli(['rebuild', 'product-search', '--allow-truncated-history', '--replicas', '0', '--json'], { cwd: w.cwd });
       expect(acked.code, acked.stderr).toBe(0);
-      expect(JSON.parse(acked.stdout)).toMatchObject({ outcome: 'built', manifest: { index, historyGaps: [{ partition: 1, from: 0, to: cut }] } });
+      expect(JSON.parse(acked.stdout)).toMatchObject({
+        outcome: 'built',
+        manifest: { index, historyGaps: [{ partition: 1, from: 0, to: cut }] },
+      });
 
       const after = await runCli(['check', 'product-search', '--allow-truncated-history', '--json'], { cwd: w.cwd });
       expect(after.code, after.stderr).toBe(0);
-      expect(JSON.parse(after.stdout)).toMatchObject({ wouldRun: true, acknowledged: true, target: { index, exists: true, status: 'complete', sameInputs: true } });
+      expect(JSON.parse(after.stdout)).toMatchObject({
+        wouldRun: true,
+        acknowledged: true,
+        target: { index, exists: true, status: 'complete', sameInputs: true },
+      });
 
       const gate = await runCli(['alias', 'swap', 'product-search', '--to', index, '--json'], { cwd: w.cwd });
       expect(gate.code).toBe(7);

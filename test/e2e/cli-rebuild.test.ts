@@ -19,16 +19,24 @@ function setup(engine: (typeof ENGINES)[number]) {
 describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
   it('publishes fixtures, rebuilds, swaps and shows the alias, all with --json and exit 0', async () => {
     const w = setup(engine);
-    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '40', '--seed', '4', '--partitions', '3', '--json'], { cwd: w.cwd });
+    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '40', '--seed', '4', '--partitions', '3', '--json'], {
+      cwd: w.cwd,
+    });
     expect(pub.code, pub.stderr).toBe(0);
     expect(JSON.parse(pub.stdout)).toMatchObject({ topic: w.topic, partitions: 3, topicCreated: true, aggregates: 40 });
 
     const rb = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0'], { cwd: w.cwd });
     expect(rb.code, rb.stderr).toBe(0);
     const out = JSON.parse(rb.stdout);
-    expect(out).toMatchObject({ outcome: 'built', manifest: { status: 'complete', topic: w.topic, counts: { eventsRead: JSON.parse(pub.stdout).events } } });
+    expect(out).toMatchObject({
+      outcome: 'built',
+      manifest: { status: 'complete', topic: w.topic, counts: { eventsRead: JSON.parse(pub.stdout).events } },
+    });
     // Progress went to stderr as NDJSON, one event per line.
-    const progress = rb.stderr.trim().split('\n').map((l) => JSON.parse(l));
+    const progress = rb.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(progress.map((e) => e.phase).filter(Boolean)).toEqual(['connect', 'snapshot', 'replay', 'finalize']);
 
     const swap = await runCli(['alias', 'swap', 'product-search', '--to', out.manifest.index, '--json'], { cwd: w.cwd });
@@ -36,7 +44,11 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
     expect(JSON.parse(swap.stdout)).toMatchObject({ alias: w.alias, from: null, to: out.manifest.index });
 
     const show = await runCli(['alias', 'show', 'product-search', '--json'], { cwd: w.cwd });
-    expect(JSON.parse(show.stdout)).toMatchObject({ alias: w.alias, targets: [out.manifest.index], history: [{ action: 'swap', to: out.manifest.index }] });
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      alias: w.alias,
+      targets: [out.manifest.index],
+      history: [{ action: 'swap', to: out.manifest.index }],
+    });
 
     const sink = sinkFor(engine);
     const hits = await sink.search(w.alias, { query: { term: { published: true } }, track_total_hits: true });
@@ -47,7 +59,13 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
   it('an invalid event exits 4 with topic, partition, offset, event id and rule; the alias is untouched', async () => {
     const w = setup(engine);
     const events = [...generateProductEvents({ products: 10, seed: 5 })].map((g) => g.envelope);
-    const bad = { ...events[2]!, eventType: 'StockAdjusted', eventVersion: 1, data: { delta: 'lots', reason: 'sale' }, eventId: '99999999-2222-4333-8444-555555555555' };
+    const bad = {
+      ...events[2]!,
+      eventType: 'StockAdjusted',
+      eventVersion: 1,
+      data: { delta: 'lots', reason: 'sale' },
+      eventId: '99999999-2222-4333-8444-555555555555',
+    };
     await publishEvents(w.topic, 1, [...events, bad]);
     const r = await runCli(['rebuild', 'product-search', '--json'], { cwd: w.cwd });
     expect(r.code).toBe(4);
@@ -70,7 +88,11 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
 
   it('a rebuild killed with SIGKILL mid-run leaves the alias untouched, and a re-run completes', async () => {
     const w = setup(engine);
-    await publishEvents(w.topic, 3, [...generateProductEvents({ products: 4000, seed: 8 })].map((g) => g.envelope));
+    await publishEvents(
+      w.topic,
+      3,
+      [...generateProductEvents({ products: 4000, seed: 8 })].map((g) => g.envelope),
+    );
     // Expose a first build so there is a live alias to protect.
     const first = await runCli(['rebuild', 'product-search', '--json', '--to', '0:10,1:10,2:10', '--replicas', '0'], { cwd: w.cwd });
     expect(first.code, first.stderr).toBe(0);
@@ -78,7 +100,14 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
     expect((await runCli(['alias', 'swap', 'product-search', '--to', firstIndex, '--json'], { cwd: w.cwd })).code).toBe(0);
 
     // The interrupted build gets its own index base, so it is a new index and never the live one.
-    const w2 = { ...w, cwd: workspace({ kafka: { brokers: brokers() }, search: { engine, node: nodeFor(engine) }, models: { 'product-search': { topic: w.topic, indexBase: `${w.indexBase}b` } } }) };
+    const w2 = {
+      ...w,
+      cwd: workspace({
+        kafka: { brokers: brokers() },
+        search: { engine, node: nodeFor(engine) },
+        models: { 'product-search': { topic: w.topic, indexBase: `${w.indexBase}b` } },
+      }),
+    };
     const run = startCli(['rebuild', 'product-search', '--json', '--batch-size', '100', '--replicas', '0'], { cwd: w2.cwd });
     let sawReplay = false;
     await new Promise<void>((resolve, reject) => {
@@ -113,9 +142,15 @@ describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
 
   it('SIGINT aborts cleanly with exit 130 and no alias change', async () => {
     const w = setup(engine);
-    await publishEvents(w.topic, 2, [...generateProductEvents({ products: 3000, seed: 9 })].map((g) => g.envelope));
+    await publishEvents(
+      w.topic,
+      2,
+      [...generateProductEvents({ products: 3000, seed: 9 })].map((g) => g.envelope),
+    );
     const run = startCli(['rebuild', 'product-search', '--json', '--batch-size', '100'], { cwd: w.cwd });
-    await new Promise<void>((resolve) => run.child.stderr!.on('data', (d: Buffer) => d.toString().includes('"type":"progress"') && resolve()));
+    await new Promise<void>((resolve) =>
+      run.child.stderr!.on('data', (d: Buffer) => d.toString().includes('"type":"progress"') && resolve()),
+    );
     run.child.kill('SIGINT');
     const r = await run.done;
     expect(r.code).toBe(130);

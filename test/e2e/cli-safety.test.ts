@@ -20,7 +20,11 @@ describe.each(ENGINES)('safety through the binary on %s', (engine) => {
     const live = JSON.parse(built.stdout).manifest.index as string;
 
     const wrongEngine = engine === 'opensearch' ? 'elasticsearch' : 'opensearch';
-    for (const args of [['rebuild', 'product-search', '--json'], ['rebuild', 'product-search', '--force', '--json'], ['alias', 'show', 'product-search', '--json']]) {
+    for (const args of [
+      ['rebuild', 'product-search', '--json'],
+      ['rebuild', 'product-search', '--force', '--json'],
+      ['alias', 'show', 'product-search', '--json'],
+    ]) {
       const r = await runCli(args, { cwd: w.cwd, env: { READMODEL_SEARCH_ENGINE: wrongEngine } });
       expect(r.code, `${args.join(' ')}: ${r.stdout}${r.stderr}`).toBe(3);
       expect(JSON.parse(r.stdout)).toMatchObject({ error: 'ENGINE_MISMATCH', context: { key: 'search.engine' } });
@@ -45,7 +49,12 @@ describe.each(ENGINES)('safety through the binary on %s', (engine) => {
     const sink = sinkFor(engine);
     try {
       await sink.createIndex(live, { mappings: { properties: { productId: { type: 'keyword' } } } });
-      const docs = Array.from({ length: 300 }, (_, i) => ({ action: 'index' as const, id: `pad-${i}`, version: 1, doc: { productId: `pad-${i}` } }));
+      const docs = Array.from({ length: 300 }, (_, i) => ({
+        action: 'index' as const,
+        id: `pad-${i}`,
+        version: 1,
+        doc: { productId: `pad-${i}` },
+      }));
       await sink.bulk(live, docs);
       await sink.refresh(live);
       await sink.updateAliases([{ add: { index: live, alias: w.alias } }]);

@@ -58,7 +58,9 @@ describe('search engine faults through the CLI', () => {
     const topic = `product-events-${uniqueName('clif')}`;
     const cwd = space({ retryBudget: '2m' }, topic);
     expect((await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--json'], { cwd })).code).toBe(0);
-    const reference = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--node', nodeFor('opensearch')], { cwd: space({}, topic) });
+    const reference = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--node', nodeFor('opensearch')], {
+      cwd: space({}, topic),
+    });
     expect(reference.code, reference.stderr).toBe(0);
     proxy.set({ requestThrottle: 1 }, { forMs: 4_000 });
     const r = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--batch-size', '50'], { cwd });

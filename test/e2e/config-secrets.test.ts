@@ -12,7 +12,11 @@ describe('secrets never reach output', () => {
       kafka: { brokers: ['file-host:9092'], sasl: { mechanism: 'plain', username: 'svc', password: 's3cr3t-sasl' } },
       search: { engine: 'opensearch', node: 'http://file-host:9200', password: 's3cr3t-search', username: 'admin' },
     });
-    const env = { READMODEL_SEARCH_API_KEY: 's3cr3t-key', READMODEL_KAFKA_BROKERS: 'env-host:9092', READMODEL_SEARCH_NODE: 'https://elastic:hunter2@env-host:9200' };
+    const env = {
+      READMODEL_SEARCH_API_KEY: 's3cr3t-key',
+      READMODEL_KAFKA_BROKERS: 'env-host:9092',
+      READMODEL_SEARCH_NODE: 'https://elastic:hunter2@env-host:9200',
+    };
     const r = await runCli(['config', 'show', '--json', '--engine', 'elasticsearch'], { cwd, env });
     expect(r.code, r.stderr).toBe(0);
     const c = JSON.parse(r.stdout);

@@ -16,15 +16,23 @@ function setup(engine: (typeof ENGINES)[number]) {
 describe.each(ENGINES)('fixtures publish --catalogue long-lived, then rebuild, on %s', (engine) => {
   it('publishes the long-lived catalogue; tiny --batch-size/--cache-size rebuild the same documents as the defaults', async () => {
     const w = setup(engine);
-    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--catalogue', 'long-lived', '--updates', '300', '--json'], { cwd: w.cwd });
+    const pub = await runCli(
+      ['fixtures', 'publish', 'product-search', '--count', '60', '--catalogue', 'long-lived', '--updates', '300', '--json'],
+      { cwd: w.cwd },
+    );
     expect(pub.code, pub.stderr).toBe(0);
     const published = JSON.parse(pub.stdout);
-    const recent = await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--topic', `${w.topic}-recent`, '--json'], { cwd: w.cwd });
+    const recent = await runCli(['fixtures', 'publish', 'product-search', '--count', '60', '--topic', `${w.topic}-recent`, '--json'], {
+      cwd: w.cwd,
+    });
     expect(published.events - JSON.parse(recent.stdout).events).toBe(300);
 
     const base = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0'], { cwd: w.cwd });
     expect(base.code, base.stderr).toBe(0);
-    const tiny = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--force', '--batch-size', '7', '--cache-size', '3'], { cwd: w.cwd });
+    const tiny = await runCli(
+      ['rebuild', 'product-search', '--json', '--replicas', '0', '--force', '--batch-size', '7', '--cache-size', '3'],
+      { cwd: w.cwd },
+    );
     expect(tiny.code, tiny.stderr).toBe(0);
     const a = JSON.parse(base.stdout).manifest;
     const b = JSON.parse(tiny.stdout).manifest;

@@ -34,12 +34,49 @@ interface Case {
 const PEM_LIKE_GARBAGE = 'this is not a certificate\n';
 
 const cases: Case[] = [
-  { name: '--node without a scheme', args: ['alias', 'show', 'product-search', '--node', 'localhost:19200'], exit: 2, says: /--node: .*a node is a URL with a scheme/, context: { flag: '--node' } },
-  { name: '--node with ftp://', args: ['alias', 'show', 'product-search', '--node', 'ftp://x'], exit: 2, says: /scheme "ftp" is not supported/, context: { flag: '--node' } },
-  { name: '--node with a bad port', args: ['alias', 'show', 'product-search', '--node', 'http://x:99999'], exit: 2, says: /outside 1..65535/ },
-  { name: '--brokers with a scheme', args: ['lag', 'product-search', '--brokers', 'http://x'], exit: 2, says: /--brokers: .*host:port, without a scheme/, context: { flag: '--brokers' } },
-  { name: 'READMODEL_SEARCH_NODE without a scheme', args: ['alias', 'show', 'product-search'], env: { READMODEL_SEARCH_NODE: 'localhost:19200' }, exit: 3, says: /READMODEL_SEARCH_NODE/, context: { env: 'READMODEL_SEARCH_NODE' } },
-  { name: 'READMODEL_KAFKA_SSL=maybe', args: ['lag', 'product-search', '--brokers', '127.0.0.1:1'], env: { READMODEL_KAFKA_SSL: 'maybe' }, exit: 3, says: /READMODEL_KAFKA_SSL: .*not a boolean/, context: { env: 'READMODEL_KAFKA_SSL' } },
+  {
+    name: '--node without a scheme',
+    args: ['alias', 'show', 'product-search', '--node', 'localhost:19200'],
+    exit: 2,
+    says: /--node: .*a node is a URL with a scheme/,
+    context: { flag: '--node' },
+  },
+  {
+    name: '--node with ftp://',
+    args: ['alias', 'show', 'product-search', '--node', 'ftp://x'],
+    exit: 2,
+    says: /scheme "ftp" is not supported/,
+    context: { flag: '--node' },
+  },
+  {
+    name: '--node with a bad port',
+    args: ['alias', 'show', 'product-search', '--node', 'http://x:99999'],
+    exit: 2,
+    says: /outside 1..65535/,
+  },
+  {
+    name: '--brokers with a scheme',
+    args: ['lag', 'product-search', '--brokers', 'http://x'],
+    exit: 2,
+    says: /--brokers: .*host:port, without a scheme/,
+    context: { flag: '--brokers' },
+  },
+  {
+    name: 'READMODEL_SEARCH_NODE without a scheme',
+    args: ['alias', 'show', 'product-search'],
+    env: { READMODEL_SEARCH_NODE: 'localhost:19200' },
+    exit: 3,
+    says: /READMODEL_SEARCH_NODE/,
+    context: { env: 'READMODEL_SEARCH_NODE' },
+  },
+  {
+    name: 'READMODEL_KAFKA_SSL=maybe',
+    args: ['lag', 'product-search', '--brokers', '127.0.0.1:1'],
+    env: { READMODEL_KAFKA_SSL: 'maybe' },
+    exit: 3,
+    says: /READMODEL_KAFKA_SSL: .*not a boolean/,
+    context: { env: 'READMODEL_KAFKA_SSL' },
+  },
   {
     name: 'an unknown SASL mechanism',
     args: ['lag', 'product-search', '--brokers', '127.0.0.1:1'],
@@ -57,15 +94,66 @@ const cases: Case[] = [
     says: /CA file for search\.caFile is unusable: it is not a PEM certificate/,
     context: { key: 'search.caFile' },
   },
-  { name: 'a misspelled model name in the config', args: ['config', 'show'], config: { models: { 'product-serch': { topic: 'x' } } }, exit: 3, says: /did you mean "product-search"/, context: { key: 'models.product-serch' } },
-  { name: 'an invalid topic in the config', args: ['config', 'show'], config: { models: { 'product-search': { topic: 'product events!' } } }, exit: 3, says: /not a valid Kafka topic name/, context: { key: 'models.product-search.topic' } },
-  { name: '--batch-size 0', args: ['rebuild', 'product-search', '--batch-size', '0', ...UNREACHABLE], exit: 2, says: /--batch-size must be at least 1/, context: { flag: '--batch-size' } },
-  { name: '--topic with illegal characters', args: ['rebuild', 'product-search', '--topic', 'bad topic!', ...UNREACHABLE], exit: 2, says: /not a valid Kafka topic name/ },
-  { name: 'replay --to-index with a wildcard', args: ['replay', 'product-search', '--aggregate-id', 'p1', '--to-index', 'product_search*', ...UNREACHABLE], exit: 2, says: /not a valid index name: .*wildcard/, context: { flag: '--to-index' } },
-  { name: 'alias swap --to with a comma', args: ['alias', 'swap', 'product-search', '--to', 'a,b', ...UNREACHABLE], exit: 2, says: /not a valid index name/ },
-  { name: 'diff --from with uppercase', args: ['diff', 'product-search', '--from', 'Product_Search', ...UNREACHABLE], exit: 2, says: /uppercase/ },
-  { name: 'fixtures --invalid-rate out of range', args: ['fixtures', 'publish', 'product-search', '--invalid-rate', '2', ...UNREACHABLE], exit: 2, says: /--invalid-rate must be a number from 0 to 1/ },
-  { name: 'lag serve --port out of range', args: ['lag', 'serve', '--port', '70000', ...UNREACHABLE], exit: 2, says: /--port must be a port in 0..65535/ },
+  {
+    name: 'a misspelled model name in the config',
+    args: ['config', 'show'],
+    config: { models: { 'product-serch': { topic: 'x' } } },
+    exit: 3,
+    says: /did you mean "product-search"/,
+    context: { key: 'models.product-serch' },
+  },
+  {
+    name: 'an invalid topic in the config',
+    args: ['config', 'show'],
+    config: { models: { 'product-search': { topic: 'product events!' } } },
+    exit: 3,
+    says: /not a valid Kafka topic name/,
+    context: { key: 'models.product-search.topic' },
+  },
+  {
+    name: '--batch-size 0',
+    args: ['rebuild', 'product-search', '--batch-size', '0', ...UNREACHABLE],
+    exit: 2,
+    says: /--batch-size must be at least 1/,
+    context: { flag: '--batch-size' },
+  },
+  {
+    name: '--topic with illegal characters',
+    args: ['rebuild', 'product-search', '--topic', 'bad topic!', ...UNREACHABLE],
+    exit: 2,
+    says: /not a valid Kafka topic name/,
+  },
+  {
+    name: 'replay --to-index with a wildcard',
+    args: ['replay', 'product-search', '--aggregate-id', 'p1', '--to-index', 'product_search*', ...UNREACHABLE],
+    exit: 2,
+    says: /not a valid index name: .*wildcard/,
+    context: { flag: '--to-index' },
+  },
+  {
+    name: 'alias swap --to with a comma',
+    args: ['alias', 'swap', 'product-search', '--to', 'a,b', ...UNREACHABLE],
+    exit: 2,
+    says: /not a valid index name/,
+  },
+  {
+    name: 'diff --from with uppercase',
+    args: ['diff', 'product-search', '--from', 'Product_Search', ...UNREACHABLE],
+    exit: 2,
+    says: /uppercase/,
+  },
+  {
+    name: 'fixtures --invalid-rate out of range',
+    args: ['fixtures', 'publish', 'product-search', '--invalid-rate', '2', ...UNREACHABLE],
+    exit: 2,
+    says: /--invalid-rate must be a number from 0 to 1/,
+  },
+  {
+    name: 'lag serve --port out of range',
+    args: ['lag', 'serve', '--port', '70000', ...UNREACHABLE],
+    exit: 2,
+    says: /--port must be a port in 0..65535/,
+  },
 ];
 
 function setUp(c: Case): string {
@@ -119,7 +207,11 @@ describe('broken pipes', () => {
 function sh(script: string): Promise<string> {
   const err = path.join(emptyDir(), 'stderr.txt');
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ERR: err }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', ['-c', script], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ERR: err },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
@@ -138,9 +230,24 @@ describe('lag serve on a busy port', () => {
   afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
 
   it('exits with a clear error instead of hanging', async () => {
-    const r = await runCli(['lag', 'serve', 'product-search', '--port', String(port), '--brokers', brokers().join(','), '--engine', 'opensearch', '--node', nodeFor('opensearch')], {
-      cwd: emptyDir(),
-    });
+    const r = await runCli(
+      [
+        'lag',
+        'serve',
+        'product-search',
+        '--port',
+        String(port),
+        '--brokers',
+        brokers().join(','),
+        '--engine',
+        'opensearch',
+        '--node',
+        nodeFor('opensearch'),
+      ],
+      {
+        cwd: emptyDir(),
+      },
+    );
     expectUserMistake(r, 2);
     expect(r.stderr).toContain('error[LISTEN_FAILED]');
     expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port}`);
@@ -173,7 +280,10 @@ describe('a password with a space, # and / in the node URL', () => {
 
   it('is redacted when the engine is unreachable (text and JSON)', async () => {
     for (const json of [true, false]) {
-      const r = await runCli(['alias', 'show', 'product-search', '--engine', 'opensearch', '--node', url('127.0.0.1:1'), ...(json ? ['--json'] : [])], { cwd: emptyDir() });
+      const r = await runCli(
+        ['alias', 'show', 'product-search', '--engine', 'opensearch', '--node', url('127.0.0.1:1'), ...(json ? ['--json'] : [])],
+        { cwd: emptyDir() },
+      );
       expect(r.code, r.stdout + r.stderr).toBe(6);
       expect(r.stdout + r.stderr).toContain('127.0.0.1:1');
       expect(leaks(r.stdout + r.stderr)).toBe(false);
@@ -182,7 +292,9 @@ describe('a password with a space, # and / in the node URL', () => {
 
   it('connects to a real engine without crashing', async () => {
     const node = new URL(nodeFor('opensearch'));
-    const r = await runCli(['alias', 'show', 'product-search', '--engine', 'opensearch', '--node', url(node.host), '--json'], { cwd: emptyDir() });
+    const r = await runCli(['alias', 'show', 'product-search', '--engine', 'opensearch', '--node', url(node.host), '--json'], {
+      cwd: emptyDir(),
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(leaks(r.stdout + r.stderr)).toBe(false);
   });
@@ -208,7 +320,10 @@ export default { ...orderHistoryModel, topic: ${JSON.stringify(`t-${id}`)}, inde
       );
       const r = await runCli(['rebuild', 'wild-orders', '--json'], { cwd });
       expectUserMistake(r, 3);
-      expect(JSON.parse(r.stdout)).toMatchObject({ error: 'INVALID_NAME', context: { key: 'models.wild-orders.module (its indexBase)', value: `${id}*` } });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        error: 'INVALID_NAME',
+        context: { key: 'models.wild-orders.module (its indexBase)', value: `${id}*` },
+      });
       expect(await sink.indexExists(decoy)).toBe(true);
     } finally {
       await sink.deleteIndex(decoy);

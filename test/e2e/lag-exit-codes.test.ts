@@ -14,7 +14,21 @@ const configFor = (model: ReadModelDefinition, engine: EngineKind) =>
     models: { 'product-search': { topic: model.topic, consumerGroup: model.consumerGroup, indexBase: model.indexBase } },
   });
 
-const MODEL_KEYS = ['model', 'topic', 'group', 'groupState', 'members', 'status', 'reason', 'consumerStatus', 'consumerReason', 'lag', 'maxTimeLagMs', 'partitions', 'readModel'];
+const MODEL_KEYS = [
+  'model',
+  'topic',
+  'group',
+  'groupState',
+  'members',
+  'status',
+  'reason',
+  'consumerStatus',
+  'consumerReason',
+  'lag',
+  'maxTimeLagMs',
+  'partitions',
+  'readModel',
+];
 const READ_MODEL_KEYS = ['alias', 'engine', 'indices', 'index', 'build', 'documents', 'newestEventAt', 'ageMs', 'status', 'reason'];
 
 describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the --json report', (engine) => {
@@ -27,7 +41,11 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
 
   it('exit 0 for a healthy read model; exit 1 with the reason once the alias is gone; alias swap to the live index is exit 8', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 2, [...generateProductEvents({ products: 8, seed: 81 })].map((g) => g.envelope));
+    await publishEvents(
+      model.topic,
+      2,
+      [...generateProductEvents({ products: 8, seed: 81 })].map((g) => g.envelope),
+    );
     const index = (await rebuild(model, sink)).manifest.index;
     created.push(index);
     await sink.updateAliases([{ add: { index, alias: aliasName(model) } }]);
@@ -35,7 +53,11 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(model.topic);
-      await admin.setOffsets({ groupId: model.consumerGroup, topic: model.topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+      await admin.setOffsets({
+        groupId: model.consumerGroup,
+        topic: model.topic,
+        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
     } finally {
       await admin.disconnect();
     }
@@ -49,7 +71,11 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
     const m = report.models[0]!;
     expect(Object.keys(m).sort()).toEqual([...MODEL_KEYS].sort());
     expect(Object.keys(m.readModel!).sort()).toEqual([...READ_MODEL_KEYS].sort());
-    expect(m).toMatchObject({ status: 'OK', consumerStatus: 'OK', readModel: { status: 'OK', engine, index, indices: [index], build: { status: 'complete', model: 'product-search' } } });
+    expect(m).toMatchObject({
+      status: 'OK',
+      consumerStatus: 'OK',
+      readModel: { status: 'OK', engine, index, indices: [index], build: { status: 'complete', model: 'product-search' } },
+    });
     expect(m.readModel!.ageMs).toBeGreaterThan(0);
 
     const text = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
@@ -67,7 +93,11 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
     const gone = await runCli(['lag', 'product-search', '--json', '--samples', '1'], { cwd });
     expect(gone.code).toBe(1);
     const broken = JSON.parse(gone.stdout) as LagReport;
-    expect(broken).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ status: 'ERR', consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ALIAS_MISSING', ageMs: null } }] });
+    expect(broken).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+      models: [{ status: 'ERR', consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ALIAS_MISSING', ageMs: null } }],
+    });
     expect(broken.models[0]!.readModel!.suggestion).toContain('readmodel rebuild product-search --swap');
 
     const goneText = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
@@ -82,13 +112,26 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
 describe('readmodel lag (built binary): unreachable services and usage', () => {
   it('a dead search node is exit 6 with a report naming it, not OK', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 1, [...generateProductEvents({ products: 2, seed: 82 })].map((g) => g.envelope));
+    await publishEvents(
+      model.topic,
+      1,
+      [...generateProductEvents({ products: 2, seed: 82 })].map((g) => g.envelope),
+    );
     const cwd = configFor(model, 'opensearch');
-    const r = await runCli(['lag', 'product-search', '--json', '--samples', '3', '--interval', '100ms', '--node', 'http://127.0.0.1:1'], { cwd });
+    const r = await runCli(['lag', 'product-search', '--json', '--samples', '3', '--interval', '100ms', '--node', 'http://127.0.0.1:1'], {
+      cwd,
+    });
     expect(r.code).toBe(6);
     const report = JSON.parse(r.stdout) as LagReport;
-    expect(report).toMatchObject({ status: 'ERR', exitCode: 6, samples: 1, models: [{ readModel: { status: 'ERR', problem: 'ENGINE_UNREACHABLE', error: { code: 'SINK_UNAVAILABLE', exitCode: 6 } } }] });
-    expect(report.models[0]!.readModel!.reason).toMatch(/does not answer: opensearch at http:\/\/127\.0\.0\.1:1 is (unavailable|unreachable).*ECONNREFUSED/);
+    expect(report).toMatchObject({
+      status: 'ERR',
+      exitCode: 6,
+      samples: 1,
+      models: [{ readModel: { status: 'ERR', problem: 'ENGINE_UNREACHABLE', error: { code: 'SINK_UNAVAILABLE', exitCode: 6 } } }],
+    });
+    expect(report.models[0]!.readModel!.reason).toMatch(
+      /does not answer: opensearch at http:\/\/127\.0\.0\.1:1 is (unavailable|unreachable).*ECONNREFUSED/,
+    );
   }, 120_000);
 
   it('usage mistakes are exit 2, which no lag verdict uses', async () => {

@@ -22,7 +22,10 @@ function unboundedMapping(dir: string): string {
   return file;
 }
 
-async function setup(engine: (typeof ENGINES)[number], opts: { unbounded?: boolean; poison?: () => ReturnType<typeof poisonedProduct> } = {}) {
+async function setup(
+  engine: (typeof ENGINES)[number],
+  opts: { unbounded?: boolean; poison?: () => ReturnType<typeof poisonedProduct> } = {},
+) {
   const id = uniqueName('poison');
   const topic = `product-events-${id}`;
   const indexBase = `ps_${id}`;
@@ -84,7 +87,11 @@ describe.each(ENGINES)('a contract-valid event whose document the engine refuses
     const { manifest } = JSON.parse(r.stdout);
     expect(manifest).toMatchObject({ status: 'complete', counts: { docsRejected: 1, documents: w.goodProducts } });
     expect(manifest.skipped).toEqual([
-      expect.objectContaining({ partition: 0, offset: w.poisonOffset + 1, reason: expect.stringMatching(/^document px-huge \(version 2\) rejected by .*immense term/is) }),
+      expect.objectContaining({
+        partition: 0,
+        offset: w.poisonOffset + 1,
+        reason: expect.stringMatching(/^document px-huge \(version 2\) rejected by .*immense term/is),
+      }),
     ]);
     expect(manifest.skipped[0].reason).toContain(`events 0@${w.poisonOffset}, 0@${w.poisonOffset + 1}`);
     const sink = sinkFor(engine);
@@ -99,11 +106,20 @@ describe.each(ENGINES)('a contract-valid event whose document the engine refuses
     expect(stop.code, stop.stdout + stop.stderr).toBe(1);
     expect(JSON.parse(stop.stdout)).toMatchObject({
       error: 'SINK_REJECTED',
-      context: { id: longId, partition: 0, offset: w.poisonOffset, reason: 'document id is 600 bytes long; the engines accept at most 512' },
+      context: {
+        id: longId,
+        partition: 0,
+        offset: w.poisonOffset,
+        reason: 'document id is 600 bytes long; the engines accept at most 512',
+      },
     });
     const skip = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--on-invalid', 'skip'], { cwd: w.cwd });
     expect(skip.code, skip.stdout + skip.stderr).toBe(0);
     const { manifest } = JSON.parse(skip.stdout);
-    expect(manifest).toMatchObject({ status: 'complete', counts: { docsRejected: 1, documents: w.goodProducts }, skipped: [{ partition: 0, offset: w.poisonOffset }] });
+    expect(manifest).toMatchObject({
+      status: 'complete',
+      counts: { docsRejected: 1, documents: w.goodProducts },
+      skipped: [{ partition: 0, offset: w.poisonOffset }],
+    });
   });
 });

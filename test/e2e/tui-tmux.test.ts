@@ -81,7 +81,10 @@ describe('interactive terminal UI in tmux', () => {
       models: { 'product-search': { topic, indexBase, consumerGroup: `g-${id}` } },
     });
     // ~30,000 events over 3 partitions: with small batches the replay runs for seconds.
-    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '3000', '--partitions', '3', '--topic', topic, '--no-tui'], { cwd });
+    const pub = await runCli(
+      ['fixtures', 'publish', 'product-search', '--count', '3000', '--partitions', '3', '--topic', topic, '--no-tui'],
+      { cwd },
+    );
     expect(pub.code, pub.stderr).toBe(0);
 
     const exitFile = path.join(cwd, 'exit-code');
@@ -98,7 +101,20 @@ describe('interactive terminal UI in tmux', () => {
       'exec sleep 600',
     ].join('; ');
     writeFileSync(path.join(cwd, 'run.sh'), `${run}\n`);
-    tmux('-u', '-f', '/dev/null', 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', `sh ${shellQuote(path.join(cwd, 'run.sh'))}`);
+    tmux(
+      '-u',
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      SESSION,
+      '-x',
+      '120',
+      '-y',
+      '40',
+      `sh ${shellQuote(path.join(cwd, 'run.sh'))}`,
+    );
 
     // The TUI while replaying: wait for bars that have moved.
     const live = await waitForPane('the replay screen with partition bars', (p) => p.includes('▶ replay') && /\ball\s+█/.test(p));

@@ -103,7 +103,9 @@ describe('readmodel validate-contracts', () => {
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('::error file='))).toHaveLength(2);
-    expect(lines[0]).toMatch(/^::error file=[^,]+product_deleted\.v1\.json,title=schemas%3A title-mismatch at \/title::title "ProductRemoved"/);
+    expect(lines[0]).toMatch(
+      /^::error file=[^,]+product_deleted\.v1\.json,title=schemas%3A title-mismatch at \/title::title "ProductRemoved"/,
+    );
   });
 
   it('an unknown --format is a usage error: exit 2', async () => {

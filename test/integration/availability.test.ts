@@ -9,7 +9,9 @@ import { ENGINES, publishEvents, sinkFor, uniqueName } from '../support/services
 
 /** The reference: the pure fold of the events through the engine's decode path, live documents only. */
 async function expectedDocs(events: EventEnvelope[]) {
-  const { states } = await projectionSpec<AvailabilityDocument>(availabilityModel).given(...events).run();
+  const { states } = await projectionSpec<AvailabilityDocument>(availabilityModel)
+    .given(...events)
+    .run();
   const out = new Map<string, Record<string, unknown>>();
   for (const s of states.values()) if (s.doc) out.set(s.id, { ...s.doc });
   return out;
@@ -32,7 +34,12 @@ describe.each(ENGINES)('rebuild availability on %s (real Kafka and engine)', (en
     expect(manifest.projection).toEqual({ name: 'availability', version: 1 });
     expect(manifest.index).toMatch(new RegExp(`^${model.indexBase}_v1_[0-9a-f]{10}$`));
     const handled = events.filter((e) => availabilityModel.projection.handles.includes(e.eventType)).length;
-    expect(manifest.counts).toMatchObject({ eventsRead: events.length, eventsApplied: handled, eventsIgnored: events.length - handled, eventsSkipped: 0 });
+    expect(manifest.counts).toMatchObject({
+      eventsRead: events.length,
+      eventsApplied: handled,
+      eventsIgnored: events.length - handled,
+      eventsSkipped: 0,
+    });
 
     const expected = await expectedDocs(events);
     expect(expected.size).toBeGreaterThan(40);

@@ -44,7 +44,9 @@ function referenceFold(model: Model, assets: Awaited<ReturnType<typeof assetsFor
     if (!v.ok) throw new Error(`fixture event ${e.eventId} is invalid`);
     return v.envelope;
   });
-  const sorted = upcast.sort((a, b) => (a.aggregateId === b.aggregateId ? a.aggregateVersion - b.aggregateVersion : a.aggregateId < b.aggregateId ? -1 : 1));
+  const sorted = upcast.sort((a, b) =>
+    a.aggregateId === b.aggregateId ? a.aggregateVersion - b.aggregateVersion : a.aggregateId < b.aggregateId ? -1 : 1,
+  );
   const out = new Map<string, Record<string, unknown>>();
   for (const s of foldAll(model.projection, sorted).values()) if (s.doc) out.set(s.id, s.doc as unknown as Record<string, unknown>);
   return out;
@@ -75,14 +77,21 @@ describe.each(ENGINES)('the live consumer through a search engine outage on %s',
     const sink = createSearchSink({ engine, node: proxy.url, backoff: quickGiveUp });
     const controller = new AbortController();
     // A 6-s session: without heartbeats during the 20-s outage the member would be evicted.
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic, sessionTimeoutMs: 6000 });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+      sessionTimeoutMs: 6000,
+    });
     const warnings: string[] = [];
     const progress = createProgressBus();
     progress.subscribe((e) => void (e.type === 'log' && e.level === 'warn' && warnings.push(e.message)));
     let settled = false;
-    const running = runConsume({ assets, onInvalid: 'stop', target: index, signal: controller.signal, sinkBackoff: { baseMs: 200, maxMs: 2000 } }, { consumer, sink, progress }).finally(
-      () => (settled = true),
-    );
+    const running = runConsume(
+      { assets, onInvalid: 'stop', target: index, signal: controller.signal, sinkBackoff: { baseMs: 200, maxMs: 2000 } },
+      { consumer, sink, progress },
+    ).finally(() => (settled = true));
     running.catch(() => undefined);
     try {
       await until('the first events are committed', async () => (await groupState(model)).committed === before.length);
@@ -132,9 +141,21 @@ describe.each(ENGINES)('the live consumer through a search engine outage on %s',
     const proxy = await startFaultProxy(nodeFor(engine));
     const sink = createSearchSink({ engine, node: proxy.url, backoff: quickGiveUp });
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
     const running = runConsume(
-      { assets, onInvalid: 'stop', target: index, signal: controller.signal, maxSinkWaitMs: 3000, sinkBackoff: { baseMs: 200, maxMs: 1000 } },
+      {
+        assets,
+        onInvalid: 'stop',
+        target: index,
+        signal: controller.signal,
+        maxSinkWaitMs: 3000,
+        sinkBackoff: { baseMs: 200, maxMs: 1000 },
+      },
       { consumer, sink, progress: createProgressBus() },
     );
     running.catch(() => undefined);

@@ -26,7 +26,14 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
   it('reports identical builds as identical', async () => {
     const { model, a, b } = await twoIndices();
     const d = await runDiff({ model, to: b }, { sink });
-    expect(d).toMatchObject({ from: { index: a }, to: { index: b }, changedShare: 0, identical: true, onlyInFrom: { count: 0 }, onlyInTo: { count: 0 } });
+    expect(d).toMatchObject({
+      from: { index: a },
+      to: { index: b },
+      changedShare: 0,
+      identical: true,
+      onlyInFrom: { count: 0 },
+      onlyInTo: { count: 0 },
+    });
     expect(d.unchanged).toBe(d.from.count);
   });
 
@@ -68,7 +75,9 @@ describe.each(ENGINES)('diff and swap gates on %s (real Kafka and engine)', (eng
     await sink.bulk(
       b,
       docs.map(([id, doc], i) =>
-        i % 2 === 0 ? { action: 'delete' as const, id, version: 20_000 } : { action: 'index' as const, id, version: 20_000, doc: { ...doc, published: false } },
+        i % 2 === 0
+          ? { action: 'delete' as const, id, version: 20_000 }
+          : { action: 'index' as const, id, version: 20_000, doc: { ...doc, published: false } },
       ),
     );
     await sink.refresh(b);

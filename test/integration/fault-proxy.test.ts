@@ -35,7 +35,10 @@ describe.each(ENGINES)('fault proxy in front of %s', (engine) => {
     const res = await bulk(ndjson(ids));
     proxy.clear();
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { errors: boolean; items: Array<{ index: { _id: string; status: number; error?: { type: string } } }> };
+    const body = (await res.json()) as {
+      errors: boolean;
+      items: Array<{ index: { _id: string; status: number; error?: { type: string } } }>;
+    };
     expect(body.errors).toBe(true);
     expect(body.items.map((i) => i.index._id)).toEqual(ids);
     const throttled = body.items.filter((i) => i.index.status === 429).map((i) => i.index._id);

@@ -75,7 +75,10 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
     // The fold's own count of documents matches the index (what the self-check compares).
     const assets = await assetsFor(model);
     const index = uniqueName('fold_count');
-    await sink.createIndex(index, { settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 }, mappings: assets.mapping.mappings ?? {} });
+    await sink.createIndex(index, {
+      settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 },
+      mappings: assets.mapping.mappings ?? {},
+    });
     const source = kafkaSource();
     try {
       const projector = createBatchProjector({
@@ -89,7 +92,14 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
         progress: createProgressBus(),
       });
       const marks = await source.watermarks(model.topic);
-      await replayRanges({ source, projector, progress: createProgressBus(), topic: model.topic, ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })), batchSize: 70 });
+      await replayRanges({
+        source,
+        projector,
+        progress: createProgressBus(),
+        topic: model.topic,
+        ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })),
+        batchSize: 70,
+      });
       await sink.refresh(index);
       expect(projector.documentCount).toBe(expected.size);
       expect(await sink.count(index)).toBe(expected.size);
@@ -103,9 +113,19 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
     const model = isolatedProductModel();
     const assets = await assetsFor(model);
     const events = messyProductStream({ seed: 7, products: 6, updates: 40 }).events;
-    const records = events.map((e, offset) => ({ topic: model.topic, partition: 0, offset, key: e.aggregateId, value: Buffer.from(JSON.stringify(e)), timestamp: 0 }));
+    const records = events.map((e, offset) => ({
+      topic: model.topic,
+      partition: 0,
+      offset,
+      key: e.aggregateId,
+      value: Buffer.from(JSON.stringify(e)),
+      timestamp: 0,
+    }));
     const index = uniqueName('fold_changed');
-    await sink.createIndex(index, { settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 }, mappings: assets.mapping.mappings ?? {} });
+    await sink.createIndex(index, {
+      settings: { ...(assets.mapping.settings ?? {}), number_of_replicas: 0 },
+      mappings: assets.mapping.mappings ?? {},
+    });
     try {
       const projector = createBatchProjector({
         projection: model.projection,

@@ -18,7 +18,10 @@ describe('Kafka event source (real broker)', () => {
     expect(marks.reduce((n, m) => n + m.high - m.low, 0)).toBe(events.length);
 
     const read: RawRecord[] = [];
-    for await (const batch of source.readRanges({ topic, ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })) })) {
+    for await (const batch of source.readRanges({
+      topic,
+      ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })),
+    })) {
       read.push(...batch);
     }
     expect(read).toHaveLength(events.length);
@@ -54,7 +57,8 @@ describe('Kafka event source (real broker)', () => {
       const before = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
       const marks = await source.watermarks(topic);
       let n = 0;
-      for await (const b of source.readRanges({ topic, ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })) })) n += b.length;
+      for await (const b of source.readRanges({ topic, ranges: marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high })) }))
+        n += b.length;
       expect(n).toBe(20);
       const after = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
       expect(after).toEqual(before);

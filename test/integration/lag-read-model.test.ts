@@ -23,7 +23,11 @@ async function commitToEnd(model: ReadModelDefinition) {
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(model.topic);
-    await admin.setOffsets({ groupId: model.consumerGroup, topic: model.topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    await admin.setOffsets({
+      groupId: model.consumerGroup,
+      topic: model.topic,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -58,7 +62,14 @@ describe.each(ENGINES)('lag checks the read model behind the alias on %s', (engi
       status: 'OK',
       consumerStatus: 'OK',
       lag: 0,
-      readModel: { status: 'OK', alias: aliasName(model), indices: [index], index, documents, build: { status: 'complete', model: model.name, documents } },
+      readModel: {
+        status: 'OK',
+        alias: aliasName(model),
+        indices: [index],
+        index,
+        documents,
+        build: { status: 'complete', model: model.name, documents },
+      },
     });
     expect(ok.models[0]!.readModel!.ageMs).toBeGreaterThan(0);
     expect(documents).toBeGreaterThan(0);
@@ -84,12 +95,20 @@ describe.each(ENGINES)('lag checks the read model behind the alias on %s', (engi
     await sink.createIndex(stray, (await assetsFor(model)).mapping);
     await sink.updateAliases([{ add: { index: stray, alias: aliasName(model) } }]);
     const two = await lagOnce(model, sink);
-    expect(two).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ readModel: { status: 'ERR', problem: 'ALIAS_AMBIGUOUS', indices: [index, stray].sort() } }] });
+    expect(two).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+      models: [{ readModel: { status: 'ERR', problem: 'ALIAS_AMBIGUOUS', indices: [index, stray].sort() } }],
+    });
     expect(two.models[0]!.readModel!.reason).toContain(`points at 2 indices`);
 
     await sink.updateAliases([{ remove: { index, alias: aliasName(model) } }]);
     const foreign = await lagOnce(model, sink);
-    expect(foreign).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ readModel: { status: 'ERR', problem: 'NO_MANIFEST', index: stray } }] });
+    expect(foreign).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+      models: [{ readModel: { status: 'ERR', problem: 'NO_MANIFEST', index: stray } }],
+    });
     expect(foreign.models[0]!.readModel!.reason).toContain(`index ${stray} behind alias ${aliasName(model)} has no readmodel manifest`);
   });
 
@@ -99,7 +118,11 @@ describe.each(ENGINES)('lag checks the read model behind the alias on %s', (engi
     const dead = createSearchSink({ engine, node: 'http://127.0.0.1:1', backoff: { baseMs: 1, maxMs: 5, budgetMs: 500 } });
     try {
       const report = await lagOnce(model, dead);
-      expect(report).toMatchObject({ status: 'ERR', exitCode: 6, models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNREACHABLE', error: { exitCode: 6 } } }] });
+      expect(report).toMatchObject({
+        status: 'ERR',
+        exitCode: 6,
+        models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNREACHABLE', error: { exitCode: 6 } } }],
+      });
       expect(report.models[0]!.readModel!.reason).toMatch(/the search engine does not answer: .*http:\/\/127\.0\.0\.1:1.*ECONNREFUSED/);
     } finally {
       await dead.close();
@@ -115,10 +138,18 @@ describe('lag against a node of another engine than configured', () => {
   // alias would read as missing and the manifest as absent. lag must say the engine is wrong instead.
   it('search.engine elasticsearch on an OpenSearch node is ERR naming the engine, not an empty read model', async () => {
     const { model, index } = await liveModel(sink);
-    const wrong = createSearchSink({ engine: 'elasticsearch', node: nodeFor('opensearch'), backoff: { baseMs: 1, maxMs: 5, budgetMs: 500 } });
+    const wrong = createSearchSink({
+      engine: 'elasticsearch',
+      node: nodeFor('opensearch'),
+      backoff: { baseMs: 1, maxMs: 5, budgetMs: 500 },
+    });
     try {
       const report = await lagOnce(model, wrong);
-      expect(report).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNIDENTIFIED' } }] });
+      expect(report).toMatchObject({
+        status: 'ERR',
+        exitCode: 1,
+        models: [{ consumerStatus: 'OK', readModel: { status: 'ERR', problem: 'ENGINE_UNIDENTIFIED' } }],
+      });
       expect(report.models[0]!.readModel!.reason).toContain('does not answer as elasticsearch');
     } finally {
       await wrong.close();

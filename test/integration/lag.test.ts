@@ -111,7 +111,8 @@ function parseExposition(text: string): Map<string, Family> {
   return families;
 }
 
-const samplesOf = (fams: Map<string, Family>, name: string, model: string) => (fams.get(name)?.samples ?? []).filter((s) => s.labels.model === model);
+const samplesOf = (fams: Map<string, Family>, name: string, model: string) =>
+  (fams.get(name)?.samples ?? []).filter((s) => s.labels.model === model);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const envelopes = (o: Parameters<typeof generateProductEvents>[0]): EventEnvelope[] => [...generateProductEvents(o)].map((g) => g.envelope);
 
@@ -165,11 +166,20 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
     await sink.updateAliases([{ add: { index: liveIndex, alias: aliasName(model) } }]);
 
     const reader = createKafkaLagReader({ brokers: brokers(), clientId: 'readmodel-test' });
-    const committedTotal = async () => (await reader.groupOffsets(model.consumerGroup, model.topic)).partitions.reduce((n, p) => n + (p.committed ?? 0), 0);
+    const committedTotal = async () =>
+      (await reader.groupOffsets(model.consumerGroup, model.topic)).partitions.reduce((n, p) => n + (p.committed ?? 0), 0);
     const startConsumer = () => {
       const controller = new AbortController();
-      const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
-      const running = runConsume({ assets, onInvalid: 'stop', signal: controller.signal }, { consumer, sink, progress: createProgressBus() });
+      const consumer = createKafkaGroupConsumer({
+        brokers: brokers(),
+        clientId: 'readmodel-test',
+        groupId: model.consumerGroup,
+        topic: model.topic,
+      });
+      const running = runConsume(
+        { assets, onInvalid: 'stop', signal: controller.signal },
+        { consumer, sink, progress: createProgressBus() },
+      );
       running.catch(() => undefined);
       return { stop: async () => (controller.abort(), await running.catch(() => undefined)), running };
     };
@@ -193,7 +203,10 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
       const more = envelopes({ products: 5, seed: 52, idPrefix: 'late' });
       const publisher = kafkaPublisher();
       try {
-        await publisher.publish(model.topic, more.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })));
+        await publisher.publish(
+          model.topic,
+          more.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })),
+        );
       } finally {
         await publisher.close();
       }
@@ -259,7 +272,11 @@ describe('readmodel lag CLI (built binary)', () => {
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as LagReport;
     // The worse of the two decides: no alias (ERR) over a group that never committed (NO_COMMITS).
-    expect(report).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ group: model.consumerGroup, topic: model.topic, status: 'ERR', consumerStatus: 'NO_COMMITS' }] });
+    expect(report).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+      models: [{ group: model.consumerGroup, topic: model.topic, status: 'ERR', consumerStatus: 'NO_COMMITS' }],
+    });
     expect(report.models[0]!.readModel).toMatchObject({ status: 'ERR', problem: 'ALIAS_MISSING', ageMs: null });
 
     const prom = await runCli(['lag', 'product-search', '--prometheus', '--samples', '1'], { cwd });
@@ -280,7 +297,10 @@ describe('readmodel lag CLI (built binary)', () => {
   it('lag serve answers GET /metrics and stops cleanly on SIGTERM', async () => {
     const model = isolatedProductModel();
     await publishEvents(model.topic, 1, envelopes({ products: 2, seed: 62 }));
-    const { child, done } = startCli(['lag', 'serve', 'product-search', '--port', '0', '--interval', '200ms', '--brokers', brokers().join(',')], { cwd: configFor(model) });
+    const { child, done } = startCli(
+      ['lag', 'serve', 'product-search', '--port', '0', '--interval', '200ms', '--brokers', brokers().join(',')],
+      { cwd: configFor(model) },
+    );
     try {
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
@@ -292,14 +312,20 @@ describe('readmodel lag CLI (built binary)', () => {
       const fams = parseExposition(await res.text());
       expect(samplesOf(fams, 'readmodel_consumer_group_status', 'product-search').map((s) => s.value)).toEqual([5]);
       // The exporter shows the missing read model too, as its own series and in the model's status.
-      expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search')).toEqual([{ labels: { model: 'product-search', alias: `${model.indexBase}_current` }, value: 6 }]);
+      expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search')).toEqual([
+        { labels: { model: 'product-search', alias: `${model.indexBase}_current` }, value: 6 },
+      ]);
       expect(samplesOf(fams, 'readmodel_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
       expect((await fetch(url.replace('/metrics', '/nope'))).status).toBe(404);
       // The window grows with the background samples (--interval reached serve, not only `lag`).
-      await waitFor('a second sample', async () => {
-        const again = parseExposition(await (await fetch(url)).text());
-        return again.get('readmodel_lag_window_samples')!.samples[0]!.value > 1;
-      }, 5000);
+      await waitFor(
+        'a second sample',
+        async () => {
+          const again = parseExposition(await (await fetch(url)).text());
+          return again.get('readmodel_lag_window_samples')!.samples[0]!.value > 1;
+        },
+        5000,
+      );
       child.kill('SIGTERM');
       const r = await done;
       expect(r.code).toBe(0);

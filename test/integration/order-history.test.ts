@@ -70,13 +70,16 @@ describe.each(ENGINES)('rebuild order-history on %s (real Kafka and engine)', (e
         .sort((a, b) => String(b.placedAt).localeCompare(String(a.placedAt)) || String(a.orderId).localeCompare(String(b.orderId)))
         .map((d) => d.orderId);
       expect(r.total, customerId).toBe(orders.length);
-      expect(r.hits.map((h) => h.id), customerId).toEqual(newestFirst);
+      expect(
+        r.hits.map((h) => h.id),
+        customerId,
+      ).toEqual(newestFirst);
       expect(r.hits.every((h) => h.doc.customerId === customerId)).toBe(true);
     }
 
     // Free text within one customer's orders (searchText), and status filters, through the alias.
     const busiest = [...perCustomer.entries()].sort((a, b) => b[1].length - a[1].length)[0]!;
-    const title = ((busiest[1][0]!.lines as Array<{ title: string }>)[0]!).title;
+    const title = (busiest[1][0]!.lines as Array<{ title: string }>)[0]!.title;
     const word = title.split(' ').at(-1)!.toLowerCase();
     const withWord = busiest[1].filter((d) => String(d.searchText).toLowerCase().split(/\W+/).includes(word)).map((d) => d.orderId);
     const text = await sink.search(alias, {

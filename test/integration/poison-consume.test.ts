@@ -10,7 +10,16 @@ import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { assetsFor } from '../support/assets.js';
 import { productEvents } from '../../src/core/read-models/product-search/event-builders.js';
 import { rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, kafkaSource, publishEvents, sinkFor, uniqueName } from '../support/services.js';
+import {
+  ENGINES,
+  brokers,
+  isolatedProductModel,
+  kafkaAdmin,
+  kafkaSource,
+  publishEvents,
+  sinkFor,
+  uniqueName,
+} from '../support/services.js';
 
 type Model = ReturnType<typeof isolatedProductModel>;
 
@@ -71,17 +80,35 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     const dlqTopic = `${model.topic}.dlq`;
     const good = [...generateProductEvents({ products: 15, seed: 41 })].map((g) => g.envelope);
     const poison = productEvents('px-huge').created({ attributes: { engraving: 'x'.repeat(40_000) } });
-    const invalid = { ...good[0]!, eventId: '99999999-1111-4222-8333-444444444444', aggregateVersion: 500, eventType: 'StockAdjusted', data: { delta: 'lots', reason: 'sale' } };
+    const invalid = {
+      ...good[0]!,
+      eventId: '99999999-1111-4222-8333-444444444444',
+      aggregateVersion: 500,
+      eventType: 'StockAdjusted',
+      data: { delta: 'lots', reason: 'sale' },
+    };
     await publishEvents(model.topic, 1, [...good, poison, invalid]);
     const { assets, index } = await unboundedTarget(sink, model);
 
-    const deadLetters = createKafkaDeadLetterSink({ brokers: brokers(), clientId: 'readmodel-test', topic: dlqTopic, model: model.name, groupId: model.consumerGroup });
+    const deadLetters = createKafkaDeadLetterSink({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      topic: dlqTopic,
+      model: model.name,
+      groupId: model.consumerGroup,
+    });
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
     let settled = false;
-    const running = runConsume({ assets, onInvalid: 'skip', target: index, signal: controller.signal }, { consumer, sink, progress: createProgressBus(), deadLetters }).finally(
-      () => (settled = true),
-    );
+    const running = runConsume(
+      { assets, onInvalid: 'skip', target: index, signal: controller.signal },
+      { consumer, sink, progress: createProgressBus(), deadLetters },
+    ).finally(() => (settled = true));
     try {
       await until('everything is committed', async () => (await committed(model)) === good.length + 2);
       const letters = await readAllWithHeaders(dlqTopic, 2);
@@ -126,14 +153,26 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     await publishEvents(model.topic, 1, good);
     const { assets, index } = await unboundedTarget(sink, model);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
-    const running = runConsume({ assets, onInvalid: 'stop', target: index, signal: controller.signal }, { consumer, sink, progress: createProgressBus() });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
+    const running = runConsume(
+      { assets, onInvalid: 'stop', target: index, signal: controller.signal },
+      { consumer, sink, progress: createProgressBus() },
+    );
     running.catch(() => undefined);
     try {
       await until('the good events are committed', async () => (await committed(model)) === good.length);
       await publishEvents(model.topic, 1, [productEvents('px-huge').created({ attributes: { engraving: 'x'.repeat(40_000) } })]);
       const err = await running.catch((e) => e);
-      expect(err).toMatchObject({ code: 'SINK_REJECTED', exitCode: 1, context: { id: 'px-huge', topic: model.topic, partition: 0, offset: good.length } });
+      expect(err).toMatchObject({
+        code: 'SINK_REJECTED',
+        exitCode: 1,
+        context: { id: 'px-huge', topic: model.topic, partition: 0, offset: good.length },
+      });
       expect(await committed(model)).toBe(good.length);
     } finally {
       controller.abort();
@@ -153,12 +192,17 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
 
     // rebuild, default: stops at the event, rule key.
     const stopped = await rebuild(model, sink).catch((e) => e);
-    expect(stopped).toMatchObject({ code: 'CONTRACT_VIOLATION', context: { partition: 0, offset: 3, rule: 'key', pointer: '/aggregateId', eventId: unkeyed.eventId } });
+    expect(stopped).toMatchObject({
+      code: 'CONTRACT_VIOLATION',
+      context: { partition: 0, offset: 3, rule: 'key', pointer: '/aggregateId', eventId: unkeyed.eventId },
+    });
     expect(stopped.message).toContain('Kafka key is null');
 
     // rebuild --on-invalid skip: the event is skipped and listed.
     const skipped = await rebuild({ ...model, indexBase: `${model.indexBase}_skip` }, sink, { onInvalid: 'skip' });
-    expect(skipped.manifest.skipped).toEqual([expect.objectContaining({ partition: 0, offset: 3, eventId: unkeyed.eventId, reason: expect.stringContaining('key') })]);
+    expect(skipped.manifest.skipped).toEqual([
+      expect.objectContaining({ partition: 0, offset: 3, eventId: unkeyed.eventId, reason: expect.stringContaining('key') }),
+    ]);
     const built = (await sink.getMany(skipped.manifest.index, ['p-null'])).get('p-null')!;
     expect(built.version).toBe(3);
 
@@ -167,8 +211,16 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     const live = `${model.indexBase}_live`;
     await sink.createIndex(live, assets.mapping);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
-    const running = runConsume({ assets, onInvalid: 'skip', target: live, signal: controller.signal }, { consumer, sink, progress: createProgressBus() });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
+    const running = runConsume(
+      { assets, onInvalid: 'skip', target: live, signal: controller.signal },
+      { consumer, sink, progress: createProgressBus() },
+    );
     try {
       await until('the topic is committed', async () => (await committed(model)) === 4);
     } finally {
@@ -181,11 +233,22 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     // replay into a third index: the same document, and the null-key event is reported, not applied.
     const replayed = `${model.indexBase}_replay`;
     // An index of this model (replay writes only into builds of the model it replays).
-    await sink.createIndex(replayed, { ...assets.mapping, mappings: { ...assets.mapping.mappings, _meta: { readmodel: { model: model.name, status: 'complete', index: replayed, ranges: [] } } } });
+    await sink.createIndex(replayed, {
+      ...assets.mapping,
+      mappings: {
+        ...assets.mapping.mappings,
+        _meta: { readmodel: { model: model.name, status: 'complete', index: replayed, ranges: [] } },
+      },
+    });
     const source = kafkaSource();
     try {
       const r = await runReplay({ assets, aggregateIds: ['p-null'], toIndex: replayed }, { source, sink, progress: createProgressBus() });
-      expect(r).toMatchObject({ eventsMatched: 3, eventsInvalid: 1, written: 1, documents: [{ id: 'p-null', version: 3, action: 'index' }] });
+      expect(r).toMatchObject({
+        eventsMatched: 3,
+        eventsInvalid: 1,
+        written: 1,
+        documents: [{ id: 'p-null', version: 3, action: 'index' }],
+      });
     } finally {
       await source.close();
     }

@@ -21,7 +21,10 @@ async function expectedDocs(events = readFixtureEvents()) {
     return r.envelope;
   });
   const out = new Map<string, Record<string, unknown>>();
-  for (const s of foldAll((await import('../../src/core/read-models/product-search/projection.js')).productSearchProjection, upcast).values()) {
+  for (const s of foldAll(
+    (await import('../../src/core/read-models/product-search/projection.js')).productSearchProjection,
+    upcast,
+  ).values()) {
     if (s.doc) out.set(s.id, s.doc as unknown as Record<string, unknown>);
   }
   return out;
@@ -72,7 +75,11 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
 
   it('stops at the snapshotted end offsets while a producer keeps writing', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 3, [...generateProductEvents({ products: 300, seed: 11 })].map((g) => g.envelope));
+    await publishEvents(
+      model.topic,
+      3,
+      [...generateProductEvents({ products: 300, seed: 11 })].map((g) => g.envelope),
+    );
     const publisher = kafkaPublisher();
     let producing = true;
     let extra = 0;
@@ -122,8 +129,16 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
     const admin = kafkaAdmin();
     await admin.connect();
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
-    const running = runConsume({ assets, onInvalid: 'stop', target: liveIndex, signal: controller.signal }, { consumer, sink, progress: progress() });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
+    const running = runConsume(
+      { assets, onInvalid: 'stop', target: liveIndex, signal: controller.signal },
+      { consumer, sink, progress: progress() },
+    );
     try {
       const deadline = Date.now() + 60_000;
       for (;;) {
@@ -169,7 +184,13 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
     const first = await rebuild(model, sink);
     await runAliasSwap({ model, to: first.manifest.index }, { sink, progress: progress() });
 
-    const broken = { ...good[3]!, eventId: '11111111-2222-4333-8444-555555555555', aggregateVersion: 999, data: { rating: 9, count: 1 }, eventType: 'ReviewSummaryUpdated' };
+    const broken = {
+      ...good[3]!,
+      eventId: '11111111-2222-4333-8444-555555555555',
+      aggregateVersion: 999,
+      data: { rating: 9, count: 1 },
+      eventType: 'ReviewSummaryUpdated',
+    };
     await publishEvents(model.topic, 1, [broken]);
     // A new build (projection v99) of the same topic: its own index, never the live one.
     const changedModel = { ...model, projection: { ...model.projection, version: 99 } };
@@ -199,7 +220,10 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
 
     const incomplete = `${model.indexBase}_v1_00000000aa`;
     await sink.createIndex(incomplete, { mappings: { _meta: { readmodel: { ...a.manifest, index: incomplete, status: 'building' } } } });
-    await expect(runAliasSwap({ model, to: incomplete }, { sink, progress: progress() })).rejects.toMatchObject({ code: 'INDEX_INCOMPLETE', exitCode: 7 });
+    await expect(runAliasSwap({ model, to: incomplete }, { sink, progress: progress() })).rejects.toMatchObject({
+      code: 'INDEX_INCOMPLETE',
+      exitCode: 7,
+    });
     const foreign = `${model.indexBase}_v1_00000000bb`;
     await sink.createIndex(foreign, { mappings: { _meta: { readmodel: { ...a.manifest, model: 'order-history', index: foreign } } } });
     await expect(runAliasSwap({ model, to: foreign }, { sink, progress: progress() })).rejects.toMatchObject({ code: 'WRONG_MODEL' });

@@ -28,7 +28,9 @@ async function foldOfTopic(topic: string, model: ReturnType<typeof isolatedProdu
   }
   await source.close();
   // Per-aggregate order is what matters; sort to make the fold independent of partition interleaving.
-  events.sort((a, b) => (a.aggregateId === b.aggregateId ? a.aggregateVersion - b.aggregateVersion : a.aggregateId < b.aggregateId ? -1 : 1));
+  events.sort((a, b) =>
+    a.aggregateId === b.aggregateId ? a.aggregateVersion - b.aggregateVersion : a.aggregateId < b.aggregateId ? -1 : 1,
+  );
   const out = new Map<string, Record<string, unknown>>();
   for (const s of foldAll(model.projection, events).values()) if (s.doc) out.set(s.id, s.doc as unknown as Record<string, unknown>);
   return out;
@@ -50,7 +52,11 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
     const original = before.get(victim)!;
     const version = original.lastAggregateVersion as number;
     // A buggy writer corrupts the document in place, at its current version.
-    await sink.bulk(built.manifest.index, [{ action: 'index', id: victim, version, doc: { ...original, title: 'CORRUPTED', priceMinor: 0 } }], { versionType: 'external_gte' });
+    await sink.bulk(
+      built.manifest.index,
+      [{ action: 'index', id: victim, version, doc: { ...original, title: 'CORRUPTED', priceMinor: 0 } }],
+      { versionType: 'external_gte' },
+    );
     await sink.refresh(built.manifest.index);
     expect((await sink.getMany(built.manifest.index, [victim])).get(victim)!.doc.title).toBe('CORRUPTED');
 
@@ -85,7 +91,10 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
     const newer = { ...stored.doc, title: 'newer from live', lastAggregateVersion: stored.version + 5 };
     await sink.bulk(built.manifest.index, [{ action: 'index', id, version: stored.version + 5, doc: newer }]);
     const source = kafkaSource();
-    const r = await runReplay({ assets: await assetsFor(model), aggregateIds: [id], toIndex: built.manifest.index }, { source, sink, progress: createProgressBus() });
+    const r = await runReplay(
+      { assets: await assetsFor(model), aggregateIds: [id], toIndex: built.manifest.index },
+      { source, sink, progress: createProgressBus() },
+    );
     await source.close();
     expect(r).toMatchObject({ written: 0, keptNewer: 1 });
     expect((await sink.getMany(built.manifest.index, [id])).get(id)!.doc.title).toBe('newer from live');
@@ -104,9 +113,17 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
     // The live consumer keeps the current index up to date through the alias.
     const assets = await assetsFor(model);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
+    const consumer = createKafkaGroupConsumer({
+      brokers: brokers(),
+      clientId: 'readmodel-test',
+      groupId: model.consumerGroup,
+      topic: model.topic,
+    });
     const history = kafkaSource();
-    const consuming = runConsume({ assets, onInvalid: 'stop', signal: controller.signal }, { consumer, sink, source: history, progress: createProgressBus() });
+    const consuming = runConsume(
+      { assets, onInvalid: 'stop', signal: controller.signal },
+      { consumer, sink, source: history, progress: createProgressBus() },
+    );
 
     const publisher = kafkaPublisher();
     let producing = true;
@@ -116,7 +133,10 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
         // About 300 events/s: steady pressure, yet slow enough that a loaded 2-core CI machine's rebuild
         // (cache 50, so old products are read back) still converges within a few catch-up rounds.
         const batch = take(10);
-        await publisher.publish(model.topic, batch.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })));
+        await publisher.publish(
+          model.topic,
+          batch.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })),
+        );
         await new Promise((r) => setTimeout(r, 30));
       }
     })();

@@ -12,7 +12,11 @@ describe.each(ENGINES)('replay after a document was deleted by hand on %s', (eng
 
   it('refuses (NOT_RESTORED, exit 8) while the delete tombstone is in the way, then restores once gc_deletes expired it', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 2, [...generateProductEvents({ products: 12, seed: 51 })].map((g) => g.envelope));
+    await publishEvents(
+      model.topic,
+      2,
+      [...generateProductEvents({ products: 12, seed: 51 })].map((g) => g.envelope),
+    );
     const { manifest } = await rebuild(model, sink);
     const index = manifest.index;
     // Short tombstone life so the test can follow the error's advice; rebuilt indices keep them 1h.
@@ -57,12 +61,19 @@ describe.each(ENGINES)('replay after a document was deleted by hand on %s', (eng
 
   it('a document that is simply absent (no tombstone) is written and verified at its aggregate version', async () => {
     const model = isolatedProductModel();
-    await publishEvents(model.topic, 1, [...generateProductEvents({ products: 5, seed: 52 })].map((g) => g.envelope));
+    await publishEvents(
+      model.topic,
+      1,
+      [...generateProductEvents({ products: 5, seed: 52 })].map((g) => g.envelope),
+    );
     const { manifest } = await rebuild(model, sink);
     const assets = await assetsFor(model);
     const empty = `${model.indexBase}_empty`;
     // An index of this model (replay writes only into builds of the model it replays).
-    await sink.createIndex(empty, { ...assets.mapping, mappings: { ...assets.mapping.mappings, _meta: { readmodel: { model: model.name, status: 'complete', index: empty, ranges: [] } } } });
+    await sink.createIndex(empty, {
+      ...assets.mapping,
+      mappings: { ...assets.mapping.mappings, _meta: { readmodel: { model: model.name, status: 'complete', index: empty, ranges: [] } } },
+    });
     const id = [...(await allDocs(sink, manifest.index)).keys()][0]!;
     const source = kafkaSource();
     try {

@@ -70,7 +70,11 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     const built = await rebuild(model, sink);
     const foreignAlias = uniqueName('someone_elses');
     await sink.updateAliases([{ add: { index: built.manifest.index, alias: foreignAlias } }]);
-    await expect(rebuild(model, sink, { force: true })).rejects.toMatchObject({ code: 'NOT_OWNED', exitCode: 10, context: { aliases: [foreignAlias] } });
+    await expect(rebuild(model, sink, { force: true })).rejects.toMatchObject({
+      code: 'NOT_OWNED',
+      exitCode: 10,
+      context: { aliases: [foreignAlias] },
+    });
     expect(await sink.indexExists(built.manifest.index)).toBe(true);
   });
 
@@ -114,7 +118,11 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     await rebuild(isolatedProductModel({ topic: model.topic }), sink); // makes sure the lease index exists
 
     await sink.putDoc(LEASE_INDEX, target, lease({ host: 'another-host', pid: 1 }, 1_000));
-    await expect(rebuild(model, sink)).rejects.toMatchObject({ code: 'LEASE_HELD', exitCode: 11, context: { holder: expect.stringContaining('another-host') } });
+    await expect(rebuild(model, sink)).rejects.toMatchObject({
+      code: 'LEASE_HELD',
+      exitCode: 11,
+      context: { holder: expect.stringContaining('another-host') },
+    });
 
     await sink.putDoc(LEASE_INDEX, target, lease({ host: 'another-host', pid: 1 }, 600_000));
     const events: ProgressEvent[] = [];
@@ -123,7 +131,15 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     bus.subscribe((e) => events.push(e));
     try {
       const r = await runRebuild(
-        { assets: await assetsFor(model), start: { kind: 'earliest' }, end: { kind: 'snapshot' }, onInvalid: 'stop', force: false, toolVersion: 'test', replicas: 0 },
+        {
+          assets: await assetsFor(model),
+          start: { kind: 'earliest' },
+          end: { kind: 'snapshot' },
+          onInvalid: 'stop',
+          force: false,
+          toolVersion: 'test',
+          replicas: 0,
+        },
         { source, sink, progress: bus },
       );
       expect(r.outcome).toBe('built');
@@ -152,7 +168,15 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     try {
       await expect(
         runRebuild(
-          { assets, start: { kind: 'earliest' }, end: { kind: 'snapshot' }, onInvalid: 'stop', force: false, toolVersion: 'test', replicas: 0 },
+          {
+            assets,
+            start: { kind: 'earliest' },
+            end: { kind: 'snapshot' },
+            onInvalid: 'stop',
+            force: false,
+            toolVersion: 'test',
+            replicas: 0,
+          },
           { source, sink, progress: createProgressBus(), lease: { heartbeatMs: 100 } },
         ),
       ).rejects.toMatchObject({ code: 'LEASE_LOST', exitCode: 11 });
@@ -167,7 +191,9 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
     const model = await builtModel(sink);
     const a = await rebuild(model, sink);
     const b = await rebuild({ ...model, projection: { ...model.projection, version: 2 } }, sink);
-    const swaps = await Promise.allSettled([a, b].map((x) => runAliasSwap({ model, to: x.manifest.index }, { sink, progress: createProgressBus() })));
+    const swaps = await Promise.allSettled(
+      [a, b].map((x) => runAliasSwap({ model, to: x.manifest.index }, { sink, progress: createProgressBus() })),
+    );
     const won = swaps.filter((s) => s.status === 'fulfilled') as Array<PromiseFulfilledResult<Awaited<ReturnType<typeof runAliasSwap>>>>;
     const lost = swaps.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     expect(won).toHaveLength(1);

@@ -15,13 +15,19 @@ import { ENGINES } from '../support/services.js';
  * 401/403 with an HTML page, as proxies and security plugins do). Both official clients.
  */
 
-const HTML_401 = '<!DOCTYPE html><html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1><hr><center>nginx</center></body></html>';
+const HTML_401 =
+  '<!DOCTYPE html><html><head><title>401 Authorization Required</title></head><body><h1>401 Authorization Required</h1><hr><center>nginx</center></body></html>';
 
 /** Answers `GET /` as the engine whose client asks: the Elasticsearch client announces itself in a header. */
 function identify(req: http.IncomingMessage, res: http.ServerResponse) {
   const es = req.headers['x-elastic-client-meta'] !== undefined;
   res.writeHead(200, { 'content-type': 'application/json', ...(es ? { 'x-elastic-product': 'Elasticsearch' } : {}) });
-  res.end(JSON.stringify({ cluster_name: 'tls-test', version: es ? { number: '8.19.0', build_flavor: 'default' } : { number: '2.19.0', distribution: 'opensearch' } }));
+  res.end(
+    JSON.stringify({
+      cluster_name: 'tls-test',
+      version: es ? { number: '8.19.0', build_flavor: 'default' } : { number: '2.19.0', distribution: 'opensearch' },
+    }),
+  );
 }
 
 async function listen(server: http.Server | https.Server): Promise<number> {
@@ -40,10 +46,27 @@ describe('failure classes', () => {
 
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'readmodel-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     certPem = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     tls = https.createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: certPem }, (req, res) => {
       identify(req, res);
@@ -57,7 +80,12 @@ describe('failure classes', () => {
         // The node says who it is (the sink checks that before anything else); the rest is forbidden.
         if (req.method === 'GET' && /^\/forbidden\/?(\?|$)/.test(req.url)) return identify(req, res);
         res.writeHead(403, { 'content-type': 'application/json', 'x-elastic-product': 'Elasticsearch' });
-        return res.end(JSON.stringify({ error: { type: 'security_exception', reason: 'action [indices:admin/create] is unauthorized for user [alice]' }, status: 403 }));
+        return res.end(
+          JSON.stringify({
+            error: { type: 'security_exception', reason: 'action [indices:admin/create] is unauthorized for user [alice]' },
+            status: 403,
+          }),
+        );
       }
       res.writeHead(401, { 'content-type': 'text/html', 'www-authenticate': 'Basic realm="search"' });
       res.end(req.method === 'HEAD' ? undefined : HTML_401);
@@ -124,18 +152,24 @@ describe('failure classes', () => {
       await sink.close();
 
       const anonymous = createSearchSink({ engine, node: `http://127.0.0.1:${authPort}` });
-      await expect(anonymous.count('x')).rejects.toMatchObject({ code: 'SEARCH_AUTH_FAILED', message: expect.stringContaining('anonymous access'), suggestion: expect.stringContaining('search.username') });
+      await expect(anonymous.count('x')).rejects.toMatchObject({
+        code: 'SEARCH_AUTH_FAILED',
+        message: expect.stringContaining('anonymous access'),
+        suggestion: expect.stringContaining('search.username'),
+      });
       await anonymous.close();
     });
 
-    it('403 says access was denied for which user and what, with the engine\'s reason', async () => {
+    it("403 says access was denied for which user and what, with the engine's reason", async () => {
       const sink = createSearchSink({ engine, node: `http://127.0.0.1:${authPort}/forbidden`, username: 'alice', password: 'pw' });
       const err = await sink.createIndex('idx', {}).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(err).toMatchObject({ code: 'SEARCH_FORBIDDEN', exitCode: 3, context: { user: 'alice', status: 403 } });
-      expect((err as Error).message).toMatch(/access denied at http:\/\/127\.0\.0\.1:\d+\/forbidden for user "alice": creating index idx was refused \(HTTP 403: action \[indices:admin\/create\] is unauthorized for user \[alice\]\)/);
+      expect((err as Error).message).toMatch(
+        /access denied at http:\/\/127\.0\.0\.1:\d+\/forbidden for user "alice": creating index idx was refused \(HTTP 403: action \[indices:admin\/create\] is unauthorized for user \[alice\]\)/,
+      );
       await sink.close();
     });
   });

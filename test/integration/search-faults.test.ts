@@ -57,7 +57,11 @@ describe('rebuild through faults (real engines behind a fault proxy)', () => {
   beforeAll(async () => {
     for (const engine of ENGINES) {
       const model = isolatedProductModel();
-      await publishEvents(model.topic, 3, [...generateProductEvents({ products: 400, seed: 7 })].map((g) => g.envelope));
+      await publishEvents(
+        model.topic,
+        3,
+        [...generateProductEvents({ products: 400, seed: 7 })].map((g) => g.envelope),
+      );
       const direct = sinkFor(engine);
       const built = await rebuild(model, direct, { batchSize: 200 });
       lanes.push({
@@ -65,7 +69,11 @@ describe('rebuild through faults (real engines behind a fault proxy)', () => {
         proxy: await startFaultProxy(nodeFor(engine)),
         direct,
         model,
-        reference: { checksum: built.manifest.checksum!, documents: built.manifest.counts!.documents, docs: await allDocs(direct, built.manifest.index) },
+        reference: {
+          checksum: built.manifest.checksum!,
+          documents: built.manifest.counts!.documents,
+          docs: await allDocs(direct, built.manifest.index),
+        },
       });
     }
   });
@@ -201,7 +209,12 @@ describe.each(ENGINES)('bulk writes through faults on %s', (engine) => {
 
   it('resends bulks whose answers were lost: every write lands once, as written or as an equal version (stale)', async () => {
     const sink = createSearchSink({ engine, node: proxy.url, backoff: { budgetMs: 60_000, baseMs: 20, maxMs: 200 } });
-    const writes: BulkWrite[] = Array.from({ length: 300 }, (_, i) => ({ action: 'index', id: `lost${i}`, version: 3, doc: doc(`lost${i}`, 10) }));
+    const writes: BulkWrite[] = Array.from({ length: 300 }, (_, i) => ({
+      action: 'index',
+      id: `lost${i}`,
+      version: 3,
+      doc: doc(`lost${i}`, 10),
+    }));
     proxy.set({ reset: 0.6, resetWhen: 'after' });
     const out = await sink.bulk(index, writes);
     proxy.clear();
@@ -209,7 +222,10 @@ describe.each(ENGINES)('bulk writes through faults on %s', (engine) => {
     expect(out.rejected).toEqual([]);
     expect(out.written + out.stale).toBe(300);
     expect(out.retries).toBeGreaterThan(0);
-    const stored = await direct.getMany(index, writes.map((w) => w.id));
+    const stored = await direct.getMany(
+      index,
+      writes.map((w) => w.id),
+    );
     expect(stored.size).toBe(300);
     expect([...stored.values()].every((d) => d.version === 3)).toBe(true);
     await sink.close();
@@ -217,7 +233,12 @@ describe.each(ENGINES)('bulk writes through faults on %s', (engine) => {
 
   it('counts per-item throttling and splits in the bulk outcome', async () => {
     const sink = createSearchSink({ engine, node: proxy.url, backoff: { budgetMs: 60_000, baseMs: 20, maxMs: 200 } });
-    const writes: BulkWrite[] = Array.from({ length: 200 }, (_, i) => ({ action: 'index', id: `c${i}`, version: 1, doc: doc(`c${i}`, 200) }));
+    const writes: BulkWrite[] = Array.from({ length: 200 }, (_, i) => ({
+      action: 'index',
+      id: `c${i}`,
+      version: 1,
+      doc: doc(`c${i}`, 200),
+    }));
     proxy.set({ itemThrottle: 0.3, maxContentLength: 16 * 1024 });
     const out = await sink.bulk(index, writes);
     proxy.clear();

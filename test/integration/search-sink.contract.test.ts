@@ -35,7 +35,10 @@ describe.each(ENGINES)('search sink contract on %s (real engine)', (engine) => {
     const index = uniqueName('ps');
     await sink.createIndex(index, mapping);
     const states = await projectedFixtures();
-    const out = await sink.bulk(index, states.map((s) => ({ action: 'index', id: s.id, version: s.version, doc: s.doc! })));
+    const out = await sink.bulk(
+      index,
+      states.map((s) => ({ action: 'index', id: s.id, version: s.version, doc: s.doc! })),
+    );
     expect(out.written).toBe(states.length);
     await sink.refresh(index);
     expect(await sink.count(index)).toBe(states.length);
@@ -97,7 +100,10 @@ describe.each(ENGINES)('search sink contract on %s (real engine)', (engine) => {
     const index = uniqueName('scan');
     await sink.createIndex(index, mapping);
     const states = await projectedFixtures();
-    await sink.bulk(index, states.map((s) => ({ action: 'index', id: s.id, version: s.version, doc: s.doc! })));
+    await sink.bulk(
+      index,
+      states.map((s) => ({ action: 'index', id: s.id, version: s.version, doc: s.doc! })),
+    );
     await sink.refresh(index);
     const ids: string[] = [];
     for await (const page of sink.scan(index, { sortField: 'productId', pageSize: 3 })) ids.push(...page.map((d) => d.id));

@@ -20,20 +20,30 @@ async function publishProducts(topic: string, partitions: number, products: numb
   const p = kafkaPublisher();
   try {
     await p.ensureTopic(topic, partitions);
-    const records = [...generateProductEvents({ products, seed, ...(idPrefix ? { idPrefix } : {}) })].map((g) => ({ key: g.envelope.aggregateId, value: JSON.stringify(g.envelope) }));
+    const records = [...generateProductEvents({ products, seed, ...(idPrefix ? { idPrefix } : {}) })].map((g) => ({
+      key: g.envelope.aggregateId,
+      value: JSON.stringify(g.envelope),
+    }));
     for (let i = 0; i < records.length; i += 200) await p.publish(topic, records.slice(i, i + 200));
   } finally {
     await p.close();
   }
 }
 
-const watermarks = async (topic: string) => (await admin.fetchTopicOffsets(topic)).sort((a, b) => a.partition - b.partition).map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }));
+const watermarks = async (topic: string) =>
+  (await admin.fetchTopicOffsets(topic))
+    .sort((a, b) => a.partition - b.partition)
+    .map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }));
 
 /** What retention or kafka-delete-records does: everything before `offset` is gone. */
-const deleteBefore = (topic: string, partition: number, offset: number) => admin.deleteTopicRecords({ topic, partitions: [{ partition, offset: String(offset) }] });
+const deleteBefore = (topic: string, partition: number, offset: number) =>
+  admin.deleteTopicRecords({ topic, partitions: [{ partition, offset: String(offset) }] });
 
 /** The same model with another projection version: a new build hash, so a new index next to the first. */
-const nextVersion = (m: ReadModelDefinition): ReadModelDefinition => ({ ...m, projection: { ...m.projection, version: m.projection.version + 1 } });
+const nextVersion = (m: ReadModelDefinition): ReadModelDefinition => ({
+  ...m,
+  projection: { ...m.projection, version: m.projection.version + 1 },
+});
 
 /** A sink whose first bulk write waits for `before` to finish: a deterministic point in the middle of a replay. */
 function pausingSink(sink: SearchSink, before: () => Promise<void>): SearchSink {
@@ -64,14 +74,19 @@ describe('the Kafka source never skips vanished records silently (real Kafka)', 
       const ranges = [{ partition: 0, start: 30, end: high }];
       const read = async (onHistoryGap?: (g: { partition: number; from: number; to: number }) => void) => {
         const offsets: number[] = [];
-        for await (const batch of source.readRanges({ topic, ranges, ...(onHistoryGap ? { onHistoryGap } : {}) })) offsets.push(...batch.map((r) => r.offset));
+        for await (const batch of source.readRanges({ topic, ranges, ...(onHistoryGap ? { onHistoryGap } : {}) }))
+          offsets.push(...batch.map((r) => r.offset));
         return offsets;
       };
       const err = await read().then(
         () => undefined,
         (e: unknown) => e as { code: string; exitCode: number; context: Record<string, unknown> },
       );
-      expect(err).toMatchObject({ code: 'TRUNCATED_HISTORY', exitCode: 12, context: { topic, partition: 0, neededOffset: 30, logStart: 100, missing: 70 } });
+      expect(err).toMatchObject({
+        code: 'TRUNCATED_HISTORY',
+        exitCode: 12,
+        context: { topic, partition: 0, neededOffset: 30, logStart: 100, missing: 70 },
+      });
       const gaps: unknown[] = [];
       const offsets = await read((g) => gaps.push(g));
       expect(gaps).toEqual([{ partition: 0, from: 30, to: 100 }]);
@@ -103,7 +118,9 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
       (e: unknown) => e as { code: string; exitCode: number; message: string; context: Record<string, unknown> },
     );
     expect(refused).toMatchObject({ code: 'TRUNCATED_HISTORY', exitCode: 12 });
-    expect(refused!.message).toBe(`history missing on topic "${model.topic}": partition 0 needs offset 0 but the log starts at ${cut} (${cut} events gone)`);
+    expect(refused!.message).toBe(
+      `history missing on topic "${model.topic}": partition 0 needs offset 0 but the log starts at ${cut} (${cut} events gone)`,
+    );
     expect(refused!.context).toMatchObject({ topic: model.topic, gaps: [{ partition: 0, needed: 0, logStart: cut, missing: cut }] });
     expect(String(refused!.context.neededFrom)).toContain(full.manifest.index);
     // Nothing was created: only the first build exists, and the alias still points at it.
@@ -121,10 +138,15 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
       (e: unknown) => e as { exitCode: number; context: { reasons: string[] } },
     );
     expect(gate?.exitCode).toBe(7);
-    expect(gate!.context.reasons).toContain(`the build misses history: partition 0 offsets 0..${cut - 1} (${cut} events) were gone from Kafka (built with --allow-truncated-history)`);
+    expect(gate!.context.reasons).toContain(
+      `the build misses history: partition 0 offsets 0..${cut - 1} (${cut} events) were gone from Kafka (built with --allow-truncated-history)`,
+    );
     expect(await sink.aliasTargets(alias)).toEqual([full.manifest.index]);
 
-    const forced = await runAliasSwap({ model: v2, to: acked.manifest.index, gates, overrideGates: true }, { sink, progress: createProgressBus() });
+    const forced = await runAliasSwap(
+      { model: v2, to: acked.manifest.index, gates, overrideGates: true },
+      { sink, progress: createProgressBus() },
+    );
     expect(forced.forced.some((r) => r.startsWith('the build misses history'))).toBe(true);
     expect(await sink.aliasTargets(alias)).toEqual([acked.manifest.index]);
   });
@@ -140,7 +162,11 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
 
     // While the first bulk of the new build is held, retention removes all but the newest 100 records.
     const v2 = nextVersion(model);
-    const during = await rebuild(v2, pausingSink(sink, () => deleteBefore(model.topic, 0, high - 100)), { batchSize: 50, swap: { gates: gatesFor(v2, undefined, sink) } }).then(
+    const during = await rebuild(
+      v2,
+      pausingSink(sink, () => deleteBefore(model.topic, 0, high - 100)),
+      { batchSize: 50, swap: { gates: gatesFor(v2, undefined, sink) } },
+    ).then(
       () => undefined,
       (e: unknown) => e as { code: string; exitCode: number; message: string; context: Record<string, number> },
     );
@@ -153,7 +179,11 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
     await publishProducts(model.topic, 1, 900, 34, 'late');
     const high2 = (await watermarks(model.topic))[0]!.high;
     const v3 = nextVersion(v2);
-    const acked = await rebuild(v3, pausingSink(sink, () => deleteBefore(model.topic, 0, high2 - 100)), { batchSize: 50, allowTruncatedHistory: true });
+    const acked = await rebuild(
+      v3,
+      pausingSink(sink, () => deleteBefore(model.topic, 0, high2 - 100)),
+      { batchSize: 50, allowTruncatedHistory: true },
+    );
     expect(acked.outcome).toBe('built');
     const gaps = acked.manifest.historyGaps!;
     expect(gaps[0]).toEqual({ partition: 0, from: 0, to: high - 100 });
@@ -186,7 +216,10 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
     const marks = await watermarks(model.topic);
     const source = kafkaSource();
     try {
-      const report = await runPreflight({ assets: await assetsFor(model), start: { kind: 'earliest' }, end: { kind: 'snapshot' } }, { source, sink });
+      const report = await runPreflight(
+        { assets: await assetsFor(model), start: { kind: 'earliest' }, end: { kind: 'snapshot' } },
+        { source, sink },
+      );
       expect(report).toMatchObject({
         model: 'product-search',
         topic: model.topic,
@@ -200,7 +233,18 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
           retention: { cleanupPolicy: 'compact,delete', retentionMs: 86_400_000, retentionBytes: 10_485_760, keepsFullHistory: false },
         },
       });
-      expect(report.history.partitions).toEqual(marks.map((m) => ({ partition: m.partition, logStart: 0, high: m.high, needed: 0, start: 0, end: m.high, events: m.high, missing: 0 })));
+      expect(report.history.partitions).toEqual(
+        marks.map((m) => ({
+          partition: m.partition,
+          logStart: 0,
+          high: m.high,
+          needed: 0,
+          start: 0,
+          end: m.high,
+          events: m.high,
+          missing: 0,
+        })),
+      );
       expect(report.history.retention.reasons).toHaveLength(3);
     } finally {
       await source.close();

@@ -98,8 +98,7 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       const isBulk = /(^|\/)_bulk$/.test(path.split('?')[0]!);
       const f = faults;
       const matches =
-        f.match === 'all' ||
-        (typeof f.match === 'object' ? req.method === f.match.method && f.match.path.test(path) : isBulk);
+        f.match === 'all' || (typeof f.match === 'object' ? req.method === f.match.method && f.match.path.test(path) : isBulk);
       if (isBulk) stats.bulkRequests++;
 
       if (f.maxContentLength !== undefined && body.length > f.maxContentLength) {
@@ -191,7 +190,15 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
     stats.forwarded++;
     return new Promise((resolve, reject) => {
       const out = http.request(
-        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+        {
+          protocol: upstream.protocol,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers,
+          agent,
+        },
         async (r) => {
           try {
             resolve({ status: r.statusCode ?? 502, headers: r.headers, body: await readAll(r) });
@@ -253,7 +260,10 @@ interface BulkItem {
 
 /** Splits an NDJSON bulk body into items: an action line, plus a source line except for deletes. */
 function parseBulk(body: Buffer): BulkItem[] {
-  const lines = body.toString('utf8').split('\n').filter((l) => l.length > 0);
+  const lines = body
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const items: BulkItem[] = [];
   for (let i = 0; i < lines.length; i++) {
     const meta = JSON.parse(lines[i]!) as Record<string, { _index?: string; _id?: string }>;

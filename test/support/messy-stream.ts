@@ -16,9 +16,16 @@ export interface MessyStream {
  */
 export function messyProductStream(o: { seed: number; products: number; updates: number; idPrefix?: string }): MessyStream {
   const rnd = createSeededRandom(o.seed * 7919 + 17);
-  const clean = [...generateProductEvents({ products: o.products, seed: o.seed, catalogue: 'long-lived', updates: o.updates, activeWindow: 8, ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}) })].map(
-    (g) => g.envelope,
-  );
+  const clean = [
+    ...generateProductEvents({
+      products: o.products,
+      seed: o.seed,
+      catalogue: 'long-lived',
+      updates: o.updates,
+      activeWindow: 8,
+      ...(o.idPrefix ? { idPrefix: o.idPrefix } : {}),
+    }),
+  ].map((g) => g.envelope);
   const out: EventEnvelope[] = [];
   const later: Array<{ at: number; e: EventEnvelope }> = [];
   const lastIndexOf = new Map<string, number>();

@@ -60,7 +60,9 @@ export function projectionSpec<TDoc extends object>(model: ReadModelDefinition<T
       if (twice) {
         const once = structuredClone([...states.entries()]);
         const again = now.map((e) => fold(decode(e)));
-        expect(again, 'a redelivered event must fold as stale (or ignored)').toEqual(again.map((o) => (o === 'ignored' ? 'ignored' : 'stale')));
+        expect(again, 'a redelivered event must fold as stale (or ignored)').toEqual(
+          again.map((o) => (o === 'ignored' ? 'ignored' : 'stale')),
+        );
         expect([...states.entries()], 'documents after a redelivery equal a single delivery').toEqual(once);
         outcomes.push(...again);
       }
@@ -84,7 +86,14 @@ export function projectionSpec<TDoc extends object>(model: ReadModelDefinition<T
 
 function decodeOne(model: ReadModelDefinition, validator: EventValidator, e: EventEnvelope, offset: number): EventEnvelope {
   const d = decodeRecord(
-    { topic: model.topic, partition: 0, offset, key: e.aggregateId ?? null, value: Buffer.from(JSON.stringify(e)), timestamp: Date.parse(e.occurredAt) || 0 },
+    {
+      topic: model.topic,
+      partition: 0,
+      offset,
+      key: e.aggregateId ?? null,
+      value: Buffer.from(JSON.stringify(e)),
+      timestamp: Date.parse(e.occurredAt) || 0,
+    },
     validator,
   );
   if (!d.ok) throw new Error(`the engine would refuse this test event (${e.eventType} v${e.eventVersion}): ${JSON.stringify(d.violation)}`);

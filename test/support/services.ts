@@ -39,7 +39,11 @@ export function kafkaAdmin() {
 }
 
 /** Creates a topic and publishes envelopes keyed by aggregate id (raw strings pass through as-is). */
-export async function publishEvents(topic: string, partitions: number, events: ReadonlyArray<EventEnvelope | { key: string; value: string }>) {
+export async function publishEvents(
+  topic: string,
+  partitions: number,
+  events: ReadonlyArray<EventEnvelope | { key: string; value: string }>,
+) {
   const p = kafkaPublisher();
   try {
     await p.ensureTopic(topic, partitions);

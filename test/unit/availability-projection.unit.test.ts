@@ -48,7 +48,10 @@ describe('availability projection', () => {
 
   it('given a product created without initial stock, then a restock brings it in stock', async () => {
     const p = productEvents();
-    const { doc } = await spec.given(p.created({ initialStock: undefined })).when(p.stock(3)).run();
+    const { doc } = await spec
+      .given(p.created({ initialStock: undefined }))
+      .when(p.stock(3))
+      .run();
     expect(doc()).toMatchObject({ stockQuantity: 3, availability: 'low_stock', inStock: true, lastChange: 'restock' });
   });
 
@@ -68,7 +71,10 @@ describe('availability projection', () => {
 
   it('given a product re-created after deletion, then it starts again from its new initial stock', async () => {
     const p = productEvents();
-    const { doc } = await spec.given(p.created(), p.stock(-9), p.deleted()).when(p.created({ initialStock: 2 })).run();
+    const { doc } = await spec
+      .given(p.created(), p.stock(-9), p.deleted())
+      .when(p.created({ initialStock: 2 }))
+      .run();
     expect(doc()).toMatchObject({ stockQuantity: 2, availability: 'low_stock', lastChange: 'created', lastAggregateVersion: 4 });
   });
 
@@ -82,11 +88,15 @@ describe('availability projection', () => {
     const { productSearchModel } = await import('../../src/core/read-models/product-search/model.js');
     const events = readFixtureEvents('availability');
     const mine = await spec.given(...events).run();
-    const search = await projectionSpec(productSearchModel).given(...events).run();
+    const search = await projectionSpec(productSearchModel)
+      .given(...events)
+      .run();
     expect(mine.states.size).toBe(12);
     for (const [id, s] of mine.states) {
       const other = search.states.get(id)!.doc as { stockQuantity: number; availability: string } | null;
-      expect(s.doc && { q: s.doc.stockQuantity, a: s.doc.availability }, id).toEqual(other && { q: other.stockQuantity, a: other.availability });
+      expect(s.doc && { q: s.doc.stockQuantity, a: s.doc.availability }, id).toEqual(
+        other && { q: other.stockQuantity, a: other.availability },
+      );
     }
   });
 });

@@ -35,7 +35,18 @@ describe('readmodel help', () => {
 
   it('covers every command and subcommand', () => {
     const paths = all.map((c) => c.path);
-    for (const p of ['readmodel rebuild', 'readmodel alias swap', 'readmodel alias show', 'readmodel alias rollback', 'readmodel config show', 'readmodel sandbox up', 'readmodel sandbox down', 'readmodel sandbox status', 'readmodel lag serve', 'readmodel fixtures publish']) {
+    for (const p of [
+      'readmodel rebuild',
+      'readmodel alias swap',
+      'readmodel alias show',
+      'readmodel alias rollback',
+      'readmodel config show',
+      'readmodel sandbox up',
+      'readmodel sandbox down',
+      'readmodel sandbox status',
+      'readmodel lag serve',
+      'readmodel fixtures publish',
+    ]) {
       expect(paths).toContain(p);
     }
   });

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkBoolean, checkBroker, checkNodeUrl, checkPemCertificate, checkSaslMechanism, redactNodeUrl } from '../../src/config/config-values.js';
+import {
+  checkBoolean,
+  checkBroker,
+  checkNodeUrl,
+  checkPemCertificate,
+  checkSaslMechanism,
+  redactNodeUrl,
+} from '../../src/config/config-values.js';
 
 const problem = (c: { value: unknown } | { problem: string }) => ('problem' in c ? c.problem : undefined);
 
 describe('brokers', () => {
-  it.each(['kafka-1:9092', '127.0.0.1:19092', '[::1]:9092', ' k:1 ', 'k:65535'])('accepts %j', (b) => expect(checkBroker(b)).toEqual({ value: b.trim() }));
+  it.each(['kafka-1:9092', '127.0.0.1:19092', '[::1]:9092', ' k:1 ', 'k:65535'])('accepts %j', (b) =>
+    expect(checkBroker(b)).toEqual({ value: b.trim() }),
+  );
   it.each([
     ['http://x', /without a scheme/],
     ['kafka-1', /host:port/],
@@ -51,16 +60,29 @@ describe('node URLs', () => {
 });
 
 describe('booleans', () => {
-  it.each([['true', true], ['TRUE', true], ['1', true], ['yes', true], ['on', true], ['false', false], ['0', false], ['No', false], ['off', false]])(
-    '%j is %s',
-    (s, v) => expect(checkBoolean(s)).toEqual({ value: v }),
-  );
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['No', false],
+    ['off', false],
+  ])('%j is %s', (s, v) => expect(checkBoolean(s)).toEqual({ value: v }));
   it.each(['maybe', '', '2', 'truee'])('refuses %j', (s) => expect(problem(checkBoolean(s))).toMatch(/not a boolean: use true or false/));
 });
 
 describe('SASL mechanisms', () => {
-  it.each([['plain', 'plain'], ['SCRAM-SHA-256', 'scram-sha-256'], ['scram-sha-512', 'scram-sha-512']])('%j -> %j', (s, v) => expect(checkSaslMechanism(s)).toEqual({ value: v }));
-  it.each(['gssapi', 'scram', ''])('refuses %j', (s) => expect(problem(checkSaslMechanism(s))).toMatch(/use plain, scram-sha-256, scram-sha-512/));
+  it.each([
+    ['plain', 'plain'],
+    ['SCRAM-SHA-256', 'scram-sha-256'],
+    ['scram-sha-512', 'scram-sha-512'],
+  ])('%j -> %j', (s, v) => expect(checkSaslMechanism(s)).toEqual({ value: v }));
+  it.each(['gssapi', 'scram', ''])('refuses %j', (s) =>
+    expect(problem(checkSaslMechanism(s))).toMatch(/use plain, scram-sha-256, scram-sha-512/),
+  );
 });
 
 describe('PEM certificates', () => {
@@ -68,7 +90,8 @@ describe('PEM certificates', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     expect(checkPemCertificate(pem)).toEqual({ value: pem });
   });
-  it.each(['', 'not a certificate', '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----', '\u0030\u0082\u0001\u000a'])('refuses %j', (c) =>
-    expect(problem(checkPemCertificate(c))).toMatch(/not a PEM certificate/),
+  it.each(['', 'not a certificate', '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----', '\u0030\u0082\u0001\u000a'])(
+    'refuses %j',
+    (c) => expect(problem(checkPemCertificate(c))).toMatch(/not a PEM certificate/),
   );
 });

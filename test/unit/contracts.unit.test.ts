@@ -18,9 +18,16 @@ describe('event contracts', () => {
     const v = await productValidator();
     const types = new Set(v.contracts.map((c) => c.eventType));
     for (const t of [
-      'ProductCreated', 'ProductUpdated', 'ProductPublished', 'ProductUnpublished',
-      'PriceUpdated', 'StockAdjusted', 'ReviewSummaryUpdated', 'ProductDeleted',
-    ]) expect(types).toContain(t);
+      'ProductCreated',
+      'ProductUpdated',
+      'ProductPublished',
+      'ProductUnpublished',
+      'PriceUpdated',
+      'StockAdjusted',
+      'ReviewSummaryUpdated',
+      'ProductDeleted',
+    ])
+      expect(types).toContain(t);
     expect(v.latestVersion('PriceUpdated')).toBe(2);
   });
 
@@ -38,15 +45,24 @@ describe('event contracts', () => {
   it('a violation names the event type, version and id', async () => {
     const v = await productValidator();
     const r = v.validate({
-      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b', eventType: 'StockAdjusted', eventVersion: 1,
-      aggregateType: 'Product', aggregateId: 'p1', aggregateVersion: 2, occurredAt: '2026-01-01T00:00:00Z',
+      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+      eventType: 'StockAdjusted',
+      eventVersion: 1,
+      aggregateType: 'Product',
+      aggregateId: 'p1',
+      aggregateVersion: 2,
+      occurredAt: '2026-01-01T00:00:00Z',
       data: { delta: 'many', reason: 'sale' },
     });
     expect(r).toMatchObject({
       ok: false,
       violation: {
-        eventType: 'StockAdjusted', eventVersion: 1, eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
-        pointer: '/data/delta', rule: 'type', schemaFile: 'events/stock_adjusted.v1.json',
+        eventType: 'StockAdjusted',
+        eventVersion: 1,
+        eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+        pointer: '/data/delta',
+        rule: 'type',
+        schemaFile: 'events/stock_adjusted.v1.json',
       },
     });
   });
@@ -54,8 +70,13 @@ describe('event contracts', () => {
   it('upcasts PriceUpdated v1 to v2 and reports the upcast', async () => {
     const v = await productValidator();
     const r = v.validate({
-      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b', eventType: 'PriceUpdated', eventVersion: 1,
-      aggregateType: 'Product', aggregateId: 'p1', aggregateVersion: 2, occurredAt: '2026-01-01T00:00:00Z',
+      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+      eventType: 'PriceUpdated',
+      eventVersion: 1,
+      aggregateType: 'Product',
+      aggregateId: 'p1',
+      aggregateVersion: 2,
+      occurredAt: '2026-01-01T00:00:00Z',
       data: { price: 10.1, currency: 'EUR' },
     });
     expect(r).toMatchObject({ ok: true, upcastFrom: 1, envelope: { eventVersion: 2, data: { amountMinor: 1010, currency: 'EUR' } } });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { abortedRecordFilter, decodeFetchedPartition, type FetchedMessage, type FetchPartition } from '../../src/adapters/kafka/fetch-response.js';
+import {
+  abortedRecordFilter,
+  decodeFetchedPartition,
+  type FetchedMessage,
+  type FetchPartition,
+} from '../../src/adapters/kafka/fetch-response.js';
 
 const TOPIC = 'product-events';
 
@@ -39,7 +44,9 @@ const values = (p: FetchPartition, from: number, stop: number) =>
 describe('decodeFetchedPartition: one partition of a fetch response', () => {
   it('returns the records of [from, stop) with their position, skipping what the batch holds before `from`', () => {
     const d = decodeFetchedPartition(TOPIC, partition([data(3, 'a'), data(4, 'b'), data(5, 'c'), data(6, 'd')]), 4, 5);
-    expect(d.records).toEqual([{ topic: TOPIC, partition: 2, offset: 4, key: 'k4', value: Buffer.from('b'), timestamp: 1_700_000_000_004 }]);
+    expect(d.records).toEqual([
+      { topic: TOPIC, partition: 2, offset: 4, key: 'k4', value: Buffer.from('b'), timestamp: 1_700_000_000_004 },
+    ]);
     expect(d.next).toBe(5);
     expect(d.gap).toBeUndefined();
   });
@@ -52,7 +59,15 @@ describe('decodeFetchedPartition: one partition of a fetch response', () => {
 
   it('drops the records of an aborted transaction, keeps interleaved committed and non-transactional ones', () => {
     const p = partition(
-      [data(0, 'x1', '7'), data(1, 'ok1', '8'), data(2, 'x2', '7'), data(3, 'plain'), marker(4, '7', 'abort'), data(5, 'ok2', '8'), marker(6, '8', 'commit')],
+      [
+        data(0, 'x1', '7'),
+        data(1, 'ok1', '8'),
+        data(2, 'x2', '7'),
+        data(3, 'plain'),
+        marker(4, '7', 'abort'),
+        data(5, 'ok2', '8'),
+        marker(6, '8', 'commit'),
+      ],
       { abortedTransactions: [{ producerId: '7', firstOffset: '0' }] },
     );
     expect(values(p, 0, 100)).toEqual(['ok1', 'plain', 'ok2']);
@@ -60,16 +75,38 @@ describe('decodeFetchedPartition: one partition of a fetch response', () => {
   });
 
   it('a producer whose transaction was aborted is read again after its abort marker', () => {
-    const p = partition([data(10, 'x1', '7'), data(11, 'x2', '7'), marker(12, '7', 'abort'), data(13, 'ok1', '7'), data(14, 'ok2', '7'), marker(15, '7', 'commit')], {
-      abortedTransactions: [{ producerId: '7', firstOffset: '10' }],
-    });
+    const p = partition(
+      [
+        data(10, 'x1', '7'),
+        data(11, 'x2', '7'),
+        marker(12, '7', 'abort'),
+        data(13, 'ok1', '7'),
+        data(14, 'ok2', '7'),
+        marker(15, '7', 'commit'),
+      ],
+      {
+        abortedTransactions: [{ producerId: '7', firstOffset: '10' }],
+      },
+    );
     expect(values(p, 10, 100)).toEqual(['ok1', 'ok2']);
   });
 
   it('two aborted transactions of one producer, listed out of order, are both dropped', () => {
     const p = partition(
-      [data(0, 'x1', '7'), marker(1, '7', 'abort'), data(2, 'ok', '7'), marker(3, '7', 'commit'), data(4, 'x2', '7'), marker(5, '7', 'abort')],
-      { abortedTransactions: [{ producerId: '7', firstOffset: '4' }, { producerId: '7', firstOffset: '0' }] },
+      [
+        data(0, 'x1', '7'),
+        marker(1, '7', 'abort'),
+        data(2, 'ok', '7'),
+        marker(3, '7', 'commit'),
+        data(4, 'x2', '7'),
+        marker(5, '7', 'abort'),
+      ],
+      {
+        abortedTransactions: [
+          { producerId: '7', firstOffset: '4' },
+          { producerId: '7', firstOffset: '0' },
+        ],
+      },
     );
     expect(values(p, 0, 100)).toEqual(['ok']);
   });
@@ -82,7 +119,9 @@ describe('decodeFetchedPartition: one partition of a fetch response', () => {
   });
 
   it('a chunk of nothing but an aborted transaction still moves the position on', () => {
-    const p = partition([data(0, 'x1', '7'), data(1, 'x2', '7'), marker(2, '7', 'abort')], { abortedTransactions: [{ producerId: '7', firstOffset: '0' }] });
+    const p = partition([data(0, 'x1', '7'), data(1, 'x2', '7'), marker(2, '7', 'abort')], {
+      abortedTransactions: [{ producerId: '7', firstOffset: '0' }],
+    });
     const d = decodeFetchedPartition(TOPIC, p, 0, 100);
     expect(d.records).toEqual([]);
     expect(d.next).toBe(3);
@@ -101,7 +140,11 @@ describe('decodeFetchedPartition: one partition of a fetch response', () => {
   });
 
   it('an empty answer below a moved log start is a gap up to the log start (bounded by the range end)', () => {
-    expect(decodeFetchedPartition(TOPIC, partition([], { logStartOffset: '60' }), 25, 50)).toEqual({ records: [], next: 25, gap: { gap: { partition: 2, from: 25, to: 50 }, logStart: 60 } });
+    expect(decodeFetchedPartition(TOPIC, partition([], { logStartOffset: '60' }), 25, 50)).toEqual({
+      records: [],
+      next: 25,
+      gap: { gap: { partition: 2, from: 25, to: 50 }, logStart: 60 },
+    });
   });
 
   it('records compaction removed (log start unchanged) are no gap', () => {
@@ -114,13 +157,8 @@ describe('decodeFetchedPartition: one partition of a fetch response', () => {
 describe('abortedRecordFilter', () => {
   it('only drops transactional records of a producer inside its aborted transaction', () => {
     const drop = abortedRecordFilter([{ producerId: '7', firstOffset: '1' }]);
-    expect([data(0, 'a', '7'), data(1, 'b', '7'), data(2, 'c'), data(3, 'd', '8'), marker(4, '7', 'abort'), data(5, 'e', '7')].map(drop)).toEqual([
-      false,
-      true,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      [data(0, 'a', '7'), data(1, 'b', '7'), data(2, 'c'), data(3, 'd', '8'), marker(4, '7', 'abort'), data(5, 'e', '7')].map(drop),
+    ).toEqual([false, true, false, false, false, false]);
   });
 });

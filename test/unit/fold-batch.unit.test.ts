@@ -34,7 +34,13 @@ const priorOf = (events: readonly EventEnvelope[], known: Record<string, DocStat
 
 describe('foldBatch: one batch folded to its writes, without a search engine', () => {
   it('writes each changed document once, at the version of its last applied event, in first-seen order', () => {
-    const events = [ev('b', 1, 'Created'), ev('a', 1, 'Created'), ev('b', 2, 'Bumped', 5), ev('a', 2, 'Bumped', 2), ev('b', 3, 'Bumped', 1)];
+    const events = [
+      ev('b', 1, 'Created'),
+      ev('a', 1, 'Created'),
+      ev('b', 2, 'Bumped', 5),
+      ev('a', 2, 'Bumped', 2),
+      ev('b', 3, 'Bumped', 1),
+    ];
     const r = foldBatch({ projection: counter, events, prior: priorOf(events), exclusive: true });
     expect(r.writes.map((w) => [w.action, w.id, w.version])).toEqual([
       ['index', 'b', 3],

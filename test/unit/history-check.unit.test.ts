@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
-import { checkHistory, historyGapError, humanMs, neededStarts, retentionVerdict, truncatedHistoryError } from '../../src/core/rebuild/history-check.js';
+import {
+  checkHistory,
+  historyGapError,
+  humanMs,
+  neededStarts,
+  retentionVerdict,
+  truncatedHistoryError,
+} from '../../src/core/rebuild/history-check.js';
 import type { PartitionRange, PartitionWatermarks, TopicConfig } from '../../src/core/ports/event-source.js';
 import type { StartSpec } from '../../src/core/rebuild/offset-plan.js';
 
@@ -8,7 +15,14 @@ const forever: TopicConfig = { cleanupPolicy: 'delete', retentionMs: -1, retenti
 const earliest: StartSpec = { kind: 'earliest' };
 const marks = (...m: Array<[number, number]>): PartitionWatermarks[] => m.map(([low, high], partition) => ({ partition, low, high }));
 const fromLow = (w: PartitionWatermarks[]): PartitionRange[] => w.map((x) => ({ partition: x.partition, start: x.low, end: x.high }));
-const build = (index: string, ranges: PartitionRange[], over: Record<string, unknown> = {}) => ({ index, model: 'm', status: 'complete' as const, topic: 't', ranges, ...over });
+const build = (index: string, ranges: PartitionRange[], over: Record<string, unknown> = {}) => ({
+  index,
+  model: 'm',
+  status: 'complete' as const,
+  topic: 't',
+  ranges,
+  ...over,
+});
 
 function verdict(w: PartitionWatermarks[], builds: Parameters<typeof neededStarts>[3] = [], config = forever, start = earliest) {
   const ranges = fromLow(w);
@@ -36,7 +50,13 @@ describe('pre-flight history check', () => {
 
   it('earlier complete builds set what is needed: their smallest recorded start per partition', () => {
     const w = marks([500, 900], [0, 100]);
-    const v = verdict(w, [build('b2', [{ partition: 0, start: 700, end: 800 }]), build('b1', [{ partition: 0, start: 500, end: 600 }, { partition: 1, start: 0, end: 10 }])]);
+    const v = verdict(w, [
+      build('b2', [{ partition: 0, start: 700, end: 800 }]),
+      build('b1', [
+        { partition: 0, start: 500, end: 600 },
+        { partition: 1, start: 0, end: 10 },
+      ]),
+    ]);
     expect(v.basis).toBe('previous-builds');
     expect(v.reference).toEqual(['b1', 'b2']);
     expect(v.gaps).toEqual([]);
@@ -45,13 +65,18 @@ describe('pre-flight history check', () => {
   });
 
   it('ignores incomplete builds and builds of another topic', () => {
-    const v = verdict(marks([500, 900]), [build('x', [{ partition: 0, start: 500, end: 600 }], { status: 'building' }), build('y', [{ partition: 0, start: 500, end: 600 }], { topic: 'other' })]);
+    const v = verdict(marks([500, 900]), [
+      build('x', [{ partition: 0, start: 500, end: 600 }], { status: 'building' }),
+      build('y', [{ partition: 0, start: 500, end: 600 }], { topic: 'other' }),
+    ]);
     expect(v.basis).toBe('beginning');
     expect(v.gaps).toEqual([{ partition: 0, from: 0, to: 500 }]);
   });
 
   it('an acknowledged gap of an earlier build is not inherited silently: its start is what is needed', () => {
-    const v = verdict(marks([2000, 3000]), [build('b', [{ partition: 0, start: 2000, end: 2500 }], { historyGaps: [{ partition: 0, from: 0, to: 2000 }] })]);
+    const v = verdict(marks([2000, 3000]), [
+      build('b', [{ partition: 0, start: 2000, end: 2500 }], { historyGaps: [{ partition: 0, from: 0, to: 2000 }] }),
+    ]);
     expect(v.gaps).toEqual([{ partition: 0, from: 0, to: 2000 }]);
   });
 
@@ -106,6 +131,13 @@ describe('pre-flight history check', () => {
   });
 
   it('formats durations', () => {
-    expect([humanMs(-1), humanMs(604_800_000), humanMs(3_600_000), humanMs(90_000), humanMs(1500), humanMs(20)]).toEqual(['unlimited', '7d', '1h', '90s', '1.5s', '20ms']);
+    expect([humanMs(-1), humanMs(604_800_000), humanMs(3_600_000), humanMs(90_000), humanMs(1500), humanMs(20)]).toEqual([
+      'unlimited',
+      '7d',
+      '1h',
+      '90s',
+      '1.5s',
+      '20ms',
+    ]);
   });
 });

@@ -77,9 +77,16 @@ const thresholds = { windowMs: 60_000, maxTimeLagMs: 300_000 };
 describe('lag monitor', () => {
   it('reports a never-committed group as NO_COMMITS with the pending lag from the log start, exit code 1', async () => {
     const c = clock();
-    const { reader, peeks } = fakeReader([{ state: 'Dead', members: 0, partitions: [{ partition: 0, committed: null, logStart: 2, logEnd: 9 }] }], { 0: c.now() - 4000 });
+    const { reader, peeks } = fakeReader(
+      [{ state: 'Dead', members: 0, partitions: [{ partition: 0, committed: null, logStart: 2, logEnd: 9 }] }],
+      { 0: c.now() - 4000 },
+    );
     const report = await createLagMonitor({ models: [model], thresholds, now: c.now }, { reader }).sample();
-    expect(report).toMatchObject({ status: 'NO_COMMITS', exitCode: 1, models: [{ status: 'NO_COMMITS', lag: 7, groupState: 'Dead', members: 0 }] });
+    expect(report).toMatchObject({
+      status: 'NO_COMMITS',
+      exitCode: 1,
+      models: [{ status: 'NO_COMMITS', lag: 7, groupState: 'Dead', members: 0 }],
+    });
     expect(report.models[0]!.partitions[0]).toMatchObject({ committedOffset: null, lag: 7, timeLagMs: 4000 });
     // The oldest unconsumed record of a never-committed group is the first one still in the log.
     expect(peeks).toEqual([[{ partition: 0, offset: 2, end: 9 }]]);
@@ -87,7 +94,9 @@ describe('lag monitor', () => {
 
   it('OK with zero lag and no peeking; freshness from max lastEventAt behind the alias', async () => {
     const c = clock();
-    const { reader, peeks } = fakeReader([{ state: 'Stable', members: 1, partitions: [{ partition: 0, committed: 5, logStart: 0, logEnd: 5 }] }]);
+    const { reader, peeks } = fakeReader([
+      { state: 'Stable', members: 1, partitions: [{ partition: 0, committed: 5, logStart: 0, logEnd: 5 }] },
+    ]);
     const sink = fakeSink({ newest: new Date(c.now() - 90_000).toISOString() });
     const report = await createLagMonitor({ models: [model], thresholds, now: c.now }, { reader, sink }).sample();
     expect(report).toMatchObject({ status: 'OK', exitCode: 0, samples: 1 });
@@ -111,11 +120,22 @@ describe('lag monitor', () => {
 
   it('a stopped consumer: lag N exactly, time lag from the record at the committed offset, STOP', async () => {
     const c = clock();
-    const stopped = { state: 'Empty', members: 0, partitions: [{ partition: 0, committed: 5, logStart: 0, logEnd: 8 }, { partition: 1, committed: 4, logStart: 0, logEnd: 6 }] };
+    const stopped = {
+      state: 'Empty',
+      members: 0,
+      partitions: [
+        { partition: 0, committed: 5, logStart: 0, logEnd: 8 },
+        { partition: 1, committed: 4, logStart: 0, logEnd: 6 },
+      ],
+    };
     const { reader, peeks } = fakeReader([stopped], { 0: c.now() - 2000, 1: c.now() - 1000 });
     const report = await runLag({ models: [model], thresholds, samples: 3, intervalMs: 0, now: c.now }, { reader });
     expect(report).toMatchObject({ status: 'STOP', exitCode: 1, samples: 3 });
-    expect(report.models[0]).toMatchObject({ lag: 5, maxTimeLagMs: 2000, reason: expect.stringMatching(/^partition 0: no active consumer.*\(and 1 more partition STOP\)$/) });
+    expect(report.models[0]).toMatchObject({
+      lag: 5,
+      maxTimeLagMs: 2000,
+      reason: expect.stringMatching(/^partition 0: no active consumer.*\(and 1 more partition STOP\)$/),
+    });
     expect(peeks[0]).toEqual([
       { partition: 0, offset: 5, end: 8 },
       { partition: 1, offset: 4, end: 6 },
@@ -143,7 +163,11 @@ describe('lag monitor', () => {
     const counting: LagReader = { ...reader, groupOffsets: (g, t) => (calls++, reader.groupOffsets(g, t)) };
     const report = await runLag({ models: [model], thresholds, samples: 3, intervalMs: 0 }, { reader: counting });
     expect(calls).toBe(1);
-    expect(report).toMatchObject({ status: 'ERR', exitCode: 5, models: [{ status: 'ERR', error: { code: 'SOURCE_UNAVAILABLE', message: 'Kafka: no brokers' } }] });
+    expect(report).toMatchObject({
+      status: 'ERR',
+      exitCode: 5,
+      models: [{ status: 'ERR', error: { code: 'SOURCE_UNAVAILABLE', message: 'Kafka: no brokers' } }],
+    });
   });
 
   it('a missing alias is ERR (exit 1) with a reason and what to do, never OK with "freshness unknown"', async () => {
@@ -154,7 +178,12 @@ describe('lag monitor', () => {
       status: 'ERR',
       consumerStatus: 'OK',
       reason: expect.stringMatching(/^read model: alias product_search_current does not exist/),
-      readModel: { status: 'ERR', problem: 'ALIAS_MISSING', ageMs: null, suggestion: expect.stringContaining('readmodel rebuild product-search --swap') },
+      readModel: {
+        status: 'ERR',
+        problem: 'ALIAS_MISSING',
+        ageMs: null,
+        suggestion: expect.stringContaining('readmodel rebuild product-search --swap'),
+      },
     });
     const err = new LagAlertError(report);
     expect(err).toMatchObject({ code: 'LAG_ERR', exitCode: 1 });
@@ -166,19 +195,61 @@ describe('lag monitor', () => {
 
   it.each([
     ['the alias on two indices', { alias: ['a_v1', 'a_v2'] }, 'ALIAS_AMBIGUOUS', /points at 2 indices \(a_v1, a_v2\)/],
-    ['the index behind the alias gone', { getMeta: new SinkRejectedError('no such index', { context: { status: 404 } }) }, 'INDEX_MISSING', /index product_search_v1_abc behind alias product_search_current does not exist/],
+    [
+      'the index behind the alias gone',
+      { getMeta: new SinkRejectedError('no such index', { context: { status: 404 } }) },
+      'INDEX_MISSING',
+      /index product_search_v1_abc behind alias product_search_current does not exist/,
+    ],
     ['an index readmodel did not build', { manifest: undefined }, 'NO_MANIFEST', /has no readmodel manifest/],
     ['a manifest that is not one', { manifest: 'garbage' }, 'MANIFEST_UNREADABLE', /manifest of index product_search_v1_abc .* unreadable/],
-    ['a manifest read that fails', { getMeta: new SinkRejectedError('opensearch refused reading the manifest: forbidden', { context: { status: 403 } }) }, 'MANIFEST_UNREADABLE', /forbidden/],
-    ['a build of another model', { manifest: { ...completeBuild, model: 'order-history' } }, 'WRONG_MODEL', /built for read model "order-history"/],
-    ['an incomplete build', { manifest: { ...completeBuild, status: 'building' } }, 'INDEX_INCOMPLETE', /incomplete build \(status: building\)/],
-    ['the other engine', { info: { engine: 'elasticsearch' as const, version: '8.19.0' } }, 'ENGINE_MISMATCH', /configured as opensearch, but the node reports elasticsearch 8\.19\.0/],
-    ['a node that does not say what it is', { info: { engine: 'opensearch' as const, version: 'unknown' } }, 'ENGINE_UNIDENTIFIED', /does not answer as opensearch/],
-    ['an alias read that is refused', { aliasError: new SinkRejectedError('opensearch refused reading alias x: unauthorized', { context: { status: 401 } }) }, 'READ_FAILED', /reading alias product_search_current failed: .*unauthorized/],
+    [
+      'a manifest read that fails',
+      { getMeta: new SinkRejectedError('opensearch refused reading the manifest: forbidden', { context: { status: 403 } }) },
+      'MANIFEST_UNREADABLE',
+      /forbidden/,
+    ],
+    [
+      'a build of another model',
+      { manifest: { ...completeBuild, model: 'order-history' } },
+      'WRONG_MODEL',
+      /built for read model "order-history"/,
+    ],
+    [
+      'an incomplete build',
+      { manifest: { ...completeBuild, status: 'building' } },
+      'INDEX_INCOMPLETE',
+      /incomplete build \(status: building\)/,
+    ],
+    [
+      'the other engine',
+      { info: { engine: 'elasticsearch' as const, version: '8.19.0' } },
+      'ENGINE_MISMATCH',
+      /configured as opensearch, but the node reports elasticsearch 8\.19\.0/,
+    ],
+    [
+      'a node that does not say what it is',
+      { info: { engine: 'opensearch' as const, version: 'unknown' } },
+      'ENGINE_UNIDENTIFIED',
+      /does not answer as opensearch/,
+    ],
+    [
+      'an alias read that is refused',
+      { aliasError: new SinkRejectedError('opensearch refused reading alias x: unauthorized', { context: { status: 401 } }) },
+      'READ_FAILED',
+      /reading alias product_search_current failed: .*unauthorized/,
+    ],
   ])('%s is ERR with a reason naming it', async (_what, state: SinkState, problem, reason) => {
     const { reader } = fakeReader([{ state: 'Stable', members: 1, partitions: [{ partition: 0, committed: 5, logStart: 0, logEnd: 5 }] }]);
-    const report = await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader, sink: fakeSink({ newest: '2026-01-01T00:00:00.000Z', ...state }) });
-    expect(report).toMatchObject({ status: 'ERR', exitCode: 1, models: [{ status: 'ERR', consumerStatus: 'OK', readModel: { status: 'ERR', problem } }] });
+    const report = await runLag(
+      { models: [model], thresholds, samples: 1, intervalMs: 0 },
+      { reader, sink: fakeSink({ newest: '2026-01-01T00:00:00.000Z', ...state }) },
+    );
+    expect(report).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+      models: [{ status: 'ERR', consumerStatus: 'OK', readModel: { status: 'ERR', problem } }],
+    });
     expect(report.models[0]!.readModel!.reason).toMatch(reason);
     expect(report.models[0]!.readModel!.suggestion).toBeTruthy();
   });
@@ -186,9 +257,16 @@ describe('lag monitor', () => {
   it('an unreachable search engine is ERR and exit 6 (nothing else could be read), and stops sampling early', async () => {
     const { reader } = fakeReader([{ state: 'Stable', members: 1, partitions: [{ partition: 0, committed: 5, logStart: 0, logEnd: 5 }] }]);
     let infos = 0;
-    const dead = fakeSink({ info: new SinkUnavailableError('opensearch at http://127.0.0.1:1 is unavailable: the cluster info request failed 8 times', { context: { lastError: 'connect ECONNREFUSED 127.0.0.1:1' } }) });
+    const dead = fakeSink({
+      info: new SinkUnavailableError('opensearch at http://127.0.0.1:1 is unavailable: the cluster info request failed 8 times', {
+        context: { lastError: 'connect ECONNREFUSED 127.0.0.1:1' },
+      }),
+    });
     const counting = { ...dead, info: () => (infos++, dead.info()) } as SearchSink;
-    const report = await runLag({ models: [model, { ...model, name: 'order-history' }], thresholds, samples: 3, intervalMs: 0 }, { reader, sink: counting });
+    const report = await runLag(
+      { models: [model, { ...model, name: 'order-history' }], thresholds, samples: 3, intervalMs: 0 },
+      { reader, sink: counting },
+    );
     expect(infos).toBe(1);
     expect(report).toMatchObject({ status: 'ERR', exitCode: 6 });
     for (const m of report.models) {
@@ -202,25 +280,44 @@ describe('lag monitor', () => {
   });
 
   it('an empty index is OK only over an empty topic; otherwise WARN, or ERR when its build wrote documents', async () => {
-    const empty = (logEnd: number) => fakeReader([{ state: 'Stable', members: 1, partitions: [{ partition: 0, committed: logEnd, logStart: 0, logEnd }] }]).reader;
+    const empty = (logEnd: number) =>
+      fakeReader([{ state: 'Stable', members: 1, partitions: [{ partition: 0, committed: logEnd, logStart: 0, logEnd }] }]).reader;
     const noBuiltDocs = { ...completeBuild, counts: { documents: 0 } };
-    const ok = await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: empty(0), sink: fakeSink({ manifest: noBuiltDocs }) });
+    const ok = await runLag(
+      { models: [model], thresholds, samples: 1, intervalMs: 0 },
+      { reader: empty(0), sink: fakeSink({ manifest: noBuiltDocs }) },
+    );
     expect(ok).toMatchObject({ status: 'OK', exitCode: 0, models: [{ readModel: { status: 'OK', documents: 0, ageMs: null } }] });
-    const warn = await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: empty(7), sink: fakeSink({ manifest: noBuiltDocs }) });
-    expect(warn).toMatchObject({ status: 'WARN', exitCode: 1, models: [{ readModel: { status: 'WARN', problem: 'EMPTY_INDEX', reason: expect.stringContaining('holds 7 records') } }] });
+    const warn = await runLag(
+      { models: [model], thresholds, samples: 1, intervalMs: 0 },
+      { reader: empty(7), sink: fakeSink({ manifest: noBuiltDocs }) },
+    );
+    expect(warn).toMatchObject({
+      status: 'WARN',
+      exitCode: 1,
+      models: [{ readModel: { status: 'WARN', problem: 'EMPTY_INDEX', reason: expect.stringContaining('holds 7 records') } }],
+    });
     const emptied = await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: empty(7), sink: fakeSink() });
     expect(emptied).toMatchObject({ status: 'ERR', models: [{ readModel: { problem: 'INDEX_EMPTIED' } }] });
   });
 
   it('Kafka unreachable for every model exits 5; a missing topic is a finding (exit 1)', async () => {
     const down = fakeReader([new SourceUnavailableError('Kafka: no brokers')]).reader;
-    expect(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: down, sink: fakeSink({ newest: '2026-01-01T00:00:00.000Z' }) })).toMatchObject({
+    expect(
+      await runLag(
+        { models: [model], thresholds, samples: 1, intervalMs: 0 },
+        { reader: down, sink: fakeSink({ newest: '2026-01-01T00:00:00.000Z' }) },
+      ),
+    ).toMatchObject({
       status: 'ERR',
       exitCode: 5,
       models: [{ consumerStatus: 'ERR', readModel: { status: 'OK' } }],
     });
     const noTopic = fakeReader([new SourceUnavailableError('Kafka: topic "x" does not exist', { code: 'TOPIC_NOT_FOUND' })]).reader;
-    expect(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: noTopic })).toMatchObject({ status: 'ERR', exitCode: 1 });
+    expect(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader: noTopic })).toMatchObject({
+      status: 'ERR',
+      exitCode: 1,
+    });
   });
 
   it('exit codes: 5 / 6 only when nothing could be read, else 1 for any finding, 0 when all is OK', () => {
@@ -251,11 +348,15 @@ describe('lag monitor', () => {
 
   it('renders a readable table', async () => {
     const c = clock();
-    const { reader } = fakeReader([{ state: 'Empty', members: 0, partitions: [{ partition: 0, committed: 1, logStart: 0, logEnd: 3 }] }], { 0: c.now() - 12_300 });
+    const { reader } = fakeReader([{ state: 'Empty', members: 0, partitions: [{ partition: 0, committed: 1, logStart: 0, logEnd: 3 }] }], {
+      0: c.now() - 12_300,
+    });
     const text = formatLagText(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0, now: c.now }, { reader }));
     expect(text).toContain('product-search  topic product-events  group readmodel.product-search (Empty, 0 members)');
     expect(text).toContain('  status STOP: partition 0: no active consumer in the group; lag 2');
-    expect(text).toMatch(/PARTITION {2}COMMITTED {2}LOG END {2}LAG {2}TIME LAG {2}STATUS {2}REASON\n {2}0 +1 +3 +2 +12\.3s +STOP +no active consumer/);
+    expect(text).toMatch(
+      /PARTITION {2}COMMITTED {2}LOG END {2}LAG {2}TIME LAG {2}STATUS {2}REASON\n {2}0 +1 +3 +2 +12\.3s +STOP +no active consumer/,
+    );
     expect(text).toMatch(/overall: STOP \(exit 1\)/);
     expect(text.split('\n').every((l) => l === l.trimEnd())).toBe(true);
   });

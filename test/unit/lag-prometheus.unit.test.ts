@@ -150,7 +150,9 @@ describe('Prometheus text exposition', () => {
 
   it('refuses invalid metric and label names and duplicate families', () => {
     expect(() => renderExposition([{ name: '1bad', help: '', type: 'gauge', samples: [] }])).toThrow(/metric name/);
-    expect(() => renderExposition([{ name: 'ok', help: '', type: 'gauge', samples: [{ labels: { 'bad-label': 'x' }, value: 1 }] }])).toThrow(/label name/);
+    expect(() =>
+      renderExposition([{ name: 'ok', help: '', type: 'gauge', samples: [{ labels: { 'bad-label': 'x' }, value: 1 }] }]),
+    ).toThrow(/label name/);
     expect(() =>
       renderExposition([
         { name: 'ok', help: '', type: 'gauge', samples: [] },
@@ -200,7 +202,9 @@ describe('Prometheus text exposition', () => {
   it('every line follows the exposition grammar and each family is announced before its samples', () => {
     const name = '[a-zA-Z_:][a-zA-Z0-9_:]*';
     const labelValue = '"(?:[^"\\\\\\n]|\\\\[\\\\"n])*"';
-    const sample = new RegExp(`^(${name})(?:\\{([a-zA-Z_][a-zA-Z0-9_]*=${labelValue}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${labelValue})*)?\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`);
+    const sample = new RegExp(
+      `^(${name})(?:\\{([a-zA-Z_][a-zA-Z0-9_]*=${labelValue}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${labelValue})*)?\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`,
+    );
     const announced = new Map<string, string>();
     for (const line of formatLagPrometheus(report).trimEnd().split('\n')) {
       const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);

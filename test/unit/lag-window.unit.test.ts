@@ -62,15 +62,73 @@ interface Case {
 
 const cases: Case[] = [
   // OK
-  { name: 'caught up in every sample', spec: { points: [[10, 10], [12, 12], [15, 15]] }, expected: 'OK', reason: /caught up/ },
-  { name: 'lag shrinking while the offset moves', spec: { points: [[10, 20], [15, 22], [20, 23]] }, expected: 'OK', reason: /consumer moving/ },
-  { name: 'steady lag while the offset moves (keeping pace)', spec: { points: [[10, 15], [20, 25], [30, 35]] }, expected: 'OK' },
-  { name: 'lag grew once but shrank in another interval', spec: { points: [[10, 15], [12, 20], [19, 21]] }, expected: 'OK' },
-  { name: 'caught up earlier in the window, new events just arrived', spec: { points: [[10, 10], [10, 12], [10, 14]] }, expected: 'OK', reason: /caught up earlier/ },
+  {
+    name: 'caught up in every sample',
+    spec: {
+      points: [
+        [10, 10],
+        [12, 12],
+        [15, 15],
+      ],
+    },
+    expected: 'OK',
+    reason: /caught up/,
+  },
+  {
+    name: 'lag shrinking while the offset moves',
+    spec: {
+      points: [
+        [10, 20],
+        [15, 22],
+        [20, 23],
+      ],
+    },
+    expected: 'OK',
+    reason: /consumer moving/,
+  },
+  {
+    name: 'steady lag while the offset moves (keeping pace)',
+    spec: {
+      points: [
+        [10, 15],
+        [20, 25],
+        [30, 35],
+      ],
+    },
+    expected: 'OK',
+  },
+  {
+    name: 'lag grew once but shrank in another interval',
+    spec: {
+      points: [
+        [10, 15],
+        [12, 20],
+        [19, 21],
+      ],
+    },
+    expected: 'OK',
+  },
+  {
+    name: 'caught up earlier in the window, new events just arrived',
+    spec: {
+      points: [
+        [10, 10],
+        [10, 12],
+        [10, 14],
+      ],
+    },
+    expected: 'OK',
+    reason: /caught up earlier/,
+  },
   { name: 'a single sample with lag and a live consumer (no movement to judge)', spec: { points: [[10, 15]] }, expected: 'OK' },
   {
     name: 'a partition without a commit and nothing to read, while the group committed elsewhere',
-    spec: { points: [[null, 0], [null, 0]] },
+    spec: {
+      points: [
+        [null, 0],
+        [null, 0],
+      ],
+    },
     groupHasCommits: true,
     expected: 'OK',
     reason: /nothing to consume/,
@@ -80,34 +138,136 @@ const cases: Case[] = [
     spec: { points: [[10, 11]], seenAt: T0 - 3_600_000, timeLagMs: 1000 },
     expected: 'OK',
   },
-  { name: 'rewind that recovered past the old offset', spec: { points: [[100, 120], [50, 120], [110, 120]] }, expected: 'OK' },
+  {
+    name: 'rewind that recovered past the old offset',
+    spec: {
+      points: [
+        [100, 120],
+        [50, 120],
+        [110, 120],
+      ],
+    },
+    expected: 'OK',
+  },
   // WARN
-  { name: 'lag growing in every interval while the offset moves', spec: { points: [[10, 15], [12, 20], [14, 30]] }, expected: 'WARN', reason: /lag growing: 5 -> 16/ },
-  { name: 'lag flat then growing (never shrinking, grew overall)', spec: { points: [[10, 15], [15, 20], [16, 30]] }, expected: 'WARN' },
-  { name: 'lag above --max-lag', spec: { points: [[10, 200], [100, 250]] }, thresholds: { windowMs: 60_000, maxLag: 100 }, expected: 'WARN', reason: /--max-lag 100/ },
+  {
+    name: 'lag growing in every interval while the offset moves',
+    spec: {
+      points: [
+        [10, 15],
+        [12, 20],
+        [14, 30],
+      ],
+    },
+    expected: 'WARN',
+    reason: /lag growing: 5 -> 16/,
+  },
+  {
+    name: 'lag flat then growing (never shrinking, grew overall)',
+    spec: {
+      points: [
+        [10, 15],
+        [15, 20],
+        [16, 30],
+      ],
+    },
+    expected: 'WARN',
+  },
+  {
+    name: 'lag above --max-lag',
+    spec: {
+      points: [
+        [10, 200],
+        [100, 250],
+      ],
+    },
+    thresholds: { windowMs: 60_000, maxLag: 100 },
+    expected: 'WARN',
+    reason: /--max-lag 100/,
+  },
   {
     name: 'oldest unconsumed event older than --max-time-lag',
-    spec: { points: [[10, 20], [15, 22]], timeLagMs: 400_000 },
+    spec: {
+      points: [
+        [10, 20],
+        [15, 22],
+      ],
+      timeLagMs: 400_000,
+    },
     thresholds: { windowMs: 600_000, maxTimeLagMs: 300_000 },
     expected: 'WARN',
     reason: /--max-time-lag/,
   },
   {
     name: 'thresholds still apply after a zero-lag sample',
-    spec: { points: [[10, 10], [10, 500]] },
+    spec: {
+      points: [
+        [10, 10],
+        [10, 500],
+      ],
+    },
     thresholds: { windowMs: 60_000, maxLag: 100 },
     expected: 'WARN',
   },
   // STALL
-  { name: 'members present, offset stuck, lag > 0 in every sample', spec: { points: [[10, 15], [10, 15], [10, 18]] }, expected: 'STALL', reason: /stuck at 10/ },
-  { name: 'stuck with unreadable time lag', spec: { points: [[10, 15], [10, 15]], timeLagMs: null }, expected: 'STALL' },
+  {
+    name: 'members present, offset stuck, lag > 0 in every sample',
+    spec: {
+      points: [
+        [10, 15],
+        [10, 15],
+        [10, 18],
+      ],
+    },
+    expected: 'STALL',
+    reason: /stuck at 10/,
+  },
+  {
+    name: 'stuck with unreadable time lag',
+    spec: {
+      points: [
+        [10, 15],
+        [10, 15],
+      ],
+      timeLagMs: null,
+    },
+    expected: 'STALL',
+  },
   // STOP
-  { name: 'lag and nobody in the group', spec: { points: [[10, 15], [10, 15]], members: 0 }, expected: 'STOP', reason: /no active consumer/ },
+  {
+    name: 'lag and nobody in the group',
+    spec: {
+      points: [
+        [10, 15],
+        [10, 15],
+      ],
+      members: 0,
+    },
+    expected: 'STOP',
+    reason: /no active consumer/,
+  },
   { name: 'nobody in the group, one sample is enough', spec: { points: [[10, 15]], members: 0 }, expected: 'STOP' },
-  { name: 'nobody in the group even if it moved earlier in the window', spec: { points: [[5, 15], [10, 15]], members: 0 }, expected: 'STOP' },
+  {
+    name: 'nobody in the group even if it moved earlier in the window',
+    spec: {
+      points: [
+        [5, 15],
+        [10, 15],
+      ],
+      members: 0,
+    },
+    expected: 'STOP',
+  },
   {
     name: 'members present but no commit for longer than the window while events waited',
-    spec: { points: [[10, 15], [10, 15]], seenAt: T0 - 120_000, timeLagMs: 130_000 },
+    spec: {
+      points: [
+        [10, 15],
+        [10, 15],
+      ],
+      seenAt: T0 - 120_000,
+      timeLagMs: 130_000,
+    },
     expected: 'STOP',
     reason: /no commit for 2m\d\ds \(> window 1m00s\)/,
   },
@@ -117,11 +277,51 @@ const cases: Case[] = [
     expected: 'STOP',
   },
   // REWIND
-  { name: 'committed offset went backwards', spec: { points: [[100, 120], [50, 120]] }, expected: 'REWIND', reason: /from 100 to 50/ },
-  { name: 'went backwards, partly recovered', spec: { points: [[100, 120], [50, 120], [80, 120]] }, expected: 'REWIND' },
-  { name: 'rewind wins over an empty group', spec: { points: [[100, 120], [50, 120]], members: 0 }, expected: 'REWIND' },
+  {
+    name: 'committed offset went backwards',
+    spec: {
+      points: [
+        [100, 120],
+        [50, 120],
+      ],
+    },
+    expected: 'REWIND',
+    reason: /from 100 to 50/,
+  },
+  {
+    name: 'went backwards, partly recovered',
+    spec: {
+      points: [
+        [100, 120],
+        [50, 120],
+        [80, 120],
+      ],
+    },
+    expected: 'REWIND',
+  },
+  {
+    name: 'rewind wins over an empty group',
+    spec: {
+      points: [
+        [100, 120],
+        [50, 120],
+      ],
+      members: 0,
+    },
+    expected: 'REWIND',
+  },
   // NO_COMMITS
-  { name: 'group never committed, events waiting', spec: { points: [[null, 5], [null, 5]] }, groupHasCommits: false, expected: 'NO_COMMITS' },
+  {
+    name: 'group never committed, events waiting',
+    spec: {
+      points: [
+        [null, 5],
+        [null, 5],
+      ],
+    },
+    groupHasCommits: false,
+    expected: 'NO_COMMITS',
+  },
   {
     name: 'group never committed, empty topic: still not reported as zero lag OK',
     spec: { points: [[null, 0]] },

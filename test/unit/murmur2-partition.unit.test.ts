@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: string | Buffer) => number;
 
 describe('Java-compatible murmur2 partitioning', () => {
-  it('matches values computed by Kafka\'s Java client (org.apache.kafka.common.utils.Utils.murmur2)', () => {
+  it("matches values computed by Kafka's Java client (org.apache.kafka.common.utils.Utils.murmur2)", () => {
     // Published in the Java client's own tests (UtilsTest.testMurmur2).
     const cases: Array<[string, number]> = [
       ['21', -973932308],

@@ -6,9 +6,12 @@ import { assertIndexBase, assertIndexName, assertTopicName } from '../../src/cor
 import { topicNameProblem } from '../../src/core/naming/topic-names.js';
 
 describe('index names', () => {
-  it.each(['product_search_v1_3f9c2a7b1e', 'product_search_current', 'a', 'orders-2026.11', 'x'.repeat(255), 'ünïcode'])('accepts %s', (name) => {
-    expect(indexNameProblem(name)).toBeUndefined();
-  });
+  it.each(['product_search_v1_3f9c2a7b1e', 'product_search_current', 'a', 'orders-2026.11', 'x'.repeat(255), 'ünïcode'])(
+    'accepts %s',
+    (name) => {
+      expect(indexNameProblem(name)).toBeUndefined();
+    },
+  );
 
   it.each([
     ['', /empty/],
@@ -80,7 +83,9 @@ describe('name assertions name their source and map to the right exit code', () 
   });
   it('topics', () => {
     expect(assertTopicName('ok.topic', { flag: '--topic' })).toBe('ok.topic');
-    expect(catchIt(() => assertTopicName('no good', { flag: '--topic' })).message).toMatch(/--topic: "no good" is not a valid Kafka topic name/);
+    expect(catchIt(() => assertTopicName('no good', { flag: '--topic' })).message).toMatch(
+      /--topic: "no good" is not a valid Kafka topic name/,
+    );
   });
 });
 

@@ -1,6 +1,16 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { durationOption, indexNameOption, isoTimeOption, parseIntOption, parsePortOption, parsePositiveIntOption, parseShareOption, positiveDurationOption, topicNameOption } from '../../src/cli/command-kit.js';
+import {
+  durationOption,
+  indexNameOption,
+  isoTimeOption,
+  parseIntOption,
+  parsePortOption,
+  parsePositiveIntOption,
+  parseShareOption,
+  positiveDurationOption,
+  topicNameOption,
+} from '../../src/cli/command-kit.js';
 
 describe('flag parsers', () => {
   it.each([

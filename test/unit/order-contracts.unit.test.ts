@@ -17,7 +17,10 @@ describe('order event contracts', () => {
     const v = await orderValidator();
     for (const t of orderHistoryProjection.handles) {
       const cs = v.contracts.filter((c) => c.eventType === t);
-      expect(cs.map((c) => [c.version, c.aggregateType, c.schema.title]), t).toEqual([[1, 'Order', t]]);
+      expect(
+        cs.map((c) => [c.version, c.aggregateType, c.schema.title]),
+        t,
+      ).toEqual([[1, 'Order', t]]);
       expect(cs[0]!.schema.additionalProperties, t).toBe(false);
       expect(cs[0]!.schema.$id).toBe(`https://readmodel.dev/contracts/events/${cs[0]!.file.replace('events/', '')}`);
     }
@@ -53,11 +56,19 @@ describe('order event contracts', () => {
   it('a ShipmentDelivered time must be a date-time when present', async () => {
     const v = await orderValidator();
     const r = v.validate({
-      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b', eventType: 'ShipmentDelivered', eventVersion: 1,
-      aggregateType: 'Order', aggregateId: 'o1', aggregateVersion: 4, occurredAt: '2026-01-01T00:00:00Z',
+      eventId: '6f1c2a34-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+      eventType: 'ShipmentDelivered',
+      eventVersion: 1,
+      aggregateType: 'Order',
+      aggregateId: 'o1',
+      aggregateVersion: 4,
+      occurredAt: '2026-01-01T00:00:00Z',
       data: { shipmentId: 'shp-o1', deliveredAt: 'this morning' },
     });
-    expect(r).toMatchObject({ ok: false, violation: { pointer: '/data/deliveredAt', rule: 'format', schemaFile: 'events/shipment_delivered.v1.json' } });
+    expect(r).toMatchObject({
+      ok: false,
+      violation: { pointer: '/data/deliveredAt', rule: 'format', schemaFile: 'events/shipment_delivered.v1.json' },
+    });
   });
 
   it('generated invalid events fail exactly where the generator says', async () => {

@@ -14,48 +14,59 @@ const spec = projectionSpec<OrderHistoryDocument>(orderHistoryModel);
 describe('order-history projection', () => {
   it('given an order placed, paid, shipped and delivered, then a delivered order with its whole timeline', async () => {
     const o = orderEvents();
-    await spec.given(o.placed(), o.paid(), o.shipped()).when(o.delivered('2026-03-01T10:03:30.000Z')).deliveredTwice().expectDocument({
-      orderId: 'o1',
-      customerId: 'cust-7',
-      status: 'delivered',
-      statusHistory: [
-        { status: 'placed', at: '2026-03-01T10:01:00.000Z' },
-        { status: 'paid', at: '2026-03-01T10:02:00.000Z' },
-        { status: 'shipped', at: '2026-03-01T10:03:00.000Z' },
-        { status: 'delivered', at: '2026-03-01T10:03:30.000Z' },
-      ],
-      channel: 'web',
-      currency: 'EUR',
-      lines: [
-        { sku: 'AUD-HP-01', productId: 'prod-001', title: 'Over-Ear Headphones', quantity: 1, unitPriceMinor: 8999, lineTotalMinor: 8999 },
-        { sku: 'FIT-FR-10', productId: 'prod-010', title: 'Foam Roller', quantity: 2, unitPriceMinor: 1999, lineTotalMinor: 3998 },
-      ],
-      itemCount: 3,
-      totalMinor: 12997,
-      total: 129.97,
-      skus: ['AUD-HP-01', 'FIT-FR-10'],
-      productIds: ['prod-001', 'prod-010'],
-      shippingCountry: 'DE',
-      shippingCity: 'Berlin',
-      shippingPostalCode: '10115',
-      placedAt: '2026-03-01T10:01:00.000Z',
-      paidAt: '2026-03-01T10:02:00.000Z',
-      shippedAt: '2026-03-01T10:03:00.000Z',
-      deliveredAt: '2026-03-01T10:03:30.000Z',
-      cancelledAt: null,
-      paymentId: 'pay-o1',
-      paymentMethod: 'card',
-      paidMinor: 12997,
-      shipmentId: 'shp-o1',
-      carrier: 'DHL',
-      trackingNumber: 'JD1234567890',
-      cancelReason: null,
-      cancelledBy: null,
-      refundMinor: null,
-      searchText: 'o1 AUD-HP-01 FIT-FR-10 Over-Ear Headphones Foam Roller DHL JD1234567890',
-      lastAggregateVersion: 4,
-      lastEventAt: '2026-03-01T10:04:00.000Z',
-    });
+    await spec
+      .given(o.placed(), o.paid(), o.shipped())
+      .when(o.delivered('2026-03-01T10:03:30.000Z'))
+      .deliveredTwice()
+      .expectDocument({
+        orderId: 'o1',
+        customerId: 'cust-7',
+        status: 'delivered',
+        statusHistory: [
+          { status: 'placed', at: '2026-03-01T10:01:00.000Z' },
+          { status: 'paid', at: '2026-03-01T10:02:00.000Z' },
+          { status: 'shipped', at: '2026-03-01T10:03:00.000Z' },
+          { status: 'delivered', at: '2026-03-01T10:03:30.000Z' },
+        ],
+        channel: 'web',
+        currency: 'EUR',
+        lines: [
+          {
+            sku: 'AUD-HP-01',
+            productId: 'prod-001',
+            title: 'Over-Ear Headphones',
+            quantity: 1,
+            unitPriceMinor: 8999,
+            lineTotalMinor: 8999,
+          },
+          { sku: 'FIT-FR-10', productId: 'prod-010', title: 'Foam Roller', quantity: 2, unitPriceMinor: 1999, lineTotalMinor: 3998 },
+        ],
+        itemCount: 3,
+        totalMinor: 12997,
+        total: 129.97,
+        skus: ['AUD-HP-01', 'FIT-FR-10'],
+        productIds: ['prod-001', 'prod-010'],
+        shippingCountry: 'DE',
+        shippingCity: 'Berlin',
+        shippingPostalCode: '10115',
+        placedAt: '2026-03-01T10:01:00.000Z',
+        paidAt: '2026-03-01T10:02:00.000Z',
+        shippedAt: '2026-03-01T10:03:00.000Z',
+        deliveredAt: '2026-03-01T10:03:30.000Z',
+        cancelledAt: null,
+        paymentId: 'pay-o1',
+        paymentMethod: 'card',
+        paidMinor: 12997,
+        shipmentId: 'shp-o1',
+        carrier: 'DHL',
+        trackingNumber: 'JD1234567890',
+        cancelReason: null,
+        cancelledBy: null,
+        refundMinor: null,
+        searchText: 'o1 AUD-HP-01 FIT-FR-10 Over-Ear Headphones Foam Roller DHL JD1234567890',
+        lastAggregateVersion: 4,
+        lastEventAt: '2026-03-01T10:04:00.000Z',
+      });
   });
 
   it('given a delivery without a carrier time, then the event time is the delivery time', async () => {
@@ -80,7 +91,10 @@ describe('order-history projection', () => {
 
   it('given a cancellation before payment, then the order is cancelled with who and why, and no refund', async () => {
     const o = orderEvents();
-    const { doc } = await spec.given(o.placed()).when(o.cancelled({ reason: 'payment not completed in time', cancelledBy: 'system' })).run();
+    const { doc } = await spec
+      .given(o.placed())
+      .when(o.cancelled({ reason: 'payment not completed in time', cancelledBy: 'system' }))
+      .run();
     expect(doc()).toMatchObject({
       status: 'cancelled',
       statusHistory: [
@@ -97,7 +111,11 @@ describe('order-history projection', () => {
 
   it('given a cancellation after payment, then the payment and the refund both show', async () => {
     const o = orderEvents();
-    const { doc } = await spec.given(o.placed(), o.paid()).when(o.cancelled({ reason: 'item out of stock', cancelledBy: 'merchant', refundMinor: 12997 })).deliveredTwice().run();
+    const { doc } = await spec
+      .given(o.placed(), o.paid())
+      .when(o.cancelled({ reason: 'item out of stock', cancelledBy: 'merchant', refundMinor: 12997 }))
+      .deliveredTwice()
+      .run();
     expect(doc()).toMatchObject({
       status: 'cancelled',
       paidAt: '2026-03-01T10:02:00.000Z',
@@ -125,7 +143,10 @@ describe('order-history projection', () => {
 
   it('given an invoice order shipped and delivered before it is paid, then the status never moves backwards', async () => {
     const o = orderEvents();
-    const { doc } = await spec.given(o.placed(), o.shipped(), o.delivered()).when(o.paid({ method: 'invoice' })).run();
+    const { doc } = await spec
+      .given(o.placed(), o.shipped(), o.delivered())
+      .when(o.paid({ method: 'invoice' }))
+      .run();
     expect(doc()).toMatchObject({
       status: 'delivered',
       paymentMethod: 'invoice',
@@ -136,7 +157,10 @@ describe('order-history projection', () => {
 
   it('given a repeated milestone, then the first one stands', async () => {
     const o = orderEvents();
-    const { doc } = await spec.given(o.placed(), o.paid()).when(o.paid({ paymentId: 'pay-retry', amountMinor: 1 }), o.cancelled(), o.cancelled({ reason: 'again' })).run();
+    const { doc } = await spec
+      .given(o.placed(), o.paid())
+      .when(o.paid({ paymentId: 'pay-retry', amountMinor: 1 }), o.cancelled(), o.cancelled({ reason: 'again' }))
+      .run();
     expect(doc()).toMatchObject({
       paymentId: 'pay-o1',
       paidMinor: 12997,
@@ -149,7 +173,10 @@ describe('order-history projection', () => {
 
   it('given a second OrderPlaced for the same order, then the first placement stands', async () => {
     const o = orderEvents();
-    const { doc } = await spec.given(o.placed()).when(o.placed({ customerId: 'someone-else', currency: 'USD' })).run();
+    const { doc } = await spec
+      .given(o.placed())
+      .when(o.placed({ customerId: 'someone-else', currency: 'USD' }))
+      .run();
     expect(doc()).toMatchObject({ customerId: 'cust-7', currency: 'EUR', statusHistory: [{ status: 'placed' }], lastAggregateVersion: 2 });
   });
 
@@ -163,7 +190,11 @@ describe('order-history projection', () => {
     const o = orderEvents();
     const placed = o.placed();
     const early = [o.paid(), o.shipped(), o.delivered(), o.cancelled()];
-    const { doc, states } = await spec.given().when(...early).deliveredTwice().run();
+    const { doc, states } = await spec
+      .given()
+      .when(...early)
+      .deliveredTwice()
+      .run();
     expect(doc()).toBeNull();
     expect(states.get('o1')).toEqual({ id: 'o1', version: 5, doc: null });
     // A placement with an older aggregate version is stale: the version guard, not the projection, decides.
@@ -197,7 +228,10 @@ describe('order-history projection', () => {
   it('idempotency: replaying the whole fixture stream twice gives the same documents as once', async () => {
     const events = readFixtureEvents('order-history');
     const once = await spec.given(...events).run();
-    const twice = await spec.given(...events).when(...events).run();
+    const twice = await spec
+      .given(...events)
+      .when(...events)
+      .run();
     expect(twice.outcomes.every((o) => o === 'stale')).toBe(true);
     expect([...twice.states.entries()]).toEqual([...once.states.entries()]);
     expect(once.states.size).toBe(15);
@@ -210,7 +244,12 @@ describe('order-history projection', () => {
     for (const d of docs) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
     // One cancelled before and one after payment, one invoice order paid after delivery, two still open.
     expect(Object.fromEntries(byStatus)).toEqual({ delivered: 11, cancelled: 2, paid: 1, shipped: 1 });
-    expect(docs.filter((d) => d.status === 'cancelled').map((d) => d.refundMinor !== null).sort()).toEqual([false, true]);
+    expect(
+      docs
+        .filter((d) => d.status === 'cancelled')
+        .map((d) => d.refundMinor !== null)
+        .sort(),
+    ).toEqual([false, true]);
     expect(docs.some((d) => d.paymentMethod === 'invoice' && d.paidAt! > d.deliveredAt!)).toBe(true);
     for (const d of docs) {
       expect(d.totalMinor).toBe(d.lines.reduce((n, l) => n + l.quantity * l.unitPriceMinor, 0));

@@ -41,9 +41,17 @@ describe('product event generator', () => {
       types.set(k, (types.get(k) ?? 0) + 1);
     }
     for (const k of [
-      'ProductCreated.v1', 'ProductUpdated.v1', 'ProductPublished.v1', 'ProductUnpublished.v1',
-      'PriceUpdated.v1', 'PriceUpdated.v2', 'StockAdjusted.v1', 'ReviewSummaryUpdated.v1', 'ProductDeleted.v1',
-    ]) expect(types.get(k) ?? 0, k).toBeGreaterThan(0);
+      'ProductCreated.v1',
+      'ProductUpdated.v1',
+      'ProductPublished.v1',
+      'ProductUnpublished.v1',
+      'PriceUpdated.v1',
+      'PriceUpdated.v2',
+      'StockAdjusted.v1',
+      'ReviewSummaryUpdated.v1',
+      'ProductDeleted.v1',
+    ])
+      expect(types.get(k) ?? 0, k).toBeGreaterThan(0);
   });
 
   describe('long-lived catalogue', () => {
@@ -94,7 +102,14 @@ describe('product event generator', () => {
       expect(touched.size).toBeGreaterThan(400 * 0.95);
       expect(types.get('ProductDeleted') ?? 0).toBeGreaterThan(0);
       expect(recreated).toBeGreaterThan(0);
-      for (const t of ['PriceUpdated', 'StockAdjusted', 'ReviewSummaryUpdated', 'ProductUpdated', 'ProductPublished', 'ProductUnpublished']) {
+      for (const t of [
+        'PriceUpdated',
+        'StockAdjusted',
+        'ReviewSummaryUpdated',
+        'ProductUpdated',
+        'ProductPublished',
+        'ProductUnpublished',
+      ]) {
         expect(types.get(t) ?? 0, t).toBeGreaterThan(0);
       }
     });

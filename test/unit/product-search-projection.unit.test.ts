@@ -11,48 +11,61 @@ const spec = projectionSpec<ProductSearchDocument>(productSearchModel);
 describe('product-search projection', () => {
   it('given a created and published product, then a searchable document with derived fields', async () => {
     const p = productEvents();
-    await spec.given(p.created()).when(p.published()).deliveredTwice().expectDocument({
-      productId: 'p1',
-      sku: 'SKU-1',
-      title: 'Acme Pro Headphones',
-      description: 'Closed-back headphones',
-      categoryPath: ['Electronics', 'Electronics/Audio', 'Electronics/Audio/Headphones'],
-      category: 'Headphones',
-      priceMinor: 12999,
-      price: 129.99,
-      currency: 'EUR',
-      priceRange: '100-250',
-      compareAtMinor: null,
-      onSale: false,
-      attributes: { color: 'black', brand: 'Acme' },
-      attributeFacets: ['brand=Acme', 'color=black'],
-      stockQuantity: 10,
-      availability: 'in_stock',
-      sellerId: 'seller-7',
-      sellerScore: 80,
-      rating: 0,
-      reviewCount: 0,
-      published: true,
-      publicationState: 'published',
-      publishedAt: '2026-03-01T10:02:00.000Z',
-      rankingScore: 76,
-      createdAt: '2026-03-01T10:01:00.000Z',
-      updatedAt: '2026-03-01T10:02:00.000Z',
-      lastAggregateVersion: 2,
-      lastEventAt: '2026-03-01T10:02:00.000Z',
-    });
+    await spec
+      .given(p.created())
+      .when(p.published())
+      .deliveredTwice()
+      .expectDocument({
+        productId: 'p1',
+        sku: 'SKU-1',
+        title: 'Acme Pro Headphones',
+        description: 'Closed-back headphones',
+        categoryPath: ['Electronics', 'Electronics/Audio', 'Electronics/Audio/Headphones'],
+        category: 'Headphones',
+        priceMinor: 12999,
+        price: 129.99,
+        currency: 'EUR',
+        priceRange: '100-250',
+        compareAtMinor: null,
+        onSale: false,
+        attributes: { color: 'black', brand: 'Acme' },
+        attributeFacets: ['brand=Acme', 'color=black'],
+        stockQuantity: 10,
+        availability: 'in_stock',
+        sellerId: 'seller-7',
+        sellerScore: 80,
+        rating: 0,
+        reviewCount: 0,
+        published: true,
+        publicationState: 'published',
+        publishedAt: '2026-03-01T10:02:00.000Z',
+        rankingScore: 76,
+        createdAt: '2026-03-01T10:01:00.000Z',
+        updatedAt: '2026-03-01T10:02:00.000Z',
+        lastAggregateVersion: 2,
+        lastEventAt: '2026-03-01T10:02:00.000Z',
+      });
   });
 
   it('given stock running down, then availability moves from in stock to low to out, never below zero', async () => {
     const p = productEvents();
-    expect((await spec.given(p.created()).when(p.stock(-6)).deliveredTwice().run()).doc()).toMatchObject({ stockQuantity: 4, availability: 'low_stock' });
+    expect((await spec.given(p.created()).when(p.stock(-6)).deliveredTwice().run()).doc()).toMatchObject({
+      stockQuantity: 4,
+      availability: 'low_stock',
+    });
     const q = productEvents();
-    expect((await spec.given(q.created()).when(q.stock(-25)).run()).doc()).toMatchObject({ stockQuantity: 0, availability: 'out_of_stock' });
+    expect((await spec.given(q.created()).when(q.stock(-25)).run()).doc()).toMatchObject({
+      stockQuantity: 0,
+      availability: 'out_of_stock',
+    });
   });
 
   it('given an update with a null attribute, then that attribute is removed and others merge', async () => {
     const p = productEvents();
-    const { doc } = await spec.given(p.created()).when(p.updated({ attributes: { color: null, size: 'L' }, title: 'Acme Pro 2' })).run();
+    const { doc } = await spec
+      .given(p.created())
+      .when(p.updated({ attributes: { color: null, size: 'L' }, title: 'Acme Pro 2' }))
+      .run();
     expect(doc()).toMatchObject({
       title: 'Acme Pro 2',
       attributes: { brand: 'Acme', size: 'L' },
@@ -115,7 +128,10 @@ describe('product-search projection', () => {
   it('idempotency: replaying the whole fixture stream twice gives the same documents as once', async () => {
     const events = readFixtureEvents();
     const once = await spec.given(...events).run();
-    const twice = await spec.given(...events).when(...events).run();
+    const twice = await spec
+      .given(...events)
+      .when(...events)
+      .run();
     expect(twice.outcomes.every((o) => o === 'stale')).toBe(true);
     expect([...twice.states.entries()]).toEqual([...once.states.entries()]);
     expect(once.states.size).toBe(12);

@@ -22,19 +22,61 @@ function failure(f: () => unknown): ReadmodelError {
 describe('every value from the environment and flags is checked, naming its source', () => {
   it.each([
     // [what, env, flags, class, source, message]
-    ['--brokers with a scheme', {}, { brokers: 'http://x' }, UsageError, { flag: '--brokers' }, /--brokers: invalid value "http:\/\/x": a broker is host:port, without a scheme/],
+    [
+      '--brokers with a scheme',
+      {},
+      { brokers: 'http://x' },
+      UsageError,
+      { flag: '--brokers' },
+      /--brokers: invalid value "http:\/\/x": a broker is host:port, without a scheme/,
+    ],
     ['--brokers without a port', {}, { brokers: 'k1:9092,k2' }, UsageError, { flag: '--brokers' }, /"k2"/],
     ['empty --brokers', {}, { brokers: ' , ' }, UsageError, { flag: '--brokers' }, /no broker given/],
     ['env brokers', { READMODEL_KAFKA_BROKERS: 'k:99999' }, {}, ConfigError, { env: 'READMODEL_KAFKA_BROKERS' }, /outside 1..65535/],
-    ['--node without a scheme', {}, { node: 'localhost:19200' }, UsageError, { flag: '--node' }, /--node: invalid value "localhost:19200": a node is a URL with a scheme/],
+    [
+      '--node without a scheme',
+      {},
+      { node: 'localhost:19200' },
+      UsageError,
+      { flag: '--node' },
+      /--node: invalid value "localhost:19200": a node is a URL with a scheme/,
+    ],
     ['--node ftp', {}, { node: 'ftp://x' }, UsageError, { flag: '--node' }, /scheme "ftp" is not supported/],
     ['env node', { READMODEL_SEARCH_NODE: 'http://x:0' }, {}, ConfigError, { env: 'READMODEL_SEARCH_NODE' }, /outside 1..65535/],
     ['--engine', {}, { engine: 'solr' }, UsageError, { flag: '--engine' }, /unknown search engine "solr"/],
     ['env engine', { READMODEL_SEARCH_ENGINE: 'elastic' }, {}, ConfigError, { env: 'READMODEL_SEARCH_ENGINE' }, /unknown search engine/],
-    ['env SSL', { READMODEL_KAFKA_SSL: 'maybe' }, {}, ConfigError, { env: 'READMODEL_KAFKA_SSL' }, /READMODEL_KAFKA_SSL: invalid value "maybe": not a boolean/],
-    ['env SASL mechanism', { READMODEL_KAFKA_SASL_MECHANISM: 'gssapi', READMODEL_KAFKA_SASL_USERNAME: 'u' }, {}, ConfigError, { env: 'READMODEL_KAFKA_SASL_MECHANISM' }, /not a supported SASL mechanism/],
-    ['SASL user without mechanism', { READMODEL_KAFKA_SASL_USERNAME: 'u' }, {}, ConfigError, { env: 'READMODEL_KAFKA_SASL_USERNAME' }, /READMODEL_KAFKA_SASL_MECHANISM is not/],
-    ['SASL mechanism without user', { READMODEL_KAFKA_SASL_MECHANISM: 'plain' }, {}, ConfigError, { env: 'READMODEL_KAFKA_SASL_MECHANISM' }, /READMODEL_KAFKA_SASL_USERNAME is not/],
+    [
+      'env SSL',
+      { READMODEL_KAFKA_SSL: 'maybe' },
+      {},
+      ConfigError,
+      { env: 'READMODEL_KAFKA_SSL' },
+      /READMODEL_KAFKA_SSL: invalid value "maybe": not a boolean/,
+    ],
+    [
+      'env SASL mechanism',
+      { READMODEL_KAFKA_SASL_MECHANISM: 'gssapi', READMODEL_KAFKA_SASL_USERNAME: 'u' },
+      {},
+      ConfigError,
+      { env: 'READMODEL_KAFKA_SASL_MECHANISM' },
+      /not a supported SASL mechanism/,
+    ],
+    [
+      'SASL user without mechanism',
+      { READMODEL_KAFKA_SASL_USERNAME: 'u' },
+      {},
+      ConfigError,
+      { env: 'READMODEL_KAFKA_SASL_USERNAME' },
+      /READMODEL_KAFKA_SASL_MECHANISM is not/,
+    ],
+    [
+      'SASL mechanism without user',
+      { READMODEL_KAFKA_SASL_MECHANISM: 'plain' },
+      {},
+      ConfigError,
+      { env: 'READMODEL_KAFKA_SASL_MECHANISM' },
+      /READMODEL_KAFKA_SASL_USERNAME is not/,
+    ],
   ] as const)('%s', (_what, env, flags, cls, source, message) => {
     const err = failure(() => resolve({}, env, flags));
     expect(err).toBeInstanceOf(cls);
@@ -54,15 +96,27 @@ describe('every value from the environment and flags is checked, naming its sour
   it('accepts and normalizes good values', () => {
     const c = resolve(
       {},
-      { READMODEL_KAFKA_SSL: 'YES', READMODEL_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', READMODEL_KAFKA_SASL_USERNAME: 'svc', READMODEL_KAFKA_SASL_PASSWORD: 'pw' },
+      {
+        READMODEL_KAFKA_SSL: 'YES',
+        READMODEL_KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        READMODEL_KAFKA_SASL_USERNAME: 'svc',
+        READMODEL_KAFKA_SASL_PASSWORD: 'pw',
+      },
       { brokers: 'k1:9092, [::1]:9093', node: 'https://es-1:9200/,https://es-2:9200', engine: 'elasticsearch' },
     );
-    expect(c.kafka).toEqual({ brokers: ['k1:9092', '[::1]:9093'], ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'pw' } });
+    expect(c.kafka).toEqual({
+      brokers: ['k1:9092', '[::1]:9093'],
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'pw' },
+    });
     expect(c.search).toMatchObject({ engine: 'elasticsearch', node: ['https://es-1:9200', 'https://es-2:9200'] });
   });
 
   it('treats empty environment variables as unset', () => {
-    const c = resolve({ kafka: { brokers: ['k:1'] } }, { READMODEL_KAFKA_BROKERS: '', READMODEL_KAFKA_SSL: ' ', READMODEL_SEARCH_NODE: '' });
+    const c = resolve(
+      { kafka: { brokers: ['k:1'] } },
+      { READMODEL_KAFKA_BROKERS: '', READMODEL_KAFKA_SSL: ' ', READMODEL_SEARCH_NODE: '' },
+    );
     expect(c.kafka).toEqual({ brokers: ['k:1'] });
     expect(c.search).toBeUndefined();
   });
@@ -91,7 +145,11 @@ describe('credentials in node URLs', () => {
 
 describe('relative paths', () => {
   it('resolve against the config file when they come from it, against the working directory from env and flags', () => {
-    const fromFile = resolve({ search: { node: 'http://x:1', caFile: 'certs/ca.pem' }, kafka: { brokers: ['k:1'], ssl: { caFile: '../ca.pem' } }, contracts: 'contracts' });
+    const fromFile = resolve({
+      search: { node: 'http://x:1', caFile: 'certs/ca.pem' },
+      kafka: { brokers: ['k:1'], ssl: { caFile: '../ca.pem' } },
+      contracts: 'contracts',
+    });
     expect(fromFile.search?.caFile).toBe(path.resolve('/etc/readmodel/certs/ca.pem'));
     expect(fromFile.kafka?.ssl).toEqual({ caFile: path.resolve('/etc/ca.pem') });
     expect(fromFile.contractsDir).toBe(path.resolve('/etc/readmodel/contracts'));
@@ -111,10 +169,14 @@ describe('models entries', () => {
     expect(err.context).toMatchObject({ key: 'models.product-serch', file: FILE, known: shipped });
   });
   it('an unknown name without a module lists the known models', () => {
-    expect(failure(() => checkModelEntries({ models: { inventory: {} } }, shipped)).suggestion).toMatch(/product-search, order-history.*models\.inventory\.module/);
+    expect(failure(() => checkModelEntries({ models: { inventory: {} } }, shipped)).suggestion).toMatch(
+      /product-search, order-history.*models\.inventory\.module/,
+    );
   });
   it('a module registers a new name; a shipped name may be overridden', () => {
-    expect(() => checkModelEntries({ models: { inventory: { module: './inv.mjs' }, 'order-history': { topic: 'orders' } } }, shipped)).not.toThrow();
+    expect(() =>
+      checkModelEntries({ models: { inventory: { module: './inv.mjs' }, 'order-history': { topic: 'orders' } } }, shipped),
+    ).not.toThrow();
   });
   it.each([
     [{ indexBase: 'orders*' }, 'models.order-history.indexBase', /wildcard/],

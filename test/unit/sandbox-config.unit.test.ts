@@ -108,10 +108,7 @@ describe('artifacts', () => {
       expect.arrayContaining(['dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=/o']),
     );
     expect(mavenFetchArgs(ARTIFACTS.elasticsearch, '/o')).toEqual(
-      expect.arrayContaining([
-        'dependency:copy',
-        '-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.7:zip',
-      ]),
+      expect.arrayContaining(['dependency:copy', '-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.7:zip']),
     );
   });
 

@@ -68,9 +68,7 @@ describe('resolveSandboxOptions', () => {
 
   it('rejects a bad timeout and a bad heap', () => {
     expect(() => resolveSandboxOptions({ env: {}, flags: { timeout: '0' }, homeDir: home, uid: 1 })).toThrow(UsageError);
-    expect(() => resolveSandboxOptions({ env: { READMODEL_SANDBOX_HEAP: 'lots' }, homeDir: home, uid: 1 })).toThrow(
-      /heap/,
-    );
+    expect(() => resolveSandboxOptions({ env: { READMODEL_SANDBOX_HEAP: 'lots' }, homeDir: home, uid: 1 })).toThrow(/heap/);
   });
 });
 

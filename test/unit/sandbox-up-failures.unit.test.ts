@@ -4,11 +4,16 @@ import { PORT_IN_USE } from '../../src/sandbox/ports-free.js';
 import type { ServiceUpResult } from '../../src/sandbox/types.js';
 import { systemFailure, upFailureError } from '../../src/sandbox/up-failures.js';
 
-const running = (service: 'kafka' | 'opensearch' | 'elasticsearch', endpoint: string) => ({ service, endpoint, action: 'reused' }) as ServiceUpResult;
+const running = (service: 'kafka' | 'opensearch' | 'elasticsearch', endpoint: string) =>
+  ({ service, endpoint, action: 'reused' }) as ServiceUpResult;
 
 describe('upFailureError: one error for an `up` in which services failed', () => {
   it('one failure keeps its message, code and suggestion and says what still runs', () => {
-    const e = new SandboxError('kafka failed to start: exit code 1', { code: 'X', context: { log: '/s/kafka.log' }, suggestion: 'look at the log' });
+    const e = new SandboxError('kafka failed to start: exit code 1', {
+      code: 'X',
+      context: { log: '/s/kafka.log' },
+      suggestion: 'look at the log',
+    });
     const out = upFailureError([{ service: 'kafka', error: e }], [running('opensearch', 'http://127.0.0.1:19200')]) as SandboxError;
     expect(out).toBeInstanceOf(SandboxError);
     expect(out.message).toBe(e.message);
@@ -34,7 +39,10 @@ describe('upFailureError: one error for an `up` in which services failed', () =>
     ) as SandboxError;
     expect(out.message).toBe('2 sandbox services failed to start: opensearch, elasticsearch');
     expect(out.code).toBe(PORT_IN_USE);
-    expect(out.context).toEqual({ opensearch: 'port 19200 in use (held by pid 42 (java))', elasticsearch: 'port 19201 in use (held by pid 42 (java))' });
+    expect(out.context).toEqual({
+      opensearch: 'port 19200 in use (held by pid 42 (java))',
+      elasticsearch: 'port 19201 in use (held by pid 42 (java))',
+    });
     expect(out.suggestion).toBe('move it');
   });
 });

@@ -118,8 +118,8 @@ describe('reports', () => {
   });
 
   it('reports down actions', () => {
-    expect(
-      formatDownResult({ stateDir: '/s', services: [{ service: 'kafka', action: 'killed', pid: 5, purged: true }] }),
-    ).toEqual(['kafka  killed  pid 5  data purged']);
+    expect(formatDownResult({ stateDir: '/s', services: [{ service: 'kafka', action: 'killed', pid: 5, purged: true }] })).toEqual([
+      'kafka  killed  pid 5  data purged',
+    ]);
   });
 });

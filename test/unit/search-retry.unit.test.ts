@@ -20,7 +20,11 @@ describe('retry clock (time budget, full jitter)', () => {
 
   it('keeps retrying until the budget is spent, never sleeping past it, however many attempts that takes', () => {
     let now = 0;
-    const clock = startRetryClock({ budgetMs: 10_000, baseMs: 100, maxMs: 1_000 }, () => now, () => 0.999);
+    const clock = startRetryClock(
+      { budgetMs: 10_000, baseMs: 100, maxMs: 1_000 },
+      () => now,
+      () => 0.999,
+    );
     const delays: number[] = [];
     for (;;) {
       const d = clock.next();
@@ -37,7 +41,11 @@ describe('retry clock (time budget, full jitter)', () => {
 
   it('restarts the clock on progress: partial progress steps the delay back once, a full success resets it', () => {
     let now = 0;
-    const clock = startRetryClock({ budgetMs: 1_000, baseMs: 100, maxMs: 100_000 }, () => now, () => 0.999);
+    const clock = startRetryClock(
+      { budgetMs: 1_000, baseMs: 100, maxMs: 100_000 },
+      () => now,
+      () => 0.999,
+    );
     expect([clock.next(), clock.next(), clock.next()]).toEqual([99, 199, 399]);
     now = 900;
     clock.progress();
@@ -59,7 +67,11 @@ describe('retry clock (time budget, full jitter)', () => {
     expect(parseRetryBudget('unbounded')).toBe(Number.POSITIVE_INFINITY);
     for (const bad of ['soon', '-5s', '5 minutes', '', -1]) expect(parseRetryBudget(bad)).toBeUndefined();
     let now = 0;
-    const clock = startRetryClock({ budgetMs: Number.POSITIVE_INFINITY, baseMs: 100, maxMs: 1_000 }, () => now, () => 0.5);
+    const clock = startRetryClock(
+      { budgetMs: Number.POSITIVE_INFINITY, baseMs: 100, maxMs: 1_000 },
+      () => now,
+      () => 0.5,
+    );
     now = 10 * 24 * 3_600_000;
     expect(clock.next()).toBe(50);
   });
@@ -75,7 +87,13 @@ describe('retry clock (time budget, full jitter)', () => {
 
 describe('adaptive limiter (AIMD)', () => {
   const make = (changes: LimiterState[] = []) =>
-    createAdaptiveLimiter({ maxInFlight: 4, maxBulkBytes: 8_000_000, minBulkBytes: 1_000, minBulkWrites: 10, onChange: (s) => changes.push(s) });
+    createAdaptiveLimiter({
+      maxInFlight: 4,
+      maxBulkBytes: 8_000_000,
+      minBulkBytes: 1_000,
+      minBulkWrites: 10,
+      onChange: (s) => changes.push(s),
+    });
 
   it('halves in-flight permits and bulk size on throttling, once per congestion event', async () => {
     const changes: LimiterState[] = [];
@@ -190,7 +208,9 @@ describe('bulk chunks', () => {
   );
 
   it('serializes each write once as NDJSON with its byte size', () => {
-    expect(writes[0]!.ndjson).toBe(`{"index":{"_index":"idx","_id":"a","version":2,"version_type":"external"}}\n{"n":"${'é'.repeat(10)}"}\n`);
+    expect(writes[0]!.ndjson).toBe(
+      `{"index":{"_index":"idx","_id":"a","version":2,"version_type":"external"}}\n{"n":"${'é'.repeat(10)}"}\n`,
+    );
     expect(writes[0]!.bytes).toBe(Buffer.byteLength(writes[0]!.ndjson));
     expect(writes[0]!.bytes).toBeGreaterThan(writes[0]!.ndjson.length);
     expect(writes[1]!.ndjson).toBe('{"delete":{"_index":"idx","_id":"b","version":3,"version_type":"external"}}\n');
@@ -237,7 +257,11 @@ describe('failure classification', () => {
     expect(classifyError(named('ConnectionError', 'unable to verify the first certificate'))).toBe('tls');
     expect(classifyError(named('ConnectionError', "Hostname/IP does not match certificate's altnames: IP: 10.0.0.1"))).toBe('tls');
     expect(classifyError(Object.assign(new Error('x'), { code: 'CERT_HAS_EXPIRED' }))).toBe('tls');
-    expect(classifyError(named('ConnectionError', 'write EPROTO 40DD:error:0A00010B:SSL routines:tls_validate_record_header:wrong version number'))).toBe('tls');
+    expect(
+      classifyError(
+        named('ConnectionError', 'write EPROTO 40DD:error:0A00010B:SSL routines:tls_validate_record_header:wrong version number'),
+      ),
+    ).toBe('tls');
     expect(classifyError(named('ConnectionError', 'connect ECONNREFUSED 127.0.0.1:1'))).toBe('unavailable');
     expect(classifyError(named('ConnectionError', 'socket hang up'))).toBe('unavailable');
     expect(classifyError(named('TimeoutError', 'Request timed out'))).toBe('unavailable');
@@ -251,7 +275,9 @@ describe('failure classification', () => {
     expect(reasonOf({ error: { type: 'mapper_parsing_exception', reason: 'failed to parse', caused_by: { reason: 'bad date' } } })).toBe(
       'failed to parse (bad date)',
     );
-    expect(reasonOf('<html><head><title>401 Authorization Required</title></head><body><h1>nope</h1></body></html>')).toBe('401 Authorization Required');
+    expect(reasonOf('<html><head><title>401 Authorization Required</title></head><body><h1>nope</h1></body></html>')).toBe(
+      '401 Authorization Required',
+    );
     expect(reasonOf('<html><body><h1>Forbidden</h1><p>go away</p></body></html>')).toBe('Forbidden go away');
     expect(reasonOf(`<html><body>${'x'.repeat(500)}</body></html>`).length).toBeLessThanOrEqual(160);
   });

@@ -1,7 +1,13 @@
 import { stripVTControlCharacters } from 'node:util';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createProgressBus, emptyCounters, type Counters, type ProgressBus, type ProgressEvent } from '../../src/core/progress/progress-events.js';
+import {
+  createProgressBus,
+  emptyCounters,
+  type Counters,
+  type ProgressBus,
+  type ProgressEvent,
+} from '../../src/core/progress/progress-events.js';
 import { RebuildScreen } from '../../src/cli/output/tui/RebuildScreen.js';
 import { createTuiStore, type TuiStore } from '../../src/cli/output/tui/tui-store.js';
 
@@ -62,7 +68,12 @@ async function frameWith(t: { frame: () => string }, ...needles: Array<string | 
 
 function emitRebuildStart(bus: ProgressBus) {
   bus.emit({ type: 'phase', phase: 'connect' });
-  bus.emit({ type: 'target', index: 'product-search_v3_9f2c1a', alias: 'product-search_current', aliasTargets: ['product-search_v2_77aa01'] });
+  bus.emit({
+    type: 'target',
+    index: 'product-search_v3_9f2c1a',
+    alias: 'product-search_current',
+    aliasTargets: ['product-search_v2_77aa01'],
+  });
   bus.emit({ type: 'phase', phase: 'snapshot' });
   bus.emit({ type: 'phase', phase: 'replay' });
 }
@@ -110,8 +121,20 @@ describe('RebuildScreen', () => {
     const t = setup();
     emitRebuildStart(t.bus);
     t.bus.emit({ type: 'throttle', throttled: true, maxInFlight: 1, maxBulkBytes: 512 * 1024, maxBulkWrites: 250 });
-    t.bus.emit({ type: 'retry', reason: '120 of 250 bulk items throttled (429)', attempt: 3, delayMs: 800, kind: 'throttled', elapsedMs: 12_000, budgetMs: 300_000, writes: 120 });
-    t.bus.emit({ ...progress, counters: counters({ ...(progress as { counters: Counters }).counters, retries: 480, throttled: 470, splits: 2 }) } as ProgressEvent);
+    t.bus.emit({
+      type: 'retry',
+      reason: '120 of 250 bulk items throttled (429)',
+      attempt: 3,
+      delayMs: 800,
+      kind: 'throttled',
+      elapsedMs: 12_000,
+      budgetMs: 300_000,
+      writes: 120,
+    });
+    t.bus.emit({
+      ...progress,
+      counters: counters({ ...(progress as { counters: Counters }).counters, retries: 480, throttled: 470, splits: 2 }),
+    } as ProgressEvent);
     t.advance(12_000);
     t.bus.emit({ type: 'log', level: 'info', message: 'tick' });
     const f = await frameWith(t, 'throttle ');

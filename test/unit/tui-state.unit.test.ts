@@ -62,9 +62,14 @@ describe('tui reducer', () => {
     expect(aliasState(fold([{ type: 'target', index: 'i', alias: 'a', aliasTargets: [] }]))).toBe('a -> (no index yet)');
     expect(aliasState(fold([{ type: 'target', index: 'i', alias: 'a', aliasTargets: ['i'] }]))).toBe('a -> i (the target is live)');
     expect(aliasState(fold([{ type: 'target', index: 'i' }]))).toBeUndefined();
-    expect(aliasState(fold([{ type: 'target', index: 'i', alias: 'a', aliasTargets: ['old'] }, { type: 'phase', phase: 'swap' }]))).toBe(
-      'a -> old (swapping to the target)',
-    );
+    expect(
+      aliasState(
+        fold([
+          { type: 'target', index: 'i', alias: 'a', aliasTargets: ['old'] },
+          { type: 'phase', phase: 'swap' },
+        ]),
+      ),
+    ).toBe('a -> old (swapping to the target)');
   });
 
   it('takes partitions (sorted), counters, rates and ETA from progress', () => {
@@ -104,7 +109,9 @@ describe('tui reducer', () => {
     expect(s.invalidSkipped).toBe(1);
     expect(s.stoppedOnInvalid).toBe(true);
     expect(s.messages.map((m) => m.level)).toEqual(['warn', 'error']);
-    expect(s.messages[0]!.text).toBe('skipped invalid event p1@7 PriceUpdated v2: /data/price/amountMinor minimum: must be >= 0 (topic products)');
+    expect(s.messages[0]!.text).toBe(
+      'skipped invalid event p1@7 PriceUpdated v2: /data/price/amountMinor minimum: must be >= 0 (topic products)',
+    );
     expect(s.messages[1]!.text).toMatch(/^stopping on invalid event p1@9 /);
     // The counters may be further along than the individual reports.
     const withCounters = reduceTui(

@@ -28,7 +28,8 @@ const widgetProjection: Projection = {
   documentId: (e) => e.aggregateId,
   apply(doc, e) {
     const d = e.data as S;
-    if (e.eventType === 'WidgetMade') return { widgetId: e.aggregateId, name: d.name, specs: { size: d.size, tags: d.tags ?? [] }, extra: { any: { deep: 1 } } };
+    if (e.eventType === 'WidgetMade')
+      return { widgetId: e.aggregateId, name: d.name, specs: { size: d.size, tags: d.tags ?? [] }, extra: { any: { deep: 1 } } };
     return doc && { ...doc, name: d.name };
   },
 };
@@ -60,7 +61,12 @@ function contract(eventType: string, version: number, properties: S, extra: S = 
   };
 }
 
-const widgetMade = contract('WidgetMade', 1, { name: { type: 'string' }, size: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } }, { required: ['name'] });
+const widgetMade = contract(
+  'WidgetMade',
+  1,
+  { name: { type: 'string' }, size: { type: 'integer' }, tags: { type: 'array', items: { type: 'string' } } },
+  { required: ['name'] },
+);
 const widgetRenamed = contract('WidgetRenamed', 1, { name: { type: 'string', maxLength: 50 } }, { required: ['name'] });
 
 let seq = 0;
@@ -93,9 +99,14 @@ const mapping = (): S => ({
   },
 });
 
-function widgetInputs(over: { events?: Record<string, S>; stream?: S[]; invalid?: Record<string, unknown>; mapping?: S } = {}): ValidationInputs {
+function widgetInputs(
+  over: { events?: Record<string, S>; stream?: S[]; invalid?: Record<string, unknown>; mapping?: S } = {},
+): ValidationInputs {
   const events = over.events ?? { 'widget_made.v1.json': widgetMade, 'widget_renamed.v1.json': widgetRenamed };
-  const stream = over.stream ?? [event('WidgetMade', 'w1', 1, { name: 'Bolt', size: 3, tags: ['steel'] }), event('WidgetRenamed', 'w1', 2, { name: 'Big bolt' })];
+  const stream = over.stream ?? [
+    event('WidgetMade', 'w1', 1, { name: 'Bolt', size: 3, tags: ['steel'] }),
+    event('WidgetRenamed', 'w1', 2, { name: 'Big bolt' }),
+  ];
   return {
     contractsDir: 'contracts',
     fixturesDir: 'fixtures',
@@ -131,13 +142,21 @@ describe('validate-contracts on the shipped contracts, fixtures and mappings', (
     );
     expect(r.ok, renderText(r)).toBe(true);
     expect(r.summary.failed).toBe(0);
-    expect(itemsOf(r, 'compatibility')).toContainEqual(expect.objectContaining({ name: 'PriceUpdated v1 -> v2 (NONE)', status: 'skipped' }));
+    expect(itemsOf(r, 'compatibility')).toContainEqual(
+      expect.objectContaining({ name: 'PriceUpdated v1 -> v2 (NONE)', status: 'skipped' }),
+    );
     expect(itemsOf(r, 'schemas').map((i) => i.name)).toContain('contracts/events/price_updated.v2.json');
     expect(itemsOf(r, 'mappings').every((i) => i.status === 'passed')).toBe(true);
   });
 
   it('a missing folder is a usage error (exit 2), not a report', async () => {
-    const err = await loadValidationInputs({ contractsDir: '/nonexistent/contracts', fixturesDir: ROOT, packageRoot: ROOT, cwd: ROOT, models: [] }).catch((e) => e);
+    const err = await loadValidationInputs({
+      contractsDir: '/nonexistent/contracts',
+      fixturesDir: ROOT,
+      packageRoot: ROOT,
+      cwd: ROOT,
+      models: [],
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect(err.exitCode).toBe(ExitCode.usage);
   });
@@ -160,7 +179,9 @@ describe('(a) schemas', () => {
     bad.$id = 'https://example.test/contracts/events/widget_renamed.v2.json';
     (bad['x-readmodel'] as S).version = 3;
     ((bad.properties as S).name as S).maxLenght = 5;
-    const r = validateContracts(widgetInputs({ events: { 'widget_made.v1.json': widgetMade, 'widget_renamed.v1.json': bad } }), [widgetModel()]);
+    const r = validateContracts(widgetInputs({ events: { 'widget_made.v1.json': widgetMade, 'widget_renamed.v1.json': bad } }), [
+      widgetModel(),
+    ]);
     const v = violationsOf(r, 'schemas').map(({ file, pointer, rule }) => ({ file, pointer, rule }));
     expect(v).toEqual(
       expect.arrayContaining([
@@ -198,12 +219,27 @@ describe('(a) schemas', () => {
     const v3 = contract('WidgetMade', 3, { name: { type: 'string' } }, { required: ['name'] });
     const dup = { ...contract('WidgetRenamed', 1, {}), $id: widgetMade.$id };
     const r = validateContracts(
-      widgetInputs({ events: { 'widget_made.v1.json': widgetMade, 'widget_made.v3.json': v3, 'widget_renamed.v1.json': dup, 'WidgetOops.json': widgetMade } }),
+      widgetInputs({
+        events: {
+          'widget_made.v1.json': widgetMade,
+          'widget_made.v3.json': v3,
+          'widget_renamed.v1.json': dup,
+          'WidgetOops.json': widgetMade,
+        },
+      }),
       [widgetModel()],
     );
     const v = violationsOf(r, 'schemas');
-    expect(v).toContainEqual(expect.objectContaining({ file: 'contracts/events/widget_made.v3.json', rule: 'version-gap', pointer: '/x-readmodel/version' }));
-    expect(v).toContainEqual(expect.objectContaining({ file: 'contracts/events/widget_renamed.v1.json', otherFile: 'contracts/events/widget_made.v1.json', rule: 'duplicate-id' }));
+    expect(v).toContainEqual(
+      expect.objectContaining({ file: 'contracts/events/widget_made.v3.json', rule: 'version-gap', pointer: '/x-readmodel/version' }),
+    );
+    expect(v).toContainEqual(
+      expect.objectContaining({
+        file: 'contracts/events/widget_renamed.v1.json',
+        otherFile: 'contracts/events/widget_made.v1.json',
+        rule: 'duplicate-id',
+      }),
+    );
     expect(v).toContainEqual(expect.objectContaining({ file: 'contracts/events/WidgetOops.json', rule: 'file-name' }));
   });
 });
@@ -215,12 +251,22 @@ describe('(b) fixtures', () => {
       [widgetModel()],
     );
     expect(violationsOf(r, 'fixtures')).toEqual([
-      expect.objectContaining({ file: 'fixtures/widgets/events.ndjson', line: 2, pointer: '/data/name', rule: 'type', otherFile: 'contracts/events/widget_renamed.v1.json' }),
+      expect.objectContaining({
+        file: 'fixtures/widgets/events.ndjson',
+        line: 2,
+        pointer: '/data/name',
+        rule: 'type',
+        otherFile: 'contracts/events/widget_renamed.v1.json',
+      }),
     ]);
   });
 
   it('an invalid fixture must fail exactly as documented', () => {
-    const fixture = (expect_: S, data: S) => ({ reason: 'names are strings', expect: expect_, event: event('WidgetRenamed', 'w9', 2, data) });
+    const fixture = (expect_: S, data: S) => ({
+      reason: 'names are strings',
+      expect: expect_,
+      event: event('WidgetRenamed', 'w9', 2, data),
+    });
     const r = validateContracts(
       widgetInputs({
         invalid: {
@@ -234,8 +280,12 @@ describe('(b) fixtures', () => {
     );
     const byFile = Object.fromEntries(itemsOf(r, 'fixtures').map((i) => [i.name, i]));
     expect(byFile['fixtures/widgets/invalid/as-documented.json']!.status).toBe('passed');
-    expect(byFile['fixtures/widgets/invalid/validates.json']!.violations).toEqual([expect.objectContaining({ rule: 'expected-invalid', pointer: '/event' })]);
-    expect(byFile['fixtures/widgets/invalid/elsewhere.json']!.violations).toEqual([expect.objectContaining({ rule: 'wrong-failure', pointer: '/expect' })]);
+    expect(byFile['fixtures/widgets/invalid/validates.json']!.violations).toEqual([
+      expect.objectContaining({ rule: 'expected-invalid', pointer: '/event' }),
+    ]);
+    expect(byFile['fixtures/widgets/invalid/elsewhere.json']!.violations).toEqual([
+      expect.objectContaining({ rule: 'wrong-failure', pointer: '/expect' }),
+    ]);
     expect(byFile['fixtures/widgets/invalid/malformed.json']!.violations).toEqual([expect.objectContaining({ rule: 'fixture-format' })]);
   });
 
@@ -252,7 +302,9 @@ describe('(c) compatibility', () => {
   it('names both files, the pointer and the rule of an incompatible step', () => {
     const v2 = contract('WidgetRenamed', 2, { name: { type: 'string', maxLength: 20 } }, { required: ['name'] });
     const r = validateContracts(
-      widgetInputs({ events: { 'widget_made.v1.json': widgetMade, 'widget_renamed.v1.json': widgetRenamed, 'widget_renamed.v2.json': v2 } }),
+      widgetInputs({
+        events: { 'widget_made.v1.json': widgetMade, 'widget_renamed.v1.json': widgetRenamed, 'widget_renamed.v2.json': v2 },
+      }),
       [widgetModel()],
     );
     expect(itemsOf(r, 'compatibility')).toEqual([
@@ -288,7 +340,9 @@ describe('(d) coverage', () => {
   });
 
   it('a handled event type without a contract, or one also ignored, is reported', () => {
-    const r = validateContracts(widgetInputs(), [widgetModel({ handles: ['WidgetMade', 'WidgetRenamed', 'WidgetMelted'], ignores: ['WidgetRenamed'] })]);
+    const r = validateContracts(widgetInputs(), [
+      widgetModel({ handles: ['WidgetMade', 'WidgetRenamed', 'WidgetMelted'], ignores: ['WidgetRenamed'] }),
+    ]);
     const v = violationsOf(r, 'coverage');
     expect(v).toContainEqual(expect.objectContaining({ file: 'contracts/events/widget_melted.v1.json', rule: 'missing-contract' }));
     expect(v).toContainEqual(expect.objectContaining({ file: 'contracts/events/widget_renamed.v1.json', rule: 'handled-and-ignored' }));
@@ -306,7 +360,11 @@ describe('(e) mappings', () => {
     delete ((((m.mappings as S).properties as S).specs as S).properties as S).tags;
     const r = validateContracts(widgetInputs({ mapping: m }), [widgetModel()]);
     expect(violationsOf(r, 'mappings')).toEqual([
-      expect.objectContaining({ file: 'mappings/widgets.v1.json', pointer: '/mappings/properties/specs/properties/tags', rule: 'unmapped-field' }),
+      expect.objectContaining({
+        file: 'mappings/widgets.v1.json',
+        pointer: '/mappings/properties/specs/properties/tags',
+        rule: 'unmapped-field',
+      }),
     ]);
   });
 
@@ -316,7 +374,9 @@ describe('(e) mappings', () => {
     props.specs = { type: 'object', dynamic: true };
     props.extra = { type: 'keyword' };
     const r = validateContracts(widgetInputs({ mapping: m }), [widgetModel()]);
-    expect(violationsOf(r, 'mappings')).toEqual([expect.objectContaining({ pointer: '/mappings/properties/extra/type', rule: 'not-an-object' })]);
+    expect(violationsOf(r, 'mappings')).toEqual([
+      expect.objectContaining({ pointer: '/mappings/properties/extra/type', rule: 'not-an-object' }),
+    ]);
   });
 
   it('rejects field types and analysis components one of the bare servers lacks', () => {
@@ -324,7 +384,9 @@ describe('(e) mappings', () => {
     const analysis = (m.settings as S).analysis as S;
     analysis.tokenizer = { edge: { type: 'edge_ngram', min_gram: 2, max_gram: 5 } };
     analysis.filter = { fold: { type: 'asciifolding' } };
-    analysis.analyzer = { widget_text: { type: 'custom', tokenizer: 'edge', filter: ['lowercase', 'fold', 'porter_stem'], char_filter: ['html_strip'] } };
+    analysis.analyzer = {
+      widget_text: { type: 'custom', tokenizer: 'edge', filter: ['lowercase', 'fold', 'porter_stem'], char_filter: ['html_strip'] },
+    };
     analysis.normalizer = { folded: { type: 'custom', filter: ['asciifolding'] } };
     const props = (m.mappings as S).properties as S;
     props.widgetId = { type: 'scaled_float', scaling_factor: 100 };
@@ -371,10 +433,17 @@ describe('(e) mappings', () => {
     const bounded = contract(
       'WidgetMade',
       1,
-      { name: { type: 'string', maxLength: 100 }, size: { type: 'integer' }, tags: { type: 'array', items: { type: 'string', enum: ['steel', 'brass'] } } },
+      {
+        name: { type: 'string', maxLength: 100 },
+        size: { type: 'integer' },
+        tags: { type: 'array', items: { type: 'string', enum: ['steel', 'brass'] } },
+      },
       { required: ['name'] },
     );
-    const r = validateContracts(widgetInputs({ mapping: m, events: { 'widget_made.v1.json': bounded, 'widget_renamed.v1.json': widgetRenamed } }), [widgetModel()]);
+    const r = validateContracts(
+      widgetInputs({ mapping: m, events: { 'widget_made.v1.json': bounded, 'widget_renamed.v1.json': widgetRenamed } }),
+      [widgetModel()],
+    );
     expect(violationsOf(r, 'mappings')).toEqual([]);
     expect(r.ok).toBe(true);
   });

@@ -46,7 +46,12 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       } finally {
         await admin.disconnect().catch(() => undefined);
       }
-      producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+      });
       await producer.connect();
     })();
     try {

@@ -26,7 +26,9 @@ export function createKafkaGroupConsumer(options: KafkaGroupConsumerOptions): Gr
         allowAutoTopicCreation: false,
         maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
         retry: { retries: 5 },
-        ...(options.sessionTimeoutMs ? { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 5)) } : {}),
+        ...(options.sessionTimeoutMs
+          ? { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 5)) }
+          : {}),
       });
       let crashed: ((err: unknown) => void) | undefined;
       const crash = new Promise<never>((_, reject) => (crashed = reject));

@@ -46,7 +46,8 @@ export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { so
           ]);
           break;
         } catch (err) {
-          const coordinator = /coordinator/i.test(String((err as Error)?.message)) || /COORDINATOR/.test(String((err as { type?: string }).type));
+          const coordinator =
+            /coordinator/i.test(String((err as Error)?.message)) || /COORDINATOR/.test(String((err as { type?: string }).type));
           if (!coordinator || attempt >= 30) throw sourceError(err, `reading the committed offsets of group "${groupId}"`, brokers);
           await new Promise((r) => setTimeout(r, 500));
         }

@@ -12,7 +12,12 @@ export function createKafkaPublisher(options: KafkaConnectionOptions): EventPubl
   const connect = async () => {
     connected ??= (async () => {
       await admin.connect();
-      producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+      producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 1,
+      });
       await producer.connect();
     })();
     try {

@@ -55,7 +55,11 @@ export async function* readTopicRanges(o: RangeReaderOptions, ranges: readonly P
     emptyRounds = progressed ? 0 : emptyRounds + 1;
     if (emptyRounds > MAX_EMPTY_ROUNDS) {
       const stuck = [...read.position.entries()].map(([p, off]) => `${p}@${off}`).join(', ');
-      throw sourceError(new Error(`no progress after ${emptyRounds} fetches at ${stuck}`), `reading "${o.topic}" up to the snapshotted end offsets`, o.brokers);
+      throw sourceError(
+        new Error(`no progress after ${emptyRounds} fetches at ${stuck}`),
+        `reading "${o.topic}" up to the snapshotted end offsets`,
+        o.brokers,
+      );
     }
   }
 }
@@ -79,7 +83,11 @@ function fetchFrom(read: RangeRead, nodeId: string, partitions: number[]): Promi
       topics: [
         {
           topic: read.topic,
-          partitions: partitions.map((p) => ({ partition: p, fetchOffset: String(read.position.get(p)), maxBytes: read.maxBytesPerPartition })),
+          partitions: partitions.map((p) => ({
+            partition: p,
+            fetchOffset: String(read.position.get(p)),
+            maxBytes: read.maxBytesPerPartition,
+          })),
         },
       ],
     }),

@@ -12,7 +12,11 @@ import type { SearchResponse } from './search-transport.js';
 const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
 
 export interface BulkWriter {
-  bulk(index: string, writes: readonly BulkWrite[], opts?: { signal?: AbortSignal; versionType?: 'external' | 'external_gte' }): Promise<BulkOutcome>;
+  bulk(
+    index: string,
+    writes: readonly BulkWrite[],
+    opts?: { signal?: AbortSignal; versionType?: 'external' | 'external_gte' },
+  ): Promise<BulkOutcome>;
 }
 
 /**
@@ -74,9 +78,12 @@ export function createBulkWriter(r: SinkRequests, limiter: AdaptiveLimiter): Bul
         const items = (res.body?.items ?? []) as Array<Record<string, { status: number; error?: unknown }>>;
         if (items.length !== chunk.length) {
           permit.release();
-          throw new SinkRejectedError(`${r.identity.engine} answered a bulk write to ${index} with ${items.length} results for ${chunk.length} writes`, {
-            context: { node: r.identity.node, index, status: res.status },
-          });
+          throw new SinkRejectedError(
+            `${r.identity.engine} answered a bulk write to ${index} with ${items.length} results for ${chunk.length} writes`,
+            {
+              context: { node: r.identity.node, index, status: res.status },
+            },
+          );
         }
         const retry: EncodedWrite[] = [];
         let throttledItems = 0;

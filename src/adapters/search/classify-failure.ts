@@ -64,7 +64,12 @@ export function classifyError(err: unknown): FailureKind {
 export function reasonOf(body: unknown): string {
   if (body === undefined || body === null || body === '') return 'no details';
   if (typeof body === 'string') return textOf(body);
-  const b = body as { error?: { reason?: string; type?: string; caused_by?: { reason?: string } } | string; reason?: string; type?: string; message?: string };
+  const b = body as {
+    error?: { reason?: string; type?: string; caused_by?: { reason?: string } } | string;
+    reason?: string;
+    type?: string;
+    message?: string;
+  };
   if (typeof b.error === 'string') return textOf(b.error);
   const e = b.error ?? (b as { reason?: string; type?: string; caused_by?: { reason?: string } });
   const main = e.reason ?? e.type ?? b.message ?? JSON.stringify(b).slice(0, 300);

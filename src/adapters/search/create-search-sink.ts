@@ -140,13 +140,21 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       // Never a pattern: a wildcard or a list here once removed five indices, two of them live.
       assertConcreteIndexName(index);
       await identity();
-      await ok({ method: 'DELETE', path: `/${enc(index)}`, query: { expand_wildcards: 'none', allow_no_indices: false } }, `deleting index ${index}`, [404]);
+      await ok(
+        { method: 'DELETE', path: `/${enc(index)}`, query: { expand_wildcards: 'none', allow_no_indices: false } },
+        `deleting index ${index}`,
+        [404],
+      );
     },
 
     async listIndices(pattern) {
       await identity();
       const res = await ok(
-        { method: 'GET', path: `/_cat/indices/${enc(pattern)}`, query: { format: 'json', h: 'index,docs.count,health', expand_wildcards: 'open' } },
+        {
+          method: 'GET',
+          path: `/_cat/indices/${enc(pattern)}`,
+          query: { format: 'json', h: 'index,docs.count,health', expand_wildcards: 'open' },
+        },
         `listing indices ${pattern}`,
         [404],
       );
@@ -164,7 +172,10 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     },
 
     async getSettings(index) {
-      const res = await ok({ method: 'GET', path: `/${enc(index)}/_settings`, query: { flat_settings: true } }, `reading settings of ${index}`);
+      const res = await ok(
+        { method: 'GET', path: `/${enc(index)}/_settings`, query: { flat_settings: true } },
+        `reading settings of ${index}`,
+      );
       return (res.body?.[index]?.settings ?? {}) as Record<string, unknown>;
     },
 
@@ -183,7 +194,8 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       const res = await ok({ method: 'GET', path: `/${enc(index)}/_mapping` }, `reading the manifest of ${index}`);
       const meta = mappingOf(res, index, node)._meta;
       if (meta === undefined) return {};
-      if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw unreadable(`the manifest of ${index}`, node, '_meta is not an object');
+      if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+        throw unreadable(`the manifest of ${index}`, node, '_meta is not an object');
       return meta as Record<string, unknown>;
     },
 
@@ -241,7 +253,12 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
           },
           `scanning ${index}`,
         );
-        const hits = (res.body?.hits?.hits ?? []) as Array<{ _id: string; _version: number; _source: Record<string, unknown>; sort: unknown[] }>;
+        const hits = (res.body?.hits?.hits ?? []) as Array<{
+          _id: string;
+          _version: number;
+          _source: Record<string, unknown>;
+          sort: unknown[];
+        }>;
         if (hits.length === 0) return;
         yield hits.map((h) => ({ id: h._id, version: Number(h._version), doc: h._source }));
         if (hits.length < size) return;
@@ -276,7 +293,11 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       if (res.status !== 200 || res.body?.found !== true || typeof res.body._seq_no !== 'number') {
         throw unreadable(`document ${id} of ${index}`, node, `HTTP ${res.status}`);
       }
-      return { doc: res.body._source as Record<string, unknown>, seqNo: res.body._seq_no as number, primaryTerm: res.body._primary_term as number };
+      return {
+        doc: res.body._source as Record<string, unknown>,
+        seqNo: res.body._seq_no as number,
+        primaryTerm: res.body._primary_term as number,
+      };
     },
 
     async putDoc(index, id, doc, opts = {}) {

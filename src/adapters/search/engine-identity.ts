@@ -25,7 +25,8 @@ export function identityFromRoot(res: SearchResponse): EngineIdentity | undefine
 
 export function identityFromNodes(res: SearchResponse): EngineIdentity | undefined {
   const nodes = res.status === 200 ? res.body?.nodes : undefined;
-  const first = nodes && typeof nodes === 'object' ? (Object.values(nodes)[0] as { version?: unknown; build_flavor?: unknown } | undefined) : undefined;
+  const first =
+    nodes && typeof nodes === 'object' ? (Object.values(nodes)[0] as { version?: unknown; build_flavor?: unknown } | undefined) : undefined;
   if (!first || typeof first.version !== 'string') return undefined;
   return fromVersion(first.build_flavor ? 'elasticsearch' : 'opensearch', first.version, String(res.body.cluster_name ?? ''));
 }

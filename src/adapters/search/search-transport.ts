@@ -59,7 +59,8 @@ export function responseOf(err: unknown, node?: string | string[]): SearchRespon
         found: 'a node that does not answer as Elasticsearch (no X-Elastic-Product header; OpenSearch does not send it)',
         ...(node ? { node: Array.isArray(node) ? node.join(',') : node } : {}),
       },
-      suggestion: 'if the node is OpenSearch, set search.engine (or READMODEL_SEARCH_ENGINE / --engine) to "opensearch". Nothing was read or changed.',
+      suggestion:
+        'if the node is OpenSearch, set search.engine (or READMODEL_SEARCH_ENGINE / --engine) to "opensearch". Nothing was read or changed.',
     });
   }
   const meta = (err as { meta?: { statusCode?: number | null; body?: unknown } }).meta;

@@ -42,29 +42,47 @@ export function gaveUpError(id: SinkIdentity, g: GiveUp): SinkUnavailableError {
   };
   const waitLonger = `wait longer with --retry-budget / search.retryBudget (now ${describeDuration(g.budgetMs)})`;
   if (!g.reached) {
-    return new SinkUnavailableError(`${id.engine} at ${id.node} is unreachable: ${g.what} failed for ${tried} (${g.attempts} attempts; last: ${g.reason})`, {
-      context,
-      suggestion: `check the URL in search.node and that ${id.engine} is up and reachable (readmodel sandbox status for the local one)`,
-    });
+    return new SinkUnavailableError(
+      `${id.engine} at ${id.node} is unreachable: ${g.what} failed for ${tried} (${g.attempts} attempts; last: ${g.reason})`,
+      {
+        context,
+        suggestion: `check the URL in search.node and that ${id.engine} is up and reachable (readmodel sandbox status for the local one)`,
+      },
+    );
   }
   if (g.kind === 'throttled') {
-    return new SinkUnavailableError(`${id.engine} at ${id.node} kept throttling (HTTP 429): ${g.what} was retried for ${tried} (${g.attempts} attempts) without getting through`, {
-      context,
-      suggestion: `the cluster is overloaded: retry later, lower --batch-size, or ${waitLonger}`,
-    });
+    return new SinkUnavailableError(
+      `${id.engine} at ${id.node} kept throttling (HTTP 429): ${g.what} was retried for ${tried} (${g.attempts} attempts) without getting through`,
+      {
+        context,
+        suggestion: `the cluster is overloaded: retry later, lower --batch-size, or ${waitLonger}`,
+      },
+    );
   }
-  return new SinkUnavailableError(`${id.engine} at ${id.node} is unavailable: ${g.what} kept failing for ${tried} (${g.attempts} attempts; last: ${g.reason})`, {
-    context,
-    suggestion: `check that ${id.engine} is up and reachable (readmodel sandbox status for the local one), or ${waitLonger}`,
-  });
+  return new SinkUnavailableError(
+    `${id.engine} at ${id.node} is unavailable: ${g.what} kept failing for ${tried} (${g.attempts} attempts; last: ${g.reason})`,
+    {
+      context,
+      suggestion: `check that ${id.engine} is up and reachable (readmodel sandbox status for the local one), or ${waitLonger}`,
+    },
+  );
 }
 
 /** 401/403: no retry changes credentials. Names the user (or the API key), never the HTML page. */
 export function authError(id: SinkIdentity, status: number, body: unknown, what: string, req: RequestLine): ConfigError {
-  const who = id.apiKey ? 'the API key in search.apiKey' : id.username ? `user "${id.username}"` : 'anonymous access (no credentials configured)';
+  const who = id.apiKey
+    ? 'the API key in search.apiKey'
+    : id.username
+      ? `user "${id.username}"`
+      : 'anonymous access (no credentials configured)';
   const reason = reasonOf(body);
   const detail = reason === 'no details' ? '' : `: ${reason}`;
-  const context = { node: id.node, request: `${req.method} ${req.path}`, status, ...(id.username && !id.apiKey ? { user: id.username } : {}) };
+  const context = {
+    node: id.node,
+    request: `${req.method} ${req.path}`,
+    status,
+    ...(id.username && !id.apiKey ? { user: id.username } : {}),
+  };
   if (status === 401) {
     return new ConfigError(`authentication failed at ${id.node} for ${who} (HTTP 401${detail})`, {
       code: 'SEARCH_AUTH_FAILED',
@@ -83,7 +101,13 @@ export function authError(id: SinkIdentity, status: number, body: unknown, what:
 }
 
 /** A failure with no HTTP answer that is not transient: a certificate problem, or something unknown. */
-export function noAnswerError(id: SinkIdentity, kind: FailureKind, err: unknown, what: string, req: RequestLine): ConfigError | SinkUnavailableError {
+export function noAnswerError(
+  id: SinkIdentity,
+  kind: FailureKind,
+  err: unknown,
+  what: string,
+  req: RequestLine,
+): ConfigError | SinkUnavailableError {
   const message = shortMessage(err);
   if (kind === 'tls' && TLS_PROTOCOL.test(message)) {
     const detail = /wrong version number|packet length too long/i.exec(message)?.[0] ?? 'protocol mismatch';
@@ -114,5 +138,7 @@ export function noAnswerError(id: SinkIdentity, kind: FailureKind, err: unknown,
 /** The first clause of a client error ("self-signed certificate; if the root CA is ..." -> the part before ";"). */
 export function shortMessage(err: unknown): string {
   const e = err as { message?: string; name?: string } | undefined;
-  return String(e?.message || e?.name || err).split(';')[0]!.trim();
+  return String(e?.message || e?.name || err)
+    .split(';')[0]!
+    .trim();
 }

@@ -31,7 +31,15 @@ export interface SinkRequests {
    */
   send(req: SearchRequest, what: string): Promise<SearchResponse>;
   /** Waits before the next attempt (reporting it), or throws SINK_UNAVAILABLE once the budget is spent. */
-  pause(clock: RetryClock, kind: 'throttled' | 'unavailable', reason: string, what: string, req: RequestLine, signal?: AbortSignal, writes?: number): Promise<void>;
+  pause(
+    clock: RetryClock,
+    kind: 'throttled' | 'unavailable',
+    reason: string,
+    what: string,
+    req: RequestLine,
+    signal?: AbortSignal,
+    writes?: number,
+  ): Promise<void>;
   /** The node gave an HTTP answer: from now on the full budget applies. */
   answered(): void;
   budgetMs(): number;
@@ -59,9 +67,26 @@ export function createSinkRequests(o: {
       const budget = budgetMs();
       const delayMs = clock.next(budget);
       if (delayMs === undefined) {
-        throw gaveUpError(o.identity, { reached, kind, reason, what, req, attempts: clock.attempts, elapsedMs: clock.elapsedMs(), budgetMs: budget });
+        throw gaveUpError(o.identity, {
+          reached,
+          kind,
+          reason,
+          what,
+          req,
+          attempts: clock.attempts,
+          elapsedMs: clock.elapsedMs(),
+          budgetMs: budget,
+        });
       }
-      o.onRetry?.({ reason, attempt: clock.attempts, delayMs, kind, elapsedMs: clock.elapsedMs(), budgetMs: budget, ...(writes !== undefined ? { writes } : {}) });
+      o.onRetry?.({
+        reason,
+        attempt: clock.attempts,
+        delayMs,
+        kind,
+        elapsedMs: clock.elapsedMs(),
+        budgetMs: budget,
+        ...(writes !== undefined ? { writes } : {}),
+      });
       await sleep(delayMs, signal);
     },
 
@@ -84,7 +109,14 @@ export function createSinkRequests(o: {
         if (res && kind === 'auth') throw authError(o.identity, res.status, res.body, what, req);
         if (res && kind !== 'throttled' && kind !== 'unavailable') return res;
         if (!res && kind !== 'unavailable') throw noAnswerError(o.identity, kind!, failure, what, req);
-        await self.pause(clock, kind as 'throttled' | 'unavailable', res ? `HTTP ${res.status}` : shortMessage(failure), what, req, req.signal);
+        await self.pause(
+          clock,
+          kind as 'throttled' | 'unavailable',
+          res ? `HTTP ${res.status}` : shortMessage(failure),
+          what,
+          req,
+          req.signal,
+        );
       }
     },
   };

@@ -66,7 +66,12 @@ export function existsOf(res: SearchResponse, index: string, node: string): bool
 /** `POST /<index>/_mget`: every id must come back, found or not. */
 export function mgetDocsOf(res: SearchResponse, index: string, count: number, node: string): Array<Record<string, unknown>> {
   const docs = isObject(res.body) ? res.body.docs : undefined;
-  if (res.status !== 200 || !Array.isArray(docs) || docs.length !== count || !docs.every((d) => isObject(d) && typeof d.found === 'boolean')) {
+  if (
+    res.status !== 200 ||
+    !Array.isArray(docs) ||
+    docs.length !== count ||
+    !docs.every((d) => isObject(d) && typeof d.found === 'boolean')
+  ) {
     throw unreadable(`${count} documents of ${index}`, node, describe(res));
   }
   return docs as Array<Record<string, unknown>>;

@@ -43,7 +43,12 @@ export function checkCoverage(
       });
     }
     for (const m of handledBy.filter((x) => ignoredBy.includes(x))) {
-      v.push({ file, pointer: '/x-readmodel/eventType', rule: 'handled-and-ignored', message: `projection ${m.projection.name} both handles and ignores ${type}` });
+      v.push({
+        file,
+        pointer: '/x-readmodel/eventType',
+        rule: 'handled-and-ignored',
+        message: `projection ${m.projection.name} both handles and ignores ${type}`,
+      });
     }
     if (contract && markedIgnored && handledBy.length > 0) {
       v.push({

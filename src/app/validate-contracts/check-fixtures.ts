@@ -22,10 +22,13 @@ interface InvalidFixture {
 function isInvalidFixture(v: unknown): v is InvalidFixture {
   const f = v as Partial<InvalidFixture> | null;
   return (
-    typeof f === 'object' && f !== null &&
+    typeof f === 'object' &&
+    f !== null &&
     typeof f.reason === 'string' &&
-    typeof f.expect === 'object' && f.expect !== null &&
-    typeof f.expect.pointer === 'string' && typeof f.expect.rule === 'string' &&
+    typeof f.expect === 'object' &&
+    f.expect !== null &&
+    typeof f.expect.pointer === 'string' &&
+    typeof f.expect.rule === 'string' &&
     'event' in f
   );
 }
@@ -43,7 +46,16 @@ export function checkFixtures(
 
   for (const f of inputs.fixtures) {
     if (!models.some((m) => m.name === f.model)) {
-      items.push(item(f.dir, [{ file: f.dir, pointer: '/', rule: 'unknown-model', message: `fixtures for "${f.model}", which is not a read model (known: ${models.map((m) => m.name).join(', ')})` }]));
+      items.push(
+        item(f.dir, [
+          {
+            file: f.dir,
+            pointer: '/',
+            rule: 'unknown-model',
+            message: `fixtures for "${f.model}", which is not a read model (known: ${models.map((m) => m.name).join(', ')})`,
+          },
+        ]),
+      );
     }
   }
 
@@ -51,7 +63,16 @@ export function checkFixtures(
     const f = byModel.get(model.name);
     const dir = `${inputs.fixturesDir}/${model.name}`;
     if (!f) {
-      items.push(item(dir, [{ file: dir, pointer: '/', rule: 'missing-fixtures', message: `read model ${model.name} has no fixtures folder (events.ndjson, invalid/*.json)` }]));
+      items.push(
+        item(dir, [
+          {
+            file: dir,
+            pointer: '/',
+            rule: 'missing-fixtures',
+            message: `read model ${model.name} has no fixtures folder (events.ndjson, invalid/*.json)`,
+          },
+        ]),
+      );
       continue;
     }
     let validator: EventValidator | undefined;
@@ -125,24 +146,35 @@ function modelItems(
 function checkInvalidFixture(inv: { file: string; json?: unknown; error?: string }, validator: EventValidator): ContractCheckViolation[] {
   if (inv.error !== undefined) return [{ file: inv.file, pointer: '/', rule: 'json', message: inv.error }];
   if (!isInvalidFixture(inv.json)) {
-    return [{ file: inv.file, pointer: '/', rule: 'fixture-format', message: 'an invalid fixture is { "reason": string, "expect": { "pointer": string, "rule": string }, "event": {...} }' }];
+    return [
+      {
+        file: inv.file,
+        pointer: '/',
+        rule: 'fixture-format',
+        message: 'an invalid fixture is { "reason": string, "expect": { "pointer": string, "rule": string }, "event": {...} }',
+      },
+    ];
   }
   const { reason, expect, event } = inv.json;
   const r = validator.validate(event);
   if (r.ok) {
-    return [{
-      file: inv.file,
-      pointer: '/event',
-      rule: 'expected-invalid',
-      message: `the event validates, but should fail at ${expect.pointer} by rule ${expect.rule} (${reason})`,
-    }];
+    return [
+      {
+        file: inv.file,
+        pointer: '/event',
+        rule: 'expected-invalid',
+        message: `the event validates, but should fail at ${expect.pointer} by rule ${expect.rule} (${reason})`,
+      },
+    ];
   }
   const got = r.violation;
   if (got.pointer === expect.pointer && got.rule === expect.rule) return [];
-  return [{
-    file: inv.file,
-    pointer: '/expect',
-    rule: 'wrong-failure',
-    message: `the event fails at ${got.pointer} by rule ${got.rule} (${got.message}), but the fixture documents ${expect.pointer} by rule ${expect.rule} (${reason})`,
-  }];
+  return [
+    {
+      file: inv.file,
+      pointer: '/expect',
+      rule: 'wrong-failure',
+      message: `the event fails at ${got.pointer} by rule ${got.rule} (${got.message}), but the fixture documents ${expect.pointer} by rule ${expect.rule} (${reason})`,
+    },
+  ];
 }

@@ -98,7 +98,12 @@ function keywordProblem(def: Obj, pointer: string, model: string, path: string, 
  * events, with every unbounded string made too long, are folded and each oversized value of every
  * state is looked up in the mapping. Found by folding (not by reading the projection), so derived values count too.
  */
-export function unboundedKeywordFields(body: Obj, model: ReadModelDefinition, events: readonly EventEnvelope[], validator: EventValidator): Problem[] {
+export function unboundedKeywordFields(
+  body: Obj,
+  model: ReadModelDefinition,
+  events: readonly EventEnvelope[],
+  validator: EventValidator,
+): Problem[] {
   const oversized = new Map<string, string>();
   // Every intermediate state is written once, not only the last: a later event may replace the value.
   const states = new Map<string, DocState>();

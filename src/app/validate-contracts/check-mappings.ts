@@ -49,7 +49,9 @@ export function checkMappings(
     const boundsName = `${file}: keyword fields never get a value the engine refuses`;
     if (!m || m.error !== undefined || !isObj(m.json)) {
       const why = m?.error ?? 'not a JSON object';
-      items.push(item(fieldsName, [{ file, pointer: '/', rule: 'mapping-file', message: `cannot load the mapping of ${model.name}: ${why}` }]));
+      items.push(
+        item(fieldsName, [{ file, pointer: '/', rule: 'mapping-file', message: `cannot load the mapping of ${model.name}: ${why}` }]),
+      );
       items.push(skippedItem(portableName, 'the mapping does not load'));
       items.push(skippedItem(boundsName, 'the mapping does not load'));
       continue;
@@ -58,10 +60,27 @@ export function checkMappings(
     const events = accepted.get(model.name);
     const validator = validators.get(model.name);
     if (!events?.length) items.push(skippedItem(fieldsName, `no valid fixture events of ${model.name} to fold`));
-    else items.push(item(fieldsName, unmappedFields(body, model, events).map((p) => ({ file, ...p }))));
+    else
+      items.push(
+        item(
+          fieldsName,
+          unmappedFields(body, model, events).map((p) => ({ file, ...p })),
+        ),
+      );
     if (!events?.length || !validator) items.push(skippedItem(boundsName, `no valid fixture events of ${model.name} to probe`));
-    else items.push(item(boundsName, unboundedKeywordFields(body, model, events, validator).map((p) => ({ file, ...p }))));
-    items.push(item(portableName, portabilityProblems(body).map((p) => ({ file, ...p }))));
+    else
+      items.push(
+        item(
+          boundsName,
+          unboundedKeywordFields(body, model, events, validator).map((p) => ({ file, ...p })),
+        ),
+      );
+    items.push(
+      item(
+        portableName,
+        portabilityProblems(body).map((p) => ({ file, ...p })),
+      ),
+    );
   }
   return check('mappings', items);
 }
@@ -144,7 +163,11 @@ export function portabilityProblems(body: Obj): Problem[] {
   const problems: Problem[] = [];
   const settings = isObj(body.settings) ? body.settings : {};
   const analysisAt = isObj(settings.analysis) ? '/settings/analysis' : '/settings/index/analysis';
-  const analysis: Obj = isObj(settings.analysis) ? settings.analysis : isObj(settings.index) && isObj(settings.index.analysis) ? settings.index.analysis : {};
+  const analysis: Obj = isObj(settings.analysis)
+    ? settings.analysis
+    : isObj(settings.index) && isObj(settings.index.analysis)
+      ? settings.index.analysis
+      : {};
   const section = (name: string): Obj => (isObj(analysis[name]) ? (analysis[name] as Obj) : {});
   const analyzers = section('analyzer');
   const tokenizers = section('tokenizer');
@@ -175,9 +198,12 @@ export function portabilityProblems(body: Obj): Problem[] {
     });
   };
 
-  for (const [name, def] of Object.entries(tokenizers)) checkType(`${analysisAt}/tokenizer/${escapePointerToken(name)}`, def, PORTABLE_TOKENIZER_TYPES, 'tokenizer');
-  for (const [name, def] of Object.entries(filters)) checkType(`${analysisAt}/filter/${escapePointerToken(name)}`, def, PORTABLE_TOKEN_FILTER_TYPES, 'filter');
-  for (const [name, def] of Object.entries(charFilters)) checkType(`${analysisAt}/char_filter/${escapePointerToken(name)}`, def, PORTABLE_CHAR_FILTER_TYPES, 'char_filter');
+  for (const [name, def] of Object.entries(tokenizers))
+    checkType(`${analysisAt}/tokenizer/${escapePointerToken(name)}`, def, PORTABLE_TOKENIZER_TYPES, 'tokenizer');
+  for (const [name, def] of Object.entries(filters))
+    checkType(`${analysisAt}/filter/${escapePointerToken(name)}`, def, PORTABLE_TOKEN_FILTER_TYPES, 'filter');
+  for (const [name, def] of Object.entries(charFilters))
+    checkType(`${analysisAt}/char_filter/${escapePointerToken(name)}`, def, PORTABLE_CHAR_FILTER_TYPES, 'char_filter');
   for (const [name, def] of Object.entries(analyzers)) {
     const at = `${analysisAt}/analyzer/${escapePointerToken(name)}`;
     const d = isObj(def) ? def : {};
@@ -199,17 +225,29 @@ export function portabilityProblems(body: Obj): Problem[] {
 
   const mappings = isObj(body.mappings) ? body.mappings : undefined;
   if (!mappings || !isObj(mappings.properties)) {
-    problems.push({ pointer: '/mappings/properties', rule: 'mapping-shape', message: 'a mapping file is { "settings": {...}, "mappings": { "properties": {...} } }' });
+    problems.push({
+      pointer: '/mappings/properties',
+      rule: 'mapping-shape',
+      message: 'a mapping file is { "settings": {...}, "mappings": { "properties": {...} } }',
+    });
     return problems;
   }
   for (const key of Object.keys(mappings)) {
     if (!PORTABLE_MAPPING_KEYS.has(key)) {
-      problems.push({ pointer: `/mappings/${escapePointerToken(key)}`, rule: 'mapping-key', message: `"${key}" is not a mapping setting both engines accept` });
+      problems.push({
+        pointer: `/mappings/${escapePointerToken(key)}`,
+        rule: 'mapping-key',
+        message: `"${key}" is not a mapping setting both engines accept`,
+      });
     }
   }
   const checkDynamic = (at: string, v: unknown) => {
     if (v !== undefined && !PORTABLE_DYNAMIC_VALUES.has(v)) {
-      problems.push({ pointer: `${at}/dynamic`, rule: 'dynamic', message: `dynamic ${JSON.stringify(v)} is not accepted by both engines (true, false or "strict")` });
+      problems.push({
+        pointer: `${at}/dynamic`,
+        rule: 'dynamic',
+        message: `dynamic ${JSON.stringify(v)} is not accepted by both engines (true, false or "strict")`,
+      });
     }
   };
   checkDynamic('/mappings', mappings.dynamic);

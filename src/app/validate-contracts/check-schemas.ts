@@ -31,7 +31,10 @@ export function pascalCase(snake: string): string {
 
 /** (a) Every schema compiles in ajv strict mode and says what its file name says. */
 export function checkSchemas(inputs: ValidationInputs): SchemaCheckOutcome {
-  const fileOf = new Map<string, string>([[inputs.envelope.name, inputs.envelope.file], ...inputs.events.map((e) => [e.name, e.file] as const)]);
+  const fileOf = new Map<string, string>([
+    [inputs.envelope.name, inputs.envelope.file],
+    ...inputs.events.map((e) => [e.name, e.file] as const),
+  ]);
   const violationsOf = new Map<string, ContractCheckViolation[]>();
   const push = (s: SchemaInput, v: Omit<ContractCheckViolation, 'file'>) => violationsOf.get(s.name)!.push({ file: s.file, ...v });
   const all = [inputs.envelope, ...inputs.events];
@@ -120,7 +123,12 @@ export function checkSchemas(inputs: ValidationInputs): SchemaCheckOutcome {
   if (inputs.eventsDirError !== undefined) {
     items.push(
       item(`${inputs.contractsDir}/events`, [
-        { file: `${inputs.contractsDir}/events`, pointer: '/', rule: 'missing', message: `no readable events/ folder: ${inputs.eventsDirError}` },
+        {
+          file: `${inputs.contractsDir}/events`,
+          pointer: '/',
+          rule: 'missing',
+          message: `no readable events/ folder: ${inputs.eventsDirError}`,
+        },
       ]),
     );
   }
@@ -226,11 +234,19 @@ function eventNaming(s: SchemaInput): Array<Omit<ContractCheckViolation, 'file'>
     out.push({ pointer: '/$id', rule: 'id-mismatch', message: `$id ${JSON.stringify(json.$id)} must end with /${s.name}` });
   }
   if (json.title !== eventType) {
-    out.push({ pointer: '/title', rule: 'title-mismatch', message: `title ${JSON.stringify(json.title)} must be "${eventType}" (from the file name)` });
+    out.push({
+      pointer: '/title',
+      rule: 'title-mismatch',
+      message: `title ${JSON.stringify(json.title)} must be "${eventType}" (from the file name)`,
+    });
   }
   const a = json['x-readmodel'];
   if (!isObj(a)) {
-    out.push({ pointer: '/x-readmodel', rule: 'x-readmodel', message: 'no "x-readmodel" annotation: { "eventType", "version", "aggregateType" }' });
+    out.push({
+      pointer: '/x-readmodel',
+      rule: 'x-readmodel',
+      message: 'no "x-readmodel" annotation: { "eventType", "version", "aggregateType" }',
+    });
     return out;
   }
   if (a.eventType !== eventType) {
@@ -248,7 +264,11 @@ function eventNaming(s: SchemaInput): Array<Omit<ContractCheckViolation, 'file'>
     });
   }
   if (json.type !== 'object') {
-    out.push({ pointer: '/type', rule: 'root-type', message: 'an event schema describes the envelope\'s "data" object: its root "type" must be "object"' });
+    out.push({
+      pointer: '/type',
+      rule: 'root-type',
+      message: 'an event schema describes the envelope\'s "data" object: its root "type" must be "object"',
+    });
   }
   return out;
 }

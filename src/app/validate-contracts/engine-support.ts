@@ -17,11 +17,31 @@
  * Extending a list means checking both engines' minimal distributions first.
  */
 export const PORTABLE_FIELD_TYPES: ReadonlySet<string> = new Set([
-  'text', 'keyword',
-  'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float',
-  'boolean', 'date', 'date_nanos', 'binary', 'ip',
-  'object', 'nested', 'alias', 'completion', 'geo_point',
-  'integer_range', 'long_range', 'float_range', 'double_range', 'date_range', 'ip_range',
+  'text',
+  'keyword',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'boolean',
+  'date',
+  'date_nanos',
+  'binary',
+  'ip',
+  'object',
+  'nested',
+  'alias',
+  'completion',
+  'geo_point',
+  'integer_range',
+  'long_range',
+  'float_range',
+  'double_range',
+  'date_range',
+  'ip_range',
 ]);
 
 /** Built-in analyzers, usable by name without a definition. */
@@ -50,7 +70,15 @@ export const PORTABLE_NORMALIZER_FILTERS: ReadonlySet<string> = new Set(['lowerc
 
 /** Top-level keys of "mappings" both engines accept. */
 export const PORTABLE_MAPPING_KEYS: ReadonlySet<string> = new Set([
-  'dynamic', 'properties', '_source', '_meta', '_routing', 'dynamic_templates', 'date_detection', 'numeric_detection', 'dynamic_date_formats',
+  'dynamic',
+  'properties',
+  '_source',
+  '_meta',
+  '_routing',
+  'dynamic_templates',
+  'date_detection',
+  'numeric_detection',
+  'dynamic_date_formats',
 ]);
 
 /** `dynamic` values both accept (`runtime` is Elasticsearch-only, `strict_allow_templates` OpenSearch-only). */

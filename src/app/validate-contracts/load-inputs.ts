@@ -32,7 +32,9 @@ export async function loadValidationInputs(o: LoadOptions): Promise<ValidationIn
   }
 
   const fixtures: ModelFixturesInput[] = [];
-  for (const entry of (await readdir(o.fixturesDir, { withFileTypes: true })).filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(o.fixturesDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(o.fixturesDir, entry.name);
     const streamPath = path.join(dir, 'events.ndjson');
     const text = await readFile(streamPath, 'utf8').catch(() => undefined);

@@ -21,7 +21,10 @@ export interface ValidateContractsDeps {
 }
 
 /** Reads contracts, fixtures and mappings, runs every check, returns the report. Throws only on usage errors. */
-export async function runValidateContracts(options: ValidateContractsOptions, deps: ValidateContractsDeps): Promise<ValidateContractsReport> {
+export async function runValidateContracts(
+  options: ValidateContractsOptions,
+  deps: ValidateContractsDeps,
+): Promise<ValidateContractsReport> {
   const load = deps.load ?? loadValidationInputs;
   const inputs = await load({ ...options, models: deps.models });
   return validateContracts(inputs, deps.models);

@@ -14,7 +14,11 @@ import { summarize, type ValidateContractsReport } from './report.js';
  */
 export function validateContracts(inputs: ValidationInputs, models: readonly ReadModelDefinition[]): ValidateContractsReport {
   const schemas = checkSchemas(inputs);
-  const fixtures = checkFixtures(inputs, models, { ...(schemas.envelope ? { envelope: schemas.envelope } : {}), events: schemas.contracts, fileOf: schemas.fileOf });
+  const fixtures = checkFixtures(inputs, models, {
+    ...(schemas.envelope ? { envelope: schemas.envelope } : {}),
+    events: schemas.contracts,
+    fileOf: schemas.fileOf,
+  });
   const checks = [
     schemas.check,
     fixtures.check,

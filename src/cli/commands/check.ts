@@ -6,7 +6,8 @@ import type { GlobalFlags } from '../connect.js';
 import { preflightText } from '../output/preflight-text.js';
 
 /** What the pre-flight reads: the connection flags and the options withPreflightOptions declares. */
-export type PreflightFlags = GlobalFlags & OptionsOf<ReturnType<typeof withPreflightOptions<[], Record<never, never>, Record<never, never>>>>;
+export type PreflightFlags = GlobalFlags &
+  OptionsOf<ReturnType<typeof withPreflightOptions<[], Record<never, never>, Record<never, never>>>>;
 
 /**
  * The pre-flight of a rebuild, read-only: shared by `readmodel check` and `rebuild --dry-run`.
@@ -29,7 +30,13 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
   try {
     // A few quick reads: no progress view, the report is the output.
     const report = await runPreflight(
-      { assets, start, end, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}) },
+      {
+        assets,
+        start,
+        end,
+        ...(flags.topic ? { topic: flags.topic } : {}),
+        ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
+      },
       { source, sink },
     );
     if (flags.json) writeJson(io, report);
@@ -40,13 +47,18 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
   }
 }
 
-export function withPreflightOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>) {
+export function withPreflightOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(
+  cmd: Command<Args, Opts, G>,
+) {
   return cmd
     .option('--from <offsets>', 'start offsets: "earliest" (default) or partition:offset pairs, e.g. 0:120,1:98')
     .option('--from-time <iso>', 'start at the first event at or after this time, per partition')
     .option('--to <offsets>', 'end offsets (exclusive): the snapshot at start (default) or partition:offset pairs')
     .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
-    .option('--allow-truncated-history', 'acknowledge that Kafka lost history the model needs: build anyway, record the gap in the manifest (the swap gates then refuse the build)');
+    .option(
+      '--allow-truncated-history',
+      'acknowledge that Kafka lost history the model needs: build anyway, record the gap in the manifest (the swap gates then refuse the build)',
+    );
 }
 
 export function checkCommand(io: CliIO) {

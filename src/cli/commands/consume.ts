@@ -1,7 +1,15 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, positiveDurationOption, topicNameOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
+import {
+  behaveLikeProgram,
+  indexNameOption,
+  positiveDurationOption,
+  topicNameOption,
+  withConnectionOptions,
+  withProgress,
+  withRetryBudgetOption,
+} from '../command-kit.js';
 import { consumeText } from '../output/consume-text.js';
 
 export function consumeCommand(io: CliIO) {
@@ -9,7 +17,7 @@ export function consumeCommand(io: CliIO) {
     new Command('consume')
       .summary('Run the live projection consumer')
       .description(
-        'Run the live projection consumer: joins the model\'s consumer group, writes through <model>_current,\n' +
+        "Run the live projection consumer: joins the model's consumer group, writes through <model>_current,\n" +
           'commits offsets only after the writes they cover are acknowledged. Stops cleanly on SIGINT/SIGTERM.',
       )
       .argument('<model>', 'read model, e.g. product-search')
@@ -17,10 +25,20 @@ export function consumeCommand(io: CliIO) {
       .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic'))
       .option('--target <alias|index>', 'write target (default: <model>_current)', indexNameOption('--target'))
       .addOption(
-        new Option('--on-invalid <action>', 'what an invalid event, or a document the engine refuses, does').choices(['stop', 'skip']).default('skip'),
+        new Option('--on-invalid <action>', 'what an invalid event, or a document the engine refuses, does')
+          .choices(['stop', 'skip'])
+          .default('skip'),
       )
-      .option('--dead-letter-topic <topic>', 'park invalid events and refused documents\' records here (created if missing), with headers naming reason and origin', topicNameOption('--dead-letter-topic'))
-      .option('--max-sink-wait <duration>', 'give up (exit 6) after the search engine was unavailable this long, e.g. 10m (default: wait until it is back)', positiveDurationOption('--max-sink-wait')),
+      .option(
+        '--dead-letter-topic <topic>',
+        "park invalid events and refused documents' records here (created if missing), with headers naming reason and origin",
+        topicNameOption('--dead-letter-topic'),
+      )
+      .option(
+        '--max-sink-wait <duration>',
+        'give up (exit 6) after the search engine was unavailable this long, e.g. 10m (default: wait until it is back)',
+        positiveDurationOption('--max-sink-wait'),
+      ),
   )
     .addHelpText(
       'after',

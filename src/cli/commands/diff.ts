@@ -14,7 +14,10 @@ export function diffCommand(io: CliIO) {
       .option('--show <n>', 'how many ids and changed documents to list (all are counted)', parseIntOption('--show'), 10)
       .option('--ignore <pointer...>', 'JSON pointers of fields to leave out, e.g. /lastEventAt'),
   )
-    .addHelpText('after', '\nExit codes: 0 identical, 1 differences found, 2 usage, 6 engine unavailable.\n\nExample:\n  readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json\n')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 identical, 1 differences found, 2 usage, 6 engine unavailable.\n\nExample:\n  readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json\n',
+    )
     .action(async (modelName, flags) => {
       const { connect } = await import('../connect.js');
       const { runDiff } = await import('../../app/run-diff.js');

@@ -14,4 +14,17 @@ import { sandboxCommand } from './sandbox/index.js';
 import { validateContractsCommand } from './validate-contracts.js';
 
 /** Every top-level command, one module each. */
-export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [rebuildCommand, checkCommand, aliasCommand, pruneCommand, replayCommand, consumeCommand, diffCommand, fixturesCommand, configCommand, sandboxCommand, lagCommand, validateContractsCommand];
+export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
+  rebuildCommand,
+  checkCommand,
+  aliasCommand,
+  pruneCommand,
+  replayCommand,
+  consumeCommand,
+  diffCommand,
+  fixturesCommand,
+  configCommand,
+  sandboxCommand,
+  lagCommand,
+  validateContractsCommand,
+];

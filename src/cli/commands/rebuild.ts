@@ -1,7 +1,14 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, parseIntOption, parsePositiveIntOption, withConnectionOptions, withProgress, withRetryBudgetOption } from '../command-kit.js';
+import {
+  behaveLikeProgram,
+  parseIntOption,
+  parsePositiveIntOption,
+  withConnectionOptions,
+  withProgress,
+  withRetryBudgetOption,
+} from '../command-kit.js';
 import { UsageError } from '../../core/errors.js';
 import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
@@ -26,8 +33,18 @@ export function rebuildCommand(io: CliIO) {
       .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
       .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas'))
-      .option('--catch-up-lag <n>', 'with --swap: catch up in rounds until fewer events than this remain, then swap', parsePositiveIntOption('--catch-up-lag'), 1000)
-      .option('--catch-up-rounds <n>', 'with --swap: at most this many catch-up rounds before the last one', parsePositiveIntOption('--catch-up-rounds'), 10),
+      .option(
+        '--catch-up-lag <n>',
+        'with --swap: catch up in rounds until fewer events than this remain, then swap',
+        parsePositiveIntOption('--catch-up-lag'),
+        1000,
+      )
+      .option(
+        '--catch-up-rounds <n>',
+        'with --swap: at most this many catch-up rounds before the last one',
+        parsePositiveIntOption('--catch-up-rounds'),
+        10,
+      ),
   )
     .addHelpText(
       'after',
@@ -81,14 +98,19 @@ Examples:
               toolVersion: VERSION,
               signal: io.signal,
               ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
-              ...(flags.swap ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } } : {}),
+              ...(flags.swap
+                ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } }
+                : {}),
             },
             { source, sink, progress },
           );
           let swap = result.swap;
           if (flags.swap && result.outcome === 'already-built') {
             // Nothing new to load: expose the existing complete build unless it already is live.
-            swap = await runAliasSwap({ model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) }, { sink, progress }).catch((err) => {
+            swap = await runAliasSwap(
+              { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+              { sink, progress },
+            ).catch((err) => {
               if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
               throw err;
             });

@@ -15,7 +15,11 @@ export function replayCommand(io: CliIO) {
       .argument('<model>', 'read model, e.g. product-search')
       .requiredOption('--aggregate-id <id...>', 'aggregate id(s) to replay (repeat or list)')
       .option('--since <iso>', 'read from the first event at or after this time (default: earliest)', isoTimeOption('--since'))
-      .option('--to-index <index>', 'write here instead of the index behind <model>_current (an existing build of this model)', indexNameOption('--to-index'))
+      .option(
+        '--to-index <index>',
+        'write here instead of the index behind <model>_current (an existing build of this model)',
+        indexNameOption('--to-index'),
+      )
       .option('--dry-run', 'print the documents it would write; write nothing')
       .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic')),
   )

@@ -10,7 +10,8 @@ export function aliasShowText(state: AliasState): string {
   }
   if (state.indices.length === 0) lines.push('  (none: run readmodel rebuild)');
   lines.push('', 'history:');
-  for (const h of state.history) lines.push(`  #${h.seq} ${h.at} ${h.action} ${h.from ?? '(none)'} -> ${h.to}${h.forced ? ` (forced: ${h.forced.join('; ')})` : ''}`);
+  for (const h of state.history)
+    lines.push(`  #${h.seq} ${h.at} ${h.action} ${h.from ?? '(none)'} -> ${h.to}${h.forced ? ` (forced: ${h.forced.join('; ')})` : ''}`);
   if (state.history.length === 0) lines.push('  (no swaps yet)');
   if (state.rollbackTo) lines.push('', `rollback would go to ${state.rollbackTo}`);
   if (state.unrecordedChange) {

@@ -1,6 +1,6 @@
 import type { DiffReport } from '../../app/run-diff.js';
 
-const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'undefined'));
 
 /** The human report of `diff`: counts, one-sided ids, changed documents field by field, mapping. */
 export function diffText(r: DiffReport): string {

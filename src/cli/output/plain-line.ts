@@ -18,7 +18,10 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
     }
     case 'retry': {
       if (e.kind === 'too-large') return `split: ${e.reason}`;
-      const budget = e.elapsedMs !== undefined && e.budgetMs !== undefined && e.elapsedMs >= 1000 ? ` (failing for ${seconds(e.elapsedMs)} of a ${seconds(e.budgetMs)} retry budget)` : '';
+      const budget =
+        e.elapsedMs !== undefined && e.budgetMs !== undefined && e.elapsedMs >= 1000
+          ? ` (failing for ${seconds(e.elapsedMs)} of a ${seconds(e.budgetMs)} retry budget)`
+          : '';
       return `retry #${e.attempt} in ${e.delayMs} ms: ${e.reason}${budget}`;
     }
     case 'throttle':
@@ -34,4 +37,5 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
   }
 }
 
-const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const seconds = (ms: number) =>
+  ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;

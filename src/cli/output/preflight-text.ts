@@ -7,7 +7,15 @@ export function preflightText(r: PreflightReport): string {
   const h = r.history;
   const rows = [['partition', 'log start', 'needed', 'start', 'end', 'events', 'history']];
   for (const p of h.partitions) {
-    rows.push([String(p.partition), String(p.logStart), String(p.needed), String(p.start), String(p.end), String(p.events), p.missing > 0 ? `MISSING ${p.missing} (offsets ${p.needed}..${p.logStart - 1})` : 'ok']);
+    rows.push([
+      String(p.partition),
+      String(p.logStart),
+      String(p.needed),
+      String(p.start),
+      String(p.end),
+      String(p.events),
+      p.missing > 0 ? `MISSING ${p.missing} (offsets ${p.needed}..${p.logStart - 1})` : 'ok',
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const table = rows.map((row) => `  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
@@ -36,7 +44,16 @@ export function preflightText(r: PreflightReport): string {
     `target ${t.index}: ${targetLine}`,
   ];
   if (h.gaps.length === 0) lines.push('verdict: OK, a rebuild would run');
-  else if (r.acknowledged) lines.push(`verdict: history missing, acknowledged (--allow-truncated-history): a rebuild would run, record the gap, and the swap gates would refuse it`, ...h.gaps.map((g) => `  - ${describeGap(g)}`));
-  else lines.push(`verdict: REFUSED (exit 12): history missing`, ...h.gaps.map((g) => `  - ${describeGap(g)}`), '  --allow-truncated-history builds anyway; the manifest records the gap and the swap gates refuse the build');
+  else if (r.acknowledged)
+    lines.push(
+      `verdict: history missing, acknowledged (--allow-truncated-history): a rebuild would run, record the gap, and the swap gates would refuse it`,
+      ...h.gaps.map((g) => `  - ${describeGap(g)}`),
+    );
+  else
+    lines.push(
+      `verdict: REFUSED (exit 12): history missing`,
+      ...h.gaps.map((g) => `  - ${describeGap(g)}`),
+      '  --allow-truncated-history builds anyway; the manifest records the gap and the swap gates refuse the build',
+    );
   return `${lines.join('\n')}\n`;
 }

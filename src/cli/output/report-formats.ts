@@ -31,7 +31,9 @@ export function renderText(report: ValidateContractsReport): string {
     const skipped = c.items.filter((x) => x.status === 'skipped');
     const passed = c.items.length - failed.length - skipped.length;
     lines.push('', `(${String.fromCharCode(97 + i)}) ${c.title}`);
-    lines.push(`    ${passed} passed${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} skipped` : ''}${c.items.length ? '' : ' (nothing to check)'}`);
+    lines.push(
+      `    ${passed} passed${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} skipped` : ''}${c.items.length ? '' : ' (nothing to check)'}`,
+    );
     for (const it of failed) {
       lines.push(`  FAIL ${it.name}`);
       for (const v of it.violations.slice(0, TEXT_VIOLATIONS_PER_ITEM)) {
@@ -48,14 +50,16 @@ export function renderText(report: ValidateContractsReport): string {
 }
 
 function xml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // XML 1.0 forbids most control characters even when escaped.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point here
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return (
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // XML 1.0 forbids most control characters even when escaped.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point here
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
 }
 
 function testcase(classname: string, it: CheckItem): string {
@@ -105,7 +109,11 @@ export function renderGithub(report: ValidateContractsReport): string {
   for (const c of report.checks) {
     for (const it of c.items) {
       for (const v of it.violations) {
-        const props = [`file=${ghProp(v.file)}`, ...(v.line !== undefined ? [`line=${v.line}`] : []), `title=${ghProp(`${c.id}: ${v.rule} at ${v.pointer}`)}`];
+        const props = [
+          `file=${ghProp(v.file)}`,
+          ...(v.line !== undefined ? [`line=${v.line}`] : []),
+          `title=${ghProp(`${c.id}: ${v.rule} at ${v.pointer}`)}`,
+        ];
         out.push(`::error ${props.join(',')}::${ghData(`${v.message}${v.otherFile ? ` (vs ${v.otherFile})` : ''}`)}`);
       }
     }

@@ -5,8 +5,7 @@ type AjvCtor = typeof import('ajv/dist/2020.js').default;
 // ajv ships CommonJS with a `default` property; under NodeNext the default import is the module object.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvCtor }).default ?? Ajv2020Module) as AjvCtor;
 type AddFormats = typeof import('ajv-formats').default;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
 export type Ajv = InstanceType<AjvCtor>;
 

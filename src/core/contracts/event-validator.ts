@@ -4,9 +4,7 @@ import { createAjv } from './ajv-factory.js';
 import { contractKey } from './contract-id.js';
 import type { ContractSet, ContractViolation, EventContract, Upcaster } from './contract-types.js';
 
-export type ValidationOutcome =
-  | { ok: true; envelope: EventEnvelope; upcastFrom?: number }
-  | { ok: false; violation: ContractViolation };
+export type ValidationOutcome = { ok: true; envelope: EventEnvelope; upcastFrom?: number } | { ok: false; violation: ContractViolation };
 
 export interface EventValidator {
   /** Validates a decoded message against the envelope and its event contract, then upcasts it. */

@@ -10,7 +10,8 @@ import type { LagExitCode, ModelLagReport } from './lag-report.js';
 export function lagExitCode(models: readonly Pick<ModelLagReport, 'status' | 'error' | 'readModel'>[]): LagExitCode {
   if (models.length > 0) {
     // A missing topic is a finding about one model, not Kafka being out of reach.
-    if (models.every((m) => m.error?.exitCode === ExitCode.sourceUnavailable && m.error.code !== 'TOPIC_NOT_FOUND')) return ExitCode.sourceUnavailable;
+    if (models.every((m) => m.error?.exitCode === ExitCode.sourceUnavailable && m.error.code !== 'TOPIC_NOT_FOUND'))
+      return ExitCode.sourceUnavailable;
     if (models.every((m) => m.readModel?.problem === 'ENGINE_UNREACHABLE')) return ExitCode.sinkUnavailable;
   }
   return models.every((m) => m.status === 'OK') ? ExitCode.ok : ExitCode.failure;

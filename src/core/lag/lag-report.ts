@@ -3,7 +3,8 @@ import type { LagStatus, LagThresholds } from './lag-window.js';
 import type { ReadFailure, ReadModelReport } from './read-model-health.js';
 
 /** What lag-exit-code.ts may answer (declared here, beside the report that carries it, to keep the two modules acyclic). */
-export type LagExitCode = typeof ExitCode.ok | typeof ExitCode.failure | typeof ExitCode.sourceUnavailable | typeof ExitCode.sinkUnavailable;
+export type LagExitCode =
+  typeof ExitCode.ok | typeof ExitCode.failure | typeof ExitCode.sourceUnavailable | typeof ExitCode.sinkUnavailable;
 
 /** One partition of a consumer group at the newest sample, with its evaluated status. */
 export interface PartitionLagReport {

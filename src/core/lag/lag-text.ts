@@ -12,7 +12,9 @@ function readModelLines(m: ModelLagReport): string[] {
   const r = m.readModel;
   if (!r) return ['read model: not checked (no search engine configured)'];
   if (r.status === 'OK' && r.ageMs !== null) {
-    return [`read model: OK ${r.index} via ${r.alias}, ${r.documents} documents; freshness ${formatDuration(r.ageMs)} (newest event ${r.newestEventAt})`];
+    return [
+      `read model: OK ${r.index} via ${r.alias}, ${r.documents} documents; freshness ${formatDuration(r.ageMs)} (newest event ${r.newestEventAt})`,
+    ];
   }
   const lines = [`read model: ${r.status}${r.problem ? ` [${r.problem}]` : ''} ${r.reason}`];
   if (r.suggestion) lines.push(`  what to do: ${r.suggestion}`);
@@ -25,7 +27,9 @@ export function formatModelLag(m: ModelLagReport): string[] {
   if (m.error) {
     lines.push(`  consumer: ERR error[${m.error.code}] ${m.error.message}`);
   } else {
-    lines.push(`  consumer: ${m.consumerStatus}, lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`);
+    lines.push(
+      `  consumer: ${m.consumerStatus}, lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`,
+    );
   }
   lines.push(...readModelLines(m).map((l) => `  ${l}`));
   if (m.partitions.length > 0) {

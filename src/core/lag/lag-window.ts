@@ -165,7 +165,8 @@ export function evaluatePartition(
   };
 
   // 6. Recently caught up: a burst that arrived after a zero-lag sample is not a problem yet.
-  if (window.some((s) => s.lag === 0)) return thresholdVerdict() ?? { status: 'OK', reason: `lag ${latest.lag}, caught up earlier in the window` };
+  if (window.some((s) => s.lag === 0))
+    return thresholdVerdict() ?? { status: 'OK', reason: `lag ${latest.lag}, caught up earlier in the window` };
 
   if (window.length >= 2) {
     // 7. Stalled: lag everywhere, offset not moving, but the group still has members.

@@ -74,7 +74,16 @@ const rebuildHint = (model: string) => `readmodel rebuild ${model} --swap`;
 
 /** The verdict on the read model behind a model's alias. Pure: the observation carries everything read. */
 export function evaluateReadModel(o: ReadModelObservation, c: ReadModelContext): ReadModelReport {
-  const base = { alias: c.alias, engine: c.engine, indices: [] as string[], index: null, build: null, documents: null, newestEventAt: null, ageMs: null };
+  const base = {
+    alias: c.alias,
+    engine: c.engine,
+    indices: [] as string[],
+    index: null,
+    build: null,
+    documents: null,
+    newestEventAt: null,
+    ageMs: null,
+  };
   const err = (problem: string, reason: string, suggestion: string, extra: Partial<ReadModelReport> = {}): ReadModelReport => ({
     ...base,
     ...extra,
@@ -85,9 +94,14 @@ export function evaluateReadModel(o: ReadModelObservation, c: ReadModelContext):
   });
   switch (o.kind) {
     case 'engine-unreachable':
-      return err('ENGINE_UNREACHABLE', `the search engine does not answer: ${o.error.message}`, 'check search.node (or --node / READMODEL_SEARCH_NODE) and that the engine is up (readmodel sandbox status for the local one)', {
-        error: o.error,
-      });
+      return err(
+        'ENGINE_UNREACHABLE',
+        `the search engine does not answer: ${o.error.message}`,
+        'check search.node (or --node / READMODEL_SEARCH_NODE) and that the engine is up (readmodel sandbox status for the local one)',
+        {
+          error: o.error,
+        },
+      );
     case 'engine-mismatch':
       return err(
         'ENGINE_MISMATCH',
@@ -101,10 +115,15 @@ export function evaluateReadModel(o: ReadModelObservation, c: ReadModelContext):
         `check that search.node points at a node of ${c.engine} and that search.engine names the engine it runs`,
       );
     case 'read-failed':
-      return err('READ_FAILED', `${o.what} failed: ${o.error.message}`, 'check the search engine settings and permissions (readmodel config show)', {
-        error: o.error,
-        indices: o.indices ?? [],
-      });
+      return err(
+        'READ_FAILED',
+        `${o.what} failed: ${o.error.message}`,
+        'check the search engine settings and permissions (readmodel config show)',
+        {
+          error: o.error,
+          indices: o.indices ?? [],
+        },
+      );
     case 'alias-missing':
       return err(
         'ALIAS_MISSING',
@@ -119,10 +138,15 @@ export function evaluateReadModel(o: ReadModelObservation, c: ReadModelContext):
         { indices: o.indices },
       );
     case 'index-missing':
-      return err('INDEX_MISSING', `index ${o.index} behind alias ${c.alias} does not exist`, `rebuild and expose the read model: ${rebuildHint(c.model)}`, {
-        indices: [o.index],
-        index: o.index,
-      });
+      return err(
+        'INDEX_MISSING',
+        `index ${o.index} behind alias ${c.alias} does not exist`,
+        `rebuild and expose the read model: ${rebuildHint(c.model)}`,
+        {
+          indices: [o.index],
+          index: o.index,
+        },
+      );
     case 'no-manifest':
       return err(
         'NO_MANIFEST',
@@ -131,10 +155,15 @@ export function evaluateReadModel(o: ReadModelObservation, c: ReadModelContext):
         { indices: [o.index], index: o.index },
       );
     case 'manifest-unreadable':
-      return err('MANIFEST_UNREADABLE', `the manifest of index ${o.index} behind alias ${c.alias} is unreadable: ${o.detail}`, `inspect it with readmodel alias show ${c.model}; ${rebuildHint(c.model)} replaces it`, {
-        indices: [o.index],
-        index: o.index,
-      });
+      return err(
+        'MANIFEST_UNREADABLE',
+        `the manifest of index ${o.index} behind alias ${c.alias} is unreadable: ${o.detail}`,
+        `inspect it with readmodel alias show ${c.model}; ${rebuildHint(c.model)} replaces it`,
+        {
+          indices: [o.index],
+          index: o.index,
+        },
+      );
     case 'wrong-model':
       return err(
         'WRONG_MODEL',

@@ -35,7 +35,8 @@ export function indexNameProblem(name: string): string | undefined {
 export function indexBaseProblem(base: string): string | undefined {
   const general = indexNameProblem(base);
   if (general) return general;
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(base)) return 'only lowercase letters, digits, "_" and "-" are allowed, starting with a letter or digit';
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(base))
+    return 'only lowercase letters, digits, "_" and "-" are allowed, starting with a letter or digit';
   if (utf8Bytes(base) > MAX_INDEX_BASE_BYTES) return `it is longer than ${MAX_INDEX_BASE_BYTES} bytes`;
   return undefined;
 }

@@ -13,7 +13,11 @@ function fail(source: NameSource, what: string, value: string, problem: string, 
   const message = `${where}: "${value}" is not a valid ${what}: ${problem}`;
   const suggestion = `use ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}: ${rules}`;
   if ('flag' in source) throw new UsageError(message, { code: 'INVALID_NAME', context: { flag: source.flag, value }, suggestion });
-  throw new ConfigError(message, { code: 'INVALID_NAME', context: { key: source.key, value, ...(source.file ? { file: source.file } : {}) }, suggestion });
+  throw new ConfigError(message, {
+    code: 'INVALID_NAME',
+    context: { key: source.key, value, ...(source.file ? { file: source.file } : {}) },
+    suggestion,
+  });
 }
 
 /** An index or alias name a command will address: exactly one index, by the engines' rules. */

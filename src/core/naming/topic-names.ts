@@ -7,7 +7,8 @@ export function topicNameProblem(topic: string): string | undefined {
   if (topic === '.' || topic === '..') return `"${topic}" is reserved`;
   if (topic.length > MAX_TOPIC_LENGTH) return `it is longer than ${MAX_TOPIC_LENGTH} characters`;
   const bad = [...new Set([...topic].filter((c) => !/[a-zA-Z0-9._-]/.test(c)))];
-  if (bad.length) return `it contains ${bad.map((c) => (c === ' ' ? 'a space' : `"${c}"`)).join(', ')} (only letters, digits, ".", "_" and "-" are allowed)`;
+  if (bad.length)
+    return `it contains ${bad.map((c) => (c === ' ' ? 'a space' : `"${c}"`)).join(', ')} (only letters, digits, ".", "_" and "-" are allowed)`;
   return undefined;
 }
 

@@ -30,6 +30,10 @@ export interface LagReader {
    * For each requested partition, the timestamp (ms) of the first record at or after `offset`
    * (skipping transaction markers and records removed by retention); absent when there is none.
    */
-  recordTimestamps(topic: string, positions: ReadonlyArray<{ partition: number; offset: number; end: number }>, signal?: AbortSignal): Promise<Map<number, number>>;
+  recordTimestamps(
+    topic: string,
+    positions: ReadonlyArray<{ partition: number; offset: number; end: number }>,
+    signal?: AbortSignal,
+  ): Promise<Map<number, number>>;
   close(): Promise<void>;
 }

@@ -7,8 +7,7 @@ export interface IndexBody {
 
 /** A write guarded by the aggregate version: the engine rejects it if the stored version is newer. */
 export type BulkWrite =
-  | { action: 'index'; id: string; version: number; doc: Record<string, unknown> }
-  | { action: 'delete'; id: string; version: number };
+  { action: 'index'; id: string; version: number; doc: Record<string, unknown> } | { action: 'delete'; id: string; version: number };
 
 /** A write the engine refused for good (mapping conflict, document too large): never retried. */
 export interface RejectedWrite {
@@ -54,8 +53,7 @@ export interface IndexInfo {
 }
 
 export type AliasAction =
-  | { add: { index: string; alias: string; is_write_index?: boolean } }
-  | { remove: { index: string; alias: string; must_exist?: boolean } };
+  { add: { index: string; alias: string; is_write_index?: boolean } } | { remove: { index: string; alias: string; must_exist?: boolean } };
 
 /**
  * The one port both search engines sit behind. Everything the engine does to an index goes through
@@ -81,7 +79,11 @@ export interface SearchSink {
    * `external` (default) writes only when the version is newer than the stored one; `external_gte`
    * also overwrites an equal version, which is how a replay repairs a document corrupted in place.
    */
-  bulk(index: string, writes: readonly BulkWrite[], options?: { signal?: AbortSignal; versionType?: 'external' | 'external_gte' }): Promise<BulkOutcome>;
+  bulk(
+    index: string,
+    writes: readonly BulkWrite[],
+    options?: { signal?: AbortSignal; versionType?: 'external' | 'external_gte' },
+  ): Promise<BulkOutcome>;
   /** Real-time reads (no refresh needed), with the stored version. Missing ids are absent. */
   getMany(index: string, ids: readonly string[]): Promise<Map<string, StoredDoc>>;
   /** Streams every document sorted by `sortField` ascending, one page at a time. */

@@ -28,14 +28,34 @@ export interface Counters {
 }
 
 export function emptyCounters(): Counters {
-  return { eventsRead: 0, eventsApplied: 0, eventsStale: 0, eventsIgnored: 0, eventsInvalid: 0, docsWritten: 0, docsDeleted: 0, retries: 0, throttled: 0, splits: 0, docsRejected: 0 };
+  return {
+    eventsRead: 0,
+    eventsApplied: 0,
+    eventsStale: 0,
+    eventsIgnored: 0,
+    eventsInvalid: 0,
+    docsWritten: 0,
+    docsDeleted: 0,
+    retries: 0,
+    throttled: 0,
+    splits: 0,
+    docsRejected: 0,
+  };
 }
 
 /** Everything long-running work reports; the TUI, the progress bar and NDJSON output all subscribe. */
 export type ProgressEvent =
   | { type: 'phase'; phase: Phase; detail?: string }
   | { type: 'target'; index: string; alias?: string; aliasTargets?: string[] }
-  | { type: 'progress'; partitions: PartitionProgress[]; counters: Counters; eventsPerSec: number; docsPerSec: number; bulkLatencyMs: number; etaSeconds?: number }
+  | {
+      type: 'progress';
+      partitions: PartitionProgress[];
+      counters: Counters;
+      eventsPerSec: number;
+      docsPerSec: number;
+      bulkLatencyMs: number;
+      etaSeconds?: number;
+    }
   | {
       type: 'retry';
       reason: string;

@@ -45,18 +45,12 @@ export function foldEvent<TDoc extends object>(
   if (state && event.aggregateVersion <= state.version) return { state, outcome: 'stale' };
   const id = state?.id ?? projection.documentId(event);
   const next = projection.apply(state?.doc ?? null, event);
-  const doc =
-    next === null
-      ? null
-      : ({ ...next, [VERSION_FIELD]: event.aggregateVersion, [EVENT_TIME_FIELD]: event.occurredAt } as TDoc);
+  const doc = next === null ? null : ({ ...next, [VERSION_FIELD]: event.aggregateVersion, [EVENT_TIME_FIELD]: event.occurredAt } as TDoc);
   return { state: { id, version: event.aggregateVersion, doc }, outcome: 'applied' };
 }
 
 /** Folds a whole ordered stream from scratch; the reference every test and replay compares against. */
-export function foldAll<TDoc extends object>(
-  projection: Projection<TDoc>,
-  events: Iterable<EventEnvelope>,
-): Map<string, DocState<TDoc>> {
+export function foldAll<TDoc extends object>(projection: Projection<TDoc>, events: Iterable<EventEnvelope>): Map<string, DocState<TDoc>> {
   const states = new Map<string, DocState<TDoc>>();
   for (const e of events) {
     if (!projection.handles.includes(e.eventType)) continue;

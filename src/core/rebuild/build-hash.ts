@@ -15,9 +15,7 @@ export interface BuildInputs {
  * hash, and any change to them gives a new index name, so a changed build never overwrites an old one.
  */
 export function buildHash(inputs: BuildInputs): string {
-  const contracts = [...inputs.contracts]
-    .sort((a, b) => a.file.localeCompare(b.file))
-    .map((c) => ({ file: c.file, schema: c.schema }));
+  const contracts = [...inputs.contracts].sort((a, b) => a.file.localeCompare(b.file)).map((c) => ({ file: c.file, schema: c.schema }));
   const h = createHash('sha256');
   h.update(canonicalJson({ mapping: inputs.mapping, projection: [inputs.projectionName, inputs.projectionVersion], contracts }));
   return h.digest('hex').slice(0, 10);

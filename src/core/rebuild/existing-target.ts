@@ -17,7 +17,10 @@ export type TargetDecision = { action: 'already-built'; manifest: RunManifest } 
  * the target's lease (so no other run is writing it). Everything else is a refusal that says what was
  * found and what to do.
  */
-export function decideExistingTarget(t: ExistingTarget, o: { model: string; alias: string; wanted: RunManifest; force: boolean }): TargetDecision {
+export function decideExistingTarget(
+  t: ExistingTarget,
+  o: { model: string; alias: string; wanted: RunManifest; force: boolean },
+): TargetDecision {
   const m = t.manifest;
   if (!m) {
     throw new NotOwnedError(`index ${t.index} exists but readmodel did not build it (it has no readmodel manifest)`, {

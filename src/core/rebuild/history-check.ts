@@ -55,11 +55,18 @@ type BuildRecord = Pick<RunManifest, 'index' | 'model' | 'status' | 'topic' | 'r
  * recorded a gap needed the gap's start, so an acknowledged gap is never silently inherited).
  * Explicit or time-based starts need exactly what was asked for.
  */
-export function neededStarts(start: StartSpec, ranges: readonly PartitionRange[], topic: string, builds: readonly BuildRecord[]): NeededStarts {
+export function neededStarts(
+  start: StartSpec,
+  ranges: readonly PartitionRange[],
+  topic: string,
+  builds: readonly BuildRecord[],
+): NeededStarts {
   if (start.kind !== 'earliest') {
     return { basis: 'requested', needed: new Map(ranges.map((r) => [r.partition, r.start])), reference: [] };
   }
-  const complete = builds.filter((b) => b.status === 'complete' && b.topic === topic).sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
+  const complete = builds
+    .filter((b) => b.status === 'complete' && b.topic === topic)
+    .sort((a, b) => (a.index < b.index ? -1 : a.index > b.index ? 1 : 0));
   if (complete.length === 0) return { basis: 'beginning', needed: new Map(), reference: [] };
   const needed = new Map<number, number>();
   const lower = (p: number, o: number) => needed.set(p, Math.min(needed.get(p) ?? o, o));
@@ -74,11 +81,14 @@ export function retentionVerdict(c: TopicConfig): RetentionVerdict {
   const reasons: string[] = [];
   const policies = c.cleanupPolicy.split(',').map((s) => s.trim());
   if (policies.includes('compact')) {
-    reasons.push('cleanup.policy includes compact: compaction keeps only the latest record per key, so older events vanish without moving the log start');
+    reasons.push(
+      'cleanup.policy includes compact: compaction keeps only the latest record per key, so older events vanish without moving the log start',
+    );
   }
   if (policies.includes('delete')) {
     if (c.retentionMs >= 0) reasons.push(`retention.ms=${c.retentionMs} (${humanMs(c.retentionMs)}): events older than that are deleted`);
-    if (c.retentionBytes >= 0) reasons.push(`retention.bytes=${c.retentionBytes}: the oldest events of a partition are deleted beyond that size`);
+    if (c.retentionBytes >= 0)
+      reasons.push(`retention.bytes=${c.retentionBytes}: the oldest events of a partition are deleted beyond that size`);
   }
   return { ...c, keepsFullHistory: reasons.length === 0, reasons };
 }
@@ -106,9 +116,20 @@ export function checkHistory(o: {
     const missing = Math.max(0, w.low - needed);
     if (missing > 0) gaps.push({ partition: w.partition, from: needed, to: w.low });
     if (o.start.kind === 'time' && r.start === w.low && w.low > 0) {
-      warnings.push(`partition ${w.partition}: --from-time resolved to the log start ${w.low}; events at or after that time may have been deleted before it`);
+      warnings.push(
+        `partition ${w.partition}: --from-time resolved to the log start ${w.low}; events at or after that time may have been deleted before it`,
+      );
     }
-    partitions.push({ partition: w.partition, logStart: w.low, high: w.high, needed, start: r.start, end: r.end, events: r.end - r.start, missing });
+    partitions.push({
+      partition: w.partition,
+      logStart: w.low,
+      high: w.high,
+      needed,
+      start: r.start,
+      end: r.end,
+      events: r.end - r.start,
+      missing,
+    });
   }
   const retention = retentionVerdict(o.config);
   return {

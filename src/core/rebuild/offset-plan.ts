@@ -1,17 +1,17 @@
 import { UsageError } from '../errors.js';
 import type { PartitionRange, PartitionWatermarks } from '../ports/event-source.js';
 
-export type StartSpec =
-  | { kind: 'earliest' }
-  | { kind: 'explicit'; offsets: Map<number, number> }
-  | { kind: 'time'; time: Date };
+export type StartSpec = { kind: 'earliest' } | { kind: 'explicit'; offsets: Map<number, number> } | { kind: 'time'; time: Date };
 
 export type EndSpec = { kind: 'snapshot' } | { kind: 'explicit'; offsets: Map<number, number> };
 
 /** Parses `0:120,1:98` into partition -> offset. */
 export function parsePartitionOffsets(spec: string, flag: string): Map<number, number> {
   const out = new Map<number, number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d+):(\d+)$/.exec(part);
     if (!m) {
       throw new UsageError(`${flag} expects partition:offset pairs like 0:120,1:98, got "${part}"`, {

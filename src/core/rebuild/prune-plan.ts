@@ -37,11 +37,17 @@ export function planPrune(
     if (m.status !== 'complete') return keep('incomplete build: the next rebuild of the same inputs replaces it');
     const rank = protectedTargets.indexOf(c.index);
     if (rank >= 0) return keep(`rollback target #${rank + 1} (--keep ${o.keep})`);
-    if (o.lastSwapAt && m.finishedAt && m.finishedAt > o.lastSwapAt) return keep('built after the last swap: a candidate waiting for its swap');
+    if (o.lastSwapAt && m.finishedAt && m.finishedAt > o.lastSwapAt)
+      return keep('built after the last swap: a candidate waiting for its swap');
     if (!o.lastSwapAt && !o.rollbackStack.length) {
       // Nothing was ever swapped: every complete build is still a candidate.
       return keep('no swap recorded yet: still a candidate');
     }
-    return { index: c.index, docsCount: c.docsCount, action: 'delete', reason: `complete build, not live, not among the last ${o.keep} rollback target(s)` };
+    return {
+      index: c.index,
+      docsCount: c.docsCount,
+      action: 'delete',
+      reason: `complete build, not live, not among the last ${o.keep} rollback target(s)`,
+    };
   });
 }

@@ -51,7 +51,10 @@ export interface RunManifest {
 export const MANIFEST_KEY = 'readmodel';
 
 /** Two manifests describe the same build when model, build hash, topic and ranges agree. */
-export function sameBuildInputs(a: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>, b: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>): boolean {
+export function sameBuildInputs(
+  a: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>,
+  b: Pick<RunManifest, 'model' | 'buildHash' | 'topic' | 'ranges'>,
+): boolean {
   const key = (r: PartitionRange[]) => JSON.stringify([...r].sort((x, y) => x.partition - y.partition));
   return a.model === b.model && a.buildHash === b.buildHash && a.topic === b.topic && key(a.ranges) === key(b.ranges);
 }

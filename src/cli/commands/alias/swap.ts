@@ -41,7 +41,12 @@ Examples:
       try {
         const r = await withProgress(io, flags, (progress) =>
           runAliasSwap(
-            { model, to: flags.to, overrideGates: Boolean(flags.overrideGates), gates: gatesFor(model, c.config.models[model.name]?.gates, sink) },
+            {
+              model,
+              to: flags.to,
+              overrideGates: Boolean(flags.overrideGates),
+              gates: gatesFor(model, c.config.models[model.name]?.gates, sink),
+            },
             { sink, progress },
           ),
         );

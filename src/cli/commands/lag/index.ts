@@ -35,7 +35,9 @@ Examples:
     .action(async (modelName, flags) => {
       const { UsageError } = await import('../../../core/errors.js');
       if (flags.watch && flags.prometheus) {
-        throw new UsageError('--watch does not go with --prometheus', { suggestion: 'use readmodel lag serve to expose metrics continuously' });
+        throw new UsageError('--watch does not go with --prometheus', {
+          suggestion: 'use readmodel lag serve to expose metrics continuously',
+        });
       }
       const { runLag, watchLag, LagAlertError } = await import('../../../app/run-lag.js');
       const { formatLagText } = await import('../../../core/lag/lag-text.js');

@@ -5,7 +5,10 @@ import { parseDuration } from '../../../core/lag/duration.js';
 import { DEFAULT_THRESHOLDS } from '../../../core/lag/lag-window.js';
 
 /** The options `lag` and `lag serve` share: which group, the window and the thresholds. */
-export function withLagOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(cmd: Command<Args, Opts, G>, defaults: { interval: string }) {
+export function withLagOptions<Args extends unknown[], Opts extends OptionValues, G extends OptionValues>(
+  cmd: Command<Args, Opts, G>,
+  defaults: { interval: string },
+) {
   return withConnectionOptions(cmd)
     .option('--group <id>', "consumer group to measure (default: the model's live group; needs <model>)")
     .option('--topic <name>', "topic the group consumes (default: the model's; needs <model>)", topicNameOption('--topic'))
@@ -15,12 +18,17 @@ export function withLagOptions<Args extends unknown[], Opts extends OptionValues
         .default(parseDuration(defaults.interval) as number, defaults.interval),
     )
     .addOption(
-      new Option('--window <duration>', 'sliding window the status is evaluated over; also how long lag may wait with no commit before STOP')
+      new Option(
+        '--window <duration>',
+        'sliding window the status is evaluated over; also how long lag may wait with no commit before STOP',
+      )
         .argParser(durationOption('--window'))
         .default(DEFAULT_THRESHOLDS.windowMs, '60s'),
     )
     .addOption(
-      new Option('--max-lag <n>', 'WARN when a partition lags more records than this (default: off, the window decides)').argParser(parseIntOption('--max-lag')),
+      new Option('--max-lag <n>', 'WARN when a partition lags more records than this (default: off, the window decides)').argParser(
+        parseIntOption('--max-lag'),
+      ),
     )
     .addOption(
       new Option('--max-time-lag <duration>', 'WARN when the oldest unconsumed event is older than this; "off" disables')
@@ -58,7 +66,9 @@ export async function setupLag(io: CliIO, modelName: string | undefined, flags: 
     throw new UsageError('--group and --topic need a <model>', { suggestion: 'readmodel lag product-search --group my.group' });
   }
   const c = await connect(io, flags);
-  const names = modelName ? [modelName] : [...new Set([...builtInModels.map((m) => m.name), ...Object.keys(c.config.models).filter((n) => c.config.models[n]?.module)])];
+  const names = modelName
+    ? [modelName]
+    : [...new Set([...builtInModels.map((m) => m.name), ...Object.keys(c.config.models).filter((n) => c.config.models[n]?.module)])];
   const models = (await Promise.all(names.map((name) => c.model(name)))).map((m) => {
     return { ...m, ...(flags.topic ? { topic: flags.topic } : {}), ...(flags.group ? { consumerGroup: flags.group } : {}) };
   });

@@ -37,7 +37,8 @@ Example:
             port: flags.port,
             host: flags.host,
             signal: io.signal,
-            onListening: (url) => io.stderr.write(`serving lag metrics of ${s.models.map((m) => m.name).join(', ')} at ${url} (Ctrl-C stops)\n`),
+            onListening: (url) =>
+              io.stderr.write(`serving lag metrics of ${s.models.map((m) => m.name).join(', ')} at ${url} (Ctrl-C stops)\n`),
             onSampleError: (err) => io.stderr.write(`sampling failed: ${(err as Error).message}\n`),
           },
           s.deps,

@@ -11,7 +11,10 @@ export function withSandboxOptions<Args extends unknown[], Opts extends OptionVa
     .option('--only <services>', 'comma-separated subset of kafka,opensearch,elasticsearch (default: all)')
     .option('--kafka-port <port>', 'Kafka listener port, controller = port+1 (default 19092) [READMODEL_SANDBOX_KAFKA_PORT]')
     .option('--opensearch-port <port>', 'OpenSearch HTTP port, transport = port+100 (default 19200) [READMODEL_SANDBOX_OPENSEARCH_PORT]')
-    .option('--elasticsearch-port <port>', 'Elasticsearch HTTP port, transport = port+100 (default 19201) [READMODEL_SANDBOX_ELASTICSEARCH_PORT]')
+    .option(
+      '--elasticsearch-port <port>',
+      'Elasticsearch HTTP port, transport = port+100 (default 19201) [READMODEL_SANDBOX_ELASTICSEARCH_PORT]',
+    )
     .option('--state-dir <dir>', 'runtime dir: data, logs, pid and state files [READMODEL_SANDBOX_DIR]')
     .option('--json', 'print the result as JSON on stdout');
 }

@@ -13,7 +13,10 @@ import { sandboxUpCommand } from './up.js';
 export function sandboxCommand(io: CliIO) {
   return behaveLikeProgram(new Command('sandbox'), io)
     .description('Real local Kafka, OpenSearch and Elasticsearch on 127.0.0.1 for development and tests')
-    .addHelpText('after', `\n${SANDBOX_EXIT_CODES}\n\nExamples:\n  readmodel sandbox up\n  readmodel sandbox status\n  readmodel sandbox down\n`)
+    .addHelpText(
+      'after',
+      `\n${SANDBOX_EXIT_CODES}\n\nExamples:\n  readmodel sandbox up\n  readmodel sandbox status\n  readmodel sandbox down\n`,
+    )
     .addCommand(sandboxUpCommand(io))
     .addCommand(sandboxDownCommand(io))
     .addCommand(sandboxStatusCommand(io));

@@ -18,7 +18,7 @@ export interface PartitionBarsProps {
  */
 export function PartitionBars({ partitions, width, maxRows }: PartitionBarsProps) {
   if (partitions.length === 0) {
-    return <Text dimColor>  partitions: waiting for the offset snapshot…</Text>;
+    return <Text dimColor> partitions: waiting for the offset snapshot…</Text>;
   }
   const { shown, hidden } = visiblePartitions(partitions, Math.max(1, maxRows));
   const all = totals(partitions);

@@ -69,9 +69,13 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
   return (
     <Box flexDirection="column" width={columns}>
       <Text wrap="truncate-end">
-        <Text bold color="magenta">readmodel</Text>
+        <Text bold color="magenta">
+          readmodel
+        </Text>
         {'  '}
-        <Text bold color={s.aborting ? 'yellow' : 'cyan'}>{s.phase ?? 'starting'}</Text>
+        <Text bold color={s.aborting ? 'yellow' : 'cyan'}>
+          {s.phase ?? 'starting'}
+        </Text>
         {s.phaseDetail ? <Text> {s.phaseDetail}</Text> : null}
         {s.phaseSince !== undefined ? <Text dimColor>{` for ${formatDuration((s.now - s.phaseSince) / 1000)}`}</Text> : null}
         <Text dimColor>{`  ·  ${elapsed} elapsed  `}</Text>
@@ -156,7 +160,9 @@ function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | 
   const lr = s.lastRetry;
   // The retry budget first: on a narrow terminal the reason is what gets cut.
   const budgetNote =
-    lr?.elapsedMs !== undefined && lr.budgetMs !== undefined ? `failing for ${formatDuration(lr.elapsedMs / 1000)} of ${formatDuration(lr.budgetMs / 1000)}; ` : '';
+    lr?.elapsedMs !== undefined && lr.budgetMs !== undefined
+      ? `failing for ${formatDuration(lr.elapsedMs / 1000)} of ${formatDuration(lr.budgetMs / 1000)}; `
+      : '';
   const retryNote = lr ? ` (${budgetNote}last: ${lr.reason}, attempt ${lr.attempt}, waited ${formatCount(lr.delayMs)} ms)` : '';
   const resent = [
     c && c.retries > 0 ? `${formatCount(c.retries)} documents re-sent` : undefined,
@@ -171,7 +177,9 @@ function Stats({ s, stalled, invalid, width }: { s: TuiState; stalled: number | 
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         {'  rate     '}
-        {r ? `${formatCount(r.eventsPerSec)} events/s  ·  ${formatCount(r.docsPerSec)} docs/s  ·  bulk ${formatCount(r.bulkLatencyMs)} ms` : '—'}
+        {r
+          ? `${formatCount(r.eventsPerSec)} events/s  ·  ${formatCount(r.docsPerSec)} docs/s  ·  bulk ${formatCount(r.bulkLatencyMs)} ms`
+          : '—'}
         {stalled !== undefined ? <Text color="yellow">{`  no progress for ${formatDuration(stalled)}`}</Text> : null}
       </Text>
       <Text wrap="truncate-end">{`  ETA      ${eta}`}</Text>

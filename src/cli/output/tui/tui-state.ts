@@ -75,10 +75,7 @@ export interface ThrottleView {
 
 /** What the UI itself adds to the event stream. */
 export type UiAction =
-  | { type: 'ui:aborting'; reason: string }
-  | { type: 'ui:output'; text: string }
-  | { type: 'ui:tick' }
-  | { type: 'ui:closed' };
+  { type: 'ui:aborting'; reason: string } | { type: 'ui:output'; text: string } | { type: 'ui:tick' } | { type: 'ui:closed' };
 
 export type TuiAction = ProgressEvent | UiAction;
 
@@ -238,11 +235,7 @@ export function aliasState(s: TuiState): string | undefined {
   if (!t?.alias) return undefined;
   const targets = t.aliasTargets ?? [];
   const now = targets.length === 0 ? '(no index yet)' : targets.join(', ');
-  const note = targets.includes(t.index)
-    ? ' (the target is live)'
-    : s.phase === 'swap'
-      ? ' (swapping to the target)'
-      : '';
+  const note = targets.includes(t.index) ? ' (the target is live)' : s.phase === 'swap' ? ' (swapping to the target)' : '';
   return `${t.alias} -> ${now}${note}`;
 }
 
@@ -251,9 +244,11 @@ export function throttleLine(s: TuiState): string | undefined {
   const t = s.throttle;
   if (!t) return undefined;
   if (!t.active) {
-    return `cleared ${formatDuration(((s.now - (t.clearedAt ?? s.now)) / 1000))} ago after ${formatDuration(((t.clearedAt ?? s.now) - t.since) / 1000)}${t.episodes > 1 ? ` (${t.episodes} episodes)` : ''}`;
+    return `cleared ${formatDuration((s.now - (t.clearedAt ?? s.now)) / 1000)} ago after ${formatDuration(((t.clearedAt ?? s.now) - t.since) / 1000)}${t.episodes > 1 ? ` (${t.episodes} episodes)` : ''}`;
   }
-  const size = [`≤ ${formatBytes(t.maxBulkBytes)}`, t.maxBulkWrites !== undefined ? `${formatCount(t.maxBulkWrites)} writes` : undefined].filter(Boolean).join(' / ');
+  const size = [`≤ ${formatBytes(t.maxBulkBytes)}`, t.maxBulkWrites !== undefined ? `${formatCount(t.maxBulkWrites)} writes` : undefined]
+    .filter(Boolean)
+    .join(' / ');
   return `throttled by the engine for ${formatDuration((s.now - t.since) / 1000)}: ${t.maxInFlight} bulk${t.maxInFlight === 1 ? '' : 's'} in flight, bulks ${size}`;
 }
 

@@ -71,8 +71,14 @@ export const COMPATIBILITY_RULES: Readonly<Record<DifferenceKind, { compatible: 
     explain: "the reader types a property the writer's open content model may already carry with any value",
   },
   PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: { compatible: true, explain: 'the reader declares an untyped property' },
-  OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: { compatible: true, explain: 'the reader added an optional property to a closed content model' },
-  REQUIRED_PROPERTY_ADDED: { compatible: false, explain: 'the reader requires a new property without a default; the writer never produced it' },
+  OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader added an optional property to a closed content model',
+  },
+  REQUIRED_PROPERTY_ADDED: {
+    compatible: false,
+    explain: 'the reader requires a new property without a default; the writer never produced it',
+  },
   REQUIRED_PROPERTY_WITH_DEFAULT_ADDED: { compatible: true, explain: 'the reader requires a new property that has a default' },
   PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: {
     compatible: true,
@@ -82,7 +88,10 @@ export const COMPATIBILITY_RULES: Readonly<Record<DifferenceKind, { compatible: 
     compatible: false,
     explain: "the reader's new property rejects values the writer's additionalProperties/patternProperties allowed there",
   },
-  PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: { compatible: true, explain: 'the reader dropped a property; its open content model still accepts it' },
+  PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader dropped a property; its open content model still accepts it',
+  },
   PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
     compatible: false,
     explain: 'the reader dropped a property from a closed content model (additionalProperties: false) and now rejects it',
@@ -100,13 +109,28 @@ export const COMPATIBILITY_RULES: Readonly<Record<DifferenceKind, { compatible: 
   REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED: { compatible: true, explain: 'the reader requires a property that has a default' },
   REQUIRED_ATTRIBUTE_REMOVED: { compatible: true, explain: 'the reader no longer requires a property' },
   ADDITIONAL_PROPERTIES_ADDED: { compatible: true, explain: 'the reader opened its content model' },
-  ADDITIONAL_PROPERTIES_REMOVED: { compatible: false, explain: 'the reader closed its content model (additionalProperties: false) and rejects extra properties the writer allowed' },
+  ADDITIONAL_PROPERTIES_REMOVED: {
+    compatible: false,
+    explain: 'the reader closed its content model (additionalProperties: false) and rejects extra properties the writer allowed',
+  },
   ADDITIONAL_PROPERTIES_EXTENDED: { compatible: true, explain: 'the reader accepts any additional property' },
   ADDITIONAL_PROPERTIES_NARROWED: { compatible: false, explain: 'the reader constrains additional properties the writer left free' },
-  PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: { compatible: true, explain: 'the reader added patternProperties the closed writer never produced' },
-  PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: { compatible: false, explain: "the reader constrains property names the writer's open content model left free" },
-  PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: { compatible: true, explain: 'the reader dropped patternProperties; its open content model still accepts them' },
-  PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: { compatible: false, explain: 'the reader dropped patternProperties and now rejects those properties' },
+  PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader added patternProperties the closed writer never produced',
+  },
+  PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL: {
+    compatible: false,
+    explain: "the reader constrains property names the writer's open content model left free",
+  },
+  PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader dropped patternProperties; its open content model still accepts them',
+  },
+  PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    compatible: false,
+    explain: 'the reader dropped patternProperties and now rejects those properties',
+  },
   PROPERTY_NAMES_ADDED: { compatible: false, explain: 'the reader added a propertyNames constraint' },
   PROPERTY_NAMES_REMOVED: { compatible: true, explain: 'the reader dropped the propertyNames constraint' },
   MAX_PROPERTIES_ADDED: { compatible: false, explain: 'the reader added a maxProperties' },
@@ -128,13 +152,31 @@ export const COMPATIBILITY_RULES: Readonly<Record<DifferenceKind, { compatible: 
   ITEM_ADDED_TO_OPEN_CONTENT_MODEL: { compatible: false, explain: "the reader types a tuple position the writer's open items left free" },
   ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL: { compatible: true, explain: 'the reader declares an untyped tuple position' },
   ITEM_ADDED_TO_CLOSED_CONTENT_MODEL: { compatible: true, explain: 'the reader added a tuple position the closed writer never produced' },
-  ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: { compatible: true, explain: "the reader's new tuple position accepts the writer's items" },
-  ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: { compatible: false, explain: "the reader's new tuple position rejects the writer's items" },
-  ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL: { compatible: true, explain: 'the reader dropped a tuple position; its open items still accept it' },
+  ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: {
+    compatible: true,
+    explain: "the reader's new tuple position accepts the writer's items",
+  },
+  ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: {
+    compatible: false,
+    explain: "the reader's new tuple position rejects the writer's items",
+  },
+  ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader dropped a tuple position; its open items still accept it',
+  },
   ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL: { compatible: false, explain: 'the reader dropped a tuple position and rejects extra items' },
-  ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: { compatible: true, explain: 'the reader dropped a tuple position the writer forbade' },
-  ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: { compatible: true, explain: "the reader's items accept the dropped tuple position" },
-  ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: { compatible: false, explain: "the reader's items reject the dropped tuple position" },
+  ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: {
+    compatible: true,
+    explain: 'the reader dropped a tuple position the writer forbade',
+  },
+  ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: {
+    compatible: true,
+    explain: "the reader's items accept the dropped tuple position",
+  },
+  ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL: {
+    compatible: false,
+    explain: "the reader's items reject the dropped tuple position",
+  },
   CONTAINS_ADDED: { compatible: false, explain: 'the reader added a contains constraint' },
   CONTAINS_REMOVED: { compatible: true, explain: 'the reader dropped the contains constraint' },
   MAX_ITEMS_ADDED: { compatible: false, explain: 'the reader added a maxItems' },
@@ -191,12 +233,7 @@ export function isTransitive(mode: CompatibilityMode): boolean {
 }
 
 /** One sentence for an incompatible difference, naming who reads whom. */
-export function explainDifference(
-  d: SchemaDifference,
-  direction: ReadDirection,
-  older: string,
-  newer: string,
-): string {
+export function explainDifference(d: SchemaDifference, direction: ReadDirection, older: string, newer: string): string {
   const [reader, writer] = direction === 'backward' ? [newer, older] : [older, newer];
   const rule = COMPATIBILITY_RULES[d.kind];
   return `${direction.toUpperCase()}: a consumer on ${reader} cannot read data written with ${writer}: ${rule.explain}${d.detail ? ` (${d.detail})` : ''}`;

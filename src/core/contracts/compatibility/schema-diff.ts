@@ -16,24 +16,73 @@ type Obj = Record<string, unknown>;
 
 /** Keywords that only annotate: a schema made of these alone accepts every value. */
 const ANNOTATIONS = new Set([
-  '$schema', '$id', '$anchor', '$dynamicAnchor', '$comment', '$defs', 'definitions', '$vocabulary',
-  'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly',
+  '$schema',
+  '$id',
+  '$anchor',
+  '$dynamicAnchor',
+  '$comment',
+  '$defs',
+  'definitions',
+  '$vocabulary',
+  'title',
+  'description',
+  'default',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
 ]);
 
 /** Keywords compared below; anything else that differs is reported as unsupported (never silently passed). */
 const HANDLED = new Set([
-  'type', 'enum', 'const',
-  'minLength', 'maxLength', 'pattern', 'format',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'properties', 'required', 'additionalProperties', 'patternProperties', 'propertyNames',
-  'minProperties', 'maxProperties', 'dependentRequired', 'unevaluatedProperties',
-  'items', 'prefixItems', 'contains', 'minContains', 'maxContains', 'minItems', 'maxItems', 'uniqueItems',
-  'anyOf', 'oneOf', 'allOf', 'not', '$ref',
+  'type',
+  'enum',
+  'const',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'dependentRequired',
+  'unevaluatedProperties',
+  'items',
+  'prefixItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  'not',
+  '$ref',
 ]);
 
 const STRING_KEYWORDS = ['minLength', 'maxLength', 'pattern', 'format'];
 const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
-const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'patternProperties', 'propertyNames', 'minProperties', 'maxProperties', 'dependentRequired'];
+const OBJECT_KEYWORDS = [
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'dependentRequired',
+];
 const ARRAY_KEYWORDS = ['items', 'prefixItems', 'contains', 'minContains', 'maxContains', 'minItems', 'maxItems', 'uniqueItems'];
 
 export function escapePointerToken(token: string): string {
@@ -310,7 +359,13 @@ class DiffWalk {
    * An upper bound (maxLength, maximum, ...): raising or dropping it widens what the reader accepts.
    * `floor` is the value an absent keyword is equivalent to, when there is one.
    */
-  private upperBound(w: Obj, r: Obj, keyword: string, at: string, kinds: [DifferenceKind, DifferenceKind, DifferenceKind, DifferenceKind]): void {
+  private upperBound(
+    w: Obj,
+    r: Obj,
+    keyword: string,
+    at: string,
+    kinds: [DifferenceKind, DifferenceKind, DifferenceKind, DifferenceKind],
+  ): void {
     const [added, removed, increased, decreased] = kinds;
     const a = num(w[keyword]);
     const b = num(r[keyword]);
@@ -322,7 +377,14 @@ class DiffWalk {
   }
 
   /** A lower bound (minLength, minimum, ...): lowering or dropping it widens what the reader accepts. */
-  private lowerBound(w: Obj, r: Obj, keyword: string, at: string, kinds: [DifferenceKind, DifferenceKind, DifferenceKind, DifferenceKind], absentAs?: number): void {
+  private lowerBound(
+    w: Obj,
+    r: Obj,
+    keyword: string,
+    at: string,
+    kinds: [DifferenceKind, DifferenceKind, DifferenceKind, DifferenceKind],
+    absentAs?: number,
+  ): void {
     const [added, removed, increased, decreased] = kinds;
     const a = num(w[keyword]) ?? absentAs;
     const b = num(r[keyword]) ?? absentAs;
@@ -341,7 +403,13 @@ class DiffWalk {
     this.exactKeyword(w, r, 'format', at, ['FORMAT_ADDED', 'FORMAT_REMOVED', 'FORMAT_CHANGED']);
   }
 
-  private exactKeyword(w: Obj, r: Obj, keyword: string, at: string, [added, removed, changed]: [DifferenceKind, DifferenceKind, DifferenceKind]): void {
+  private exactKeyword(
+    w: Obj,
+    r: Obj,
+    keyword: string,
+    at: string,
+    [added, removed, changed]: [DifferenceKind, DifferenceKind, DifferenceKind],
+  ): void {
     const a = w[keyword];
     const b = r[keyword];
     if (same(a, b)) return;
@@ -355,10 +423,16 @@ class DiffWalk {
     this.upperBound(w, r, 'maximum', at, ['MAXIMUM_ADDED', 'MAXIMUM_REMOVED', 'MAXIMUM_INCREASED', 'MAXIMUM_DECREASED']);
     this.lowerBound(w, r, 'minimum', at, ['MINIMUM_ADDED', 'MINIMUM_REMOVED', 'MINIMUM_INCREASED', 'MINIMUM_DECREASED']);
     this.upperBound(w, r, 'exclusiveMaximum', at, [
-      'EXCLUSIVE_MAXIMUM_ADDED', 'EXCLUSIVE_MAXIMUM_REMOVED', 'EXCLUSIVE_MAXIMUM_INCREASED', 'EXCLUSIVE_MAXIMUM_DECREASED',
+      'EXCLUSIVE_MAXIMUM_ADDED',
+      'EXCLUSIVE_MAXIMUM_REMOVED',
+      'EXCLUSIVE_MAXIMUM_INCREASED',
+      'EXCLUSIVE_MAXIMUM_DECREASED',
     ]);
     this.lowerBound(w, r, 'exclusiveMinimum', at, [
-      'EXCLUSIVE_MINIMUM_ADDED', 'EXCLUSIVE_MINIMUM_REMOVED', 'EXCLUSIVE_MINIMUM_INCREASED', 'EXCLUSIVE_MINIMUM_DECREASED',
+      'EXCLUSIVE_MINIMUM_ADDED',
+      'EXCLUSIVE_MINIMUM_REMOVED',
+      'EXCLUSIVE_MINIMUM_INCREASED',
+      'EXCLUSIVE_MINIMUM_DECREASED',
     ]);
     const a = num(w.multipleOf);
     const b = num(r.multipleOf);
@@ -402,8 +476,20 @@ class DiffWalk {
     this.compareAdditionalProperties(w, r, at);
     this.comparePatternProperties(w, r, at);
     this.optionalSubschema(w, r, 'propertyNames', at, 'PROPERTY_NAMES_ADDED', 'PROPERTY_NAMES_REMOVED');
-    this.upperBound(w, r, 'maxProperties', at, ['MAX_PROPERTIES_ADDED', 'MAX_PROPERTIES_REMOVED', 'MAX_PROPERTIES_INCREASED', 'MAX_PROPERTIES_DECREASED']);
-    this.lowerBound(w, r, 'minProperties', at, ['MIN_PROPERTIES_ADDED', 'MIN_PROPERTIES_REMOVED', 'MIN_PROPERTIES_INCREASED', 'MIN_PROPERTIES_DECREASED'], 0);
+    this.upperBound(w, r, 'maxProperties', at, [
+      'MAX_PROPERTIES_ADDED',
+      'MAX_PROPERTIES_REMOVED',
+      'MAX_PROPERTIES_INCREASED',
+      'MAX_PROPERTIES_DECREASED',
+    ]);
+    this.lowerBound(
+      w,
+      r,
+      'minProperties',
+      at,
+      ['MIN_PROPERTIES_ADDED', 'MIN_PROPERTIES_REMOVED', 'MIN_PROPERTIES_INCREASED', 'MIN_PROPERTIES_DECREASED'],
+      0,
+    );
     this.compareDependentRequired(w, r, at);
   }
 
@@ -416,7 +502,10 @@ class DiffWalk {
       t.compare(wProp, cover.schema, p);
       this.adopt(t);
       const ok = allCompatible(t);
-      this.add(ok ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', p);
+      this.add(
+        ok ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        p,
+      );
     } else if (wProp === false) this.add('PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', p);
     else this.add('PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', p);
   }
@@ -425,7 +514,10 @@ class DiffWalk {
   private propertyAdded(writer: Obj, rProp: unknown, required: boolean, key: string, p: string): void {
     const cover = coverageOf(writer, key);
     if (cover.kind === 'open') {
-      this.add(acceptsAnything(rProp) ? 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', p);
+      this.add(
+        acceptsAnything(rProp) ? 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+        p,
+      );
       // Refinement over Confluent: even an untyped property breaks old data once it is required.
       if (required && !hasDefault(rProp)) this.add('REQUIRED_PROPERTY_ADDED', p);
       return;
@@ -435,7 +527,10 @@ class DiffWalk {
       t.compare(cover.schema, rProp, p);
       this.adopt(t);
       const ok = allCompatible(t);
-      this.add(ok ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', p);
+      this.add(
+        ok ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        p,
+      );
     }
     if (!required) this.add('OPTIONAL_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL', p);
     else if (hasDefault(rProp)) this.add('REQUIRED_PROPERTY_WITH_DEFAULT_ADDED', p);
@@ -470,10 +565,20 @@ class DiffWalk {
       else if (Object.hasOwn(rp, pattern)) {
         // A closed writer never produced undeclared keys, so the new pattern only meets declared ones.
         const writerClosed = contentModel({ ...w, patternProperties: {} }) === 'closed';
-        this.add(writerClosed || acceptsAnything(rp[pattern]) ? 'PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL' : 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', p);
+        this.add(
+          writerClosed || acceptsAnything(rp[pattern])
+            ? 'PATTERN_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL'
+            : 'PATTERN_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+          p,
+        );
       } else {
         const readerOpen = contentModel({ ...r, patternProperties: {} }) === 'open';
-        this.add(readerOpen || wp[pattern] === false ? 'PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL' : 'PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', p);
+        this.add(
+          readerOpen || wp[pattern] === false
+            ? 'PATTERN_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL'
+            : 'PATTERN_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+          p,
+        );
       }
     }
   }
@@ -527,8 +632,20 @@ class DiffWalk {
     this.optionalSubschema(w, r, 'contains', at, 'CONTAINS_ADDED', 'CONTAINS_REMOVED');
     this.upperBound(w, r, 'maxItems', at, ['MAX_ITEMS_ADDED', 'MAX_ITEMS_REMOVED', 'MAX_ITEMS_INCREASED', 'MAX_ITEMS_DECREASED']);
     this.lowerBound(w, r, 'minItems', at, ['MIN_ITEMS_ADDED', 'MIN_ITEMS_REMOVED', 'MIN_ITEMS_INCREASED', 'MIN_ITEMS_DECREASED'], 0);
-    this.upperBound(w, r, 'maxContains', at, ['MAX_CONTAINS_ADDED', 'MAX_CONTAINS_REMOVED', 'MAX_CONTAINS_INCREASED', 'MAX_CONTAINS_DECREASED']);
-    this.lowerBound(w, r, 'minContains', at, ['MIN_CONTAINS_ADDED', 'MIN_CONTAINS_REMOVED', 'MIN_CONTAINS_INCREASED', 'MIN_CONTAINS_DECREASED'], 1);
+    this.upperBound(w, r, 'maxContains', at, [
+      'MAX_CONTAINS_ADDED',
+      'MAX_CONTAINS_REMOVED',
+      'MAX_CONTAINS_INCREASED',
+      'MAX_CONTAINS_DECREASED',
+    ]);
+    this.lowerBound(
+      w,
+      r,
+      'minContains',
+      at,
+      ['MIN_CONTAINS_ADDED', 'MIN_CONTAINS_REMOVED', 'MIN_CONTAINS_INCREASED', 'MIN_CONTAINS_DECREASED'],
+      1,
+    );
     const ua = w.uniqueItems === true;
     const ub = r.uniqueItems === true;
     if (ua !== ub) this.add(ub ? 'UNIQUE_ITEMS_ADDED' : 'UNIQUE_ITEMS_REMOVED', `${at}/uniqueItems`);
@@ -537,13 +654,17 @@ class DiffWalk {
   /** A positional item the writer declares and the reader does not: the reader's `items` takes it. */
   private itemRemoved(wItem: unknown, readerRest: unknown, p: string): void {
     if (acceptsAnything(readerRest)) this.add('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', p);
-    else if (readerRest === false) this.add(wItem === false ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', p);
+    else if (readerRest === false)
+      this.add(wItem === false ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', p);
     else {
       const t = this.trial();
       t.compare(wItem, readerRest, p);
       this.adopt(t);
       const ok = allCompatible(t);
-      this.add(ok ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', p);
+      this.add(
+        ok ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        p,
+      );
     }
   }
 

@@ -31,12 +31,10 @@ export function orderEvents(id = 'o1') {
         channel: 'web',
         ...over,
       }),
-    paid: (over: Record<string, unknown> = {}) =>
-      ev('OrderPaid', { paymentId: `pay-${id}`, method: 'card', amountMinor: 12997, ...over }),
+    paid: (over: Record<string, unknown> = {}) => ev('OrderPaid', { paymentId: `pay-${id}`, method: 'card', amountMinor: 12997, ...over }),
     shipped: (over: Record<string, unknown> = {}) =>
       ev('OrderShipped', { shipmentId: `shp-${id}`, carrier: 'DHL', trackingNumber: 'JD1234567890', ...over }),
-    delivered: (deliveredAt?: string) =>
-      ev('ShipmentDelivered', { shipmentId: `shp-${id}`, ...(deliveredAt ? { deliveredAt } : {}) }),
+    delivered: (deliveredAt?: string) => ev('ShipmentDelivered', { shipmentId: `shp-${id}`, ...(deliveredAt ? { deliveredAt } : {}) }),
     cancelled: (over: Record<string, unknown> = {}) =>
       ev('OrderCancelled', { reason: 'changed my mind', cancelledBy: 'customer', ...over }),
   };

@@ -12,9 +12,7 @@ export const productSearchModel: ReadModelDefinition = {
   topic: 'product-events',
   consumerGroup: 'readmodel.product-search',
   indexBase: 'product_search',
-  smokeQueries: [
-    { name: 'published products exist', query: { term: { published: true } }, minHits: 1 },
-  ],
+  smokeQueries: [{ name: 'published products exist', query: { term: { published: true } }, minHits: 1 }],
   generateFixtures: productFixtures,
   fixtureCatalogues: CATALOGUE_MODES,
   committedFixtures: committedProductFixtures,

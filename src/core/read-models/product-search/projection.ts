@@ -122,4 +122,3 @@ export const productSearchProjection = defineProjection<ProductSearchDocument, P
     ProductDeleted: () => null,
   },
 });
-
