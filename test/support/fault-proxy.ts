@@ -109,7 +109,8 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       }
       if (matches) {
         if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
-        if ((f.resetWhen ?? 'before') === 'before' && resetAllowed() && hit(f.reset)) {
+        // hit() is drawn first, as always, so a seed gives the same fault sequence with or without a limit.
+        if (hit(f.reset) && (f.resetWhen ?? 'before') === 'before' && resetAllowed()) {
           stats.resets++;
           return req.socket.destroy();
         }
@@ -125,7 +126,7 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
           });
         }
       }
-      const resetAfter = matches && (f.resetWhen ?? 'before') === 'after' && resetAllowed() && hit(f.reset);
+      const resetAfter = matches && (f.resetWhen ?? 'before') === 'after' && hit(f.reset) && resetAllowed();
 
       if (isBulk && req.method === 'POST') {
         const answer = await bulkWithThrottle(req, body, f.itemThrottle);
