@@ -119,63 +119,78 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
   const now = o.now ?? Date.now;
   const ttlMs = o.ttlMs ?? DEFAULT_LEASE_TTL_MS;
   const self: LeaseOwner = { host: hostname(), pid: process.pid, runId: o.runId ?? randomUUID() };
-  const isAlive = o.isAlive ?? processAlive;
   await ensureIndex(sink, LEASE_INDEX, LEASE_MAPPING);
-  const stamp = () => new Date(now()).toISOString();
-  const startedAt = stamp();
+  const startedAt = new Date(now()).toISOString();
   const record = (): LeaseRecord => ({
     target: o.target,
     model: o.model,
     purpose: o.purpose,
     owner: self,
     startedAt,
-    heartbeatAt: stamp(),
+    heartbeatAt: new Date(now()).toISOString(),
     ttlMs,
   });
+  const token = await takeLease(sink, o, record, self, now);
+  return heartbeat(sink, o, { token, record: record(), ttlMs, now });
+}
 
-  let token: DocToken | undefined;
-  for (let attempt = 0; attempt < 3 && !token; attempt++) {
-    const created = await sink.putDoc(LEASE_INDEX, o.target, record() as unknown as Record<string, unknown>, { create: true });
-    if (created.ok) {
-      token = created;
-      break;
-    }
+/** Creates the lease document, or takes over a dead or silent holder's; only one contender can win either. */
+async function takeLease(
+  sink: SearchSink,
+  o: LeaseOptions,
+  record: () => LeaseRecord,
+  self: LeaseOwner,
+  now: () => number,
+): Promise<DocToken> {
+  const doc = () => record() as unknown as Record<string, unknown>;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const created = await sink.putDoc(LEASE_INDEX, o.target, doc(), { create: true });
+    if (created.ok) return created;
     const held = await sink.getDoc(LEASE_INDEX, o.target);
     if (!held) continue; // released between our two requests: try to create it again
     const holder = held.doc as unknown as LeaseRecord;
-    const why = staleReason(holder, now(), self, isAlive);
+    const why = staleReason(holder, now(), self, o.isAlive ?? processAlive);
     if (!why) throw heldError(o, holder, now());
-    const taken = await sink.putDoc(LEASE_INDEX, o.target, record() as unknown as Record<string, unknown>, { ifMatch: held });
+    const taken = await sink.putDoc(LEASE_INDEX, o.target, doc(), { ifMatch: held });
     if (!taken.ok) continue; // someone else took it over first: look again
-    token = taken;
     o.onTakeover?.(holder, why);
+    return taken;
   }
-  if (!token) {
-    const holder = (await sink.getDoc(LEASE_INDEX, o.target))?.doc as LeaseRecord | undefined;
-    if (holder) throw heldError(o, holder, now());
-    throw new LeaseHeldError(`could not take the lease on ${o.target}: it kept changing hands`, { context: { target: o.target } });
-  }
+  const holder = (await sink.getDoc(LEASE_INDEX, o.target))?.doc as LeaseRecord | undefined;
+  if (holder) throw heldError(o, holder, now());
+  throw new LeaseHeldError(`could not take the lease on ${o.target}: it kept changing hands`, { context: { target: o.target } });
+}
 
-  const controller = new AbortController();
-  let current: LeaseRecord = record();
+/**
+ * Keeps a taken lease alive: a conditional renewal every TTL/4. A renewal that finds the document
+ * changed (another run took over), or no renewal for a whole TTL (engine unreachable), aborts `signal`.
+ */
+function heartbeat(
+  sink: SearchSink,
+  o: LeaseOptions,
+  start: { token: DocToken; record: LeaseRecord; ttlMs: number; now: () => number },
+): Lease {
+  const { ttlMs, now } = start;
+  let token = start.token;
+  let current = start.record;
   let lastRenewal = now();
   let released = false;
+  const controller = new AbortController();
   const lost = (message: string) => {
-    if (!controller.signal.aborted) {
-      controller.abort(
-        new LeaseHeldError(message, {
-          code: 'LEASE_LOST',
-          context: { target: o.target, runId: self.runId },
-          suggestion:
-            'another run took over this target (this run looked dead to it: a long pause or a lost connection). Nothing was marked complete; re-run when it is done.',
-        }),
-      );
-    }
+    if (controller.signal.aborted) return;
+    controller.abort(
+      new LeaseHeldError(message, {
+        code: 'LEASE_LOST',
+        context: { target: o.target, runId: current.owner.runId },
+        suggestion:
+          'another run took over this target (this run looked dead to it: a long pause or a lost connection). Nothing was marked complete; re-run when it is done.',
+      }),
+    );
   };
   const renew = async (): Promise<void> => {
     if (released || controller.signal.aborted) return;
-    const next = { ...current, heartbeatAt: stamp() };
-    const r = await sink.putDoc(LEASE_INDEX, o.target, next as unknown as Record<string, unknown>, { ifMatch: token! });
+    const next = { ...current, heartbeatAt: new Date(now()).toISOString() };
+    const r = await sink.putDoc(LEASE_INDEX, o.target, next as unknown as Record<string, unknown>, { ifMatch: token });
     if (!r.ok) return lost(`lost the lease on ${o.target} to another run`);
     token = r;
     current = next;
@@ -191,7 +206,6 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
     o.heartbeatMs ?? Math.max(1000, Math.floor(ttlMs / 4)),
   );
   timer.unref();
-
   return {
     get record() {
       return current;
@@ -205,7 +219,7 @@ export async function acquireLease(sink: SearchSink, o: LeaseOptions): Promise<L
       if (released) return;
       released = true;
       clearInterval(timer);
-      if (!controller.signal.aborted) await sink.deleteDoc(LEASE_INDEX, o.target, { ifMatch: token! });
+      if (!controller.signal.aborted) await sink.deleteDoc(LEASE_INDEX, o.target, { ifMatch: token });
     },
   };
 }

@@ -1,12 +1,27 @@
 import { SinkRejectedError } from '../../core/errors.js';
 import type { BulkOutcome, BulkWrite } from '../../core/ports/search-sink.js';
-import { startRetryClock, throwIfAborted } from '../../core/retry.js';
+import { startRetryClock, throwIfAborted, type RetryClock } from '../../core/retry.js';
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import { chunkBytes, encodeWrites, parseByteSize, takeChunk, type EncodedWrite } from './bulk-chunks.js';
-import { classifyError, classifyStatus, reasonOf } from './classify-failure.js';
+import { tallyBulkItems, type BulkItem } from './bulk-items.js';
+import { classifyError, classifyStatus, reasonOf, type FailureKind } from './classify-failure.js';
 import { authError, noAnswerError, shortMessage } from './sink-errors.js';
 import type { SinkRequests } from './sink-requests.js';
 import type { SearchResponse } from './search-transport.js';
+
+const BULK = { method: 'POST', path: '/_bulk' } as const;
+
+/** One call's state: what is left to send, what happened so far, and its retry clock. */
+interface BulkRun {
+  index: string;
+  pending: EncodedWrite[];
+  outcome: BulkOutcome;
+  signal: AbortSignal | undefined;
+  clock: RetryClock;
+  what: string;
+}
+
+type Permit = Awaited<ReturnType<AdaptiveLimiter['acquire']>>;
 
 /** Both engines' default http.max_content_length. */
 const DEFAULT_MAX_CONTENT_LENGTH = 100 * 1024 * 1024;
@@ -52,9 +67,7 @@ export function createBulkWriter(r: SinkRequests, limiter: AdaptiveLimiter): Bul
 
   /** Sends every write of `pending`, cut by the adaptive limits, until each is written, stale or rejected. */
   async function bulkWrites(index: string, pending: EncodedWrite[], outcome: BulkOutcome, signal: AbortSignal | undefined) {
-    const what = `a bulk write to ${index}`;
-    const req = { method: 'POST', path: '/_bulk' } as const;
-    const clock = startRetryClock(r.policy);
+    const run: BulkRun = { index, pending, outcome, signal, clock: startRetryClock(r.policy), what: `a bulk write to ${index}` };
     while (pending.length > 0) {
       throwIfAborted(signal);
       const chunk = takeChunk(pending, limiter.bulkWrites, limiter.bulkBytes);
@@ -63,7 +76,7 @@ export function createBulkWriter(r: SinkRequests, limiter: AdaptiveLimiter): Bul
       let res: SearchResponse | undefined;
       let failure: unknown;
       try {
-        res = await r.transport.request({ ...req, ndjson: chunk.map((c) => c.ndjson).join(''), ...(signal ? { signal } : {}) });
+        res = await r.transport.request({ ...BULK, ndjson: chunk.map((c) => c.ndjson).join(''), ...(signal ? { signal } : {}) });
       } catch (err) {
         failure = err;
       }
@@ -73,108 +86,99 @@ export function createBulkWriter(r: SinkRequests, limiter: AdaptiveLimiter): Bul
       }
       if (res) r.answered();
       const kind = res ? classifyStatus(res.status) : classifyError(failure);
-
-      if (res && res.status >= 200 && res.status < 300) {
-        const items = (res.body?.items ?? []) as Array<Record<string, { status: number; error?: unknown }>>;
-        if (items.length !== chunk.length) {
-          permit.release();
-          throw new SinkRejectedError(
-            `${r.identity.engine} answered a bulk write to ${index} with ${items.length} results for ${chunk.length} writes`,
-            {
-              context: { node: r.identity.node, index, status: res.status },
-            },
-          );
-        }
-        const retry: EncodedWrite[] = [];
-        let throttledItems = 0;
-        items.forEach((item, i) => {
-          const e = chunk[i]!;
-          const w = e.write;
-          const r = item.index ?? item.delete ?? Object.values(item)[0]!;
-          const itemKind = classifyStatus(r.status);
-          if (r.status >= 200 && r.status < 300) {
-            if (w.action === 'index') outcome.written++;
-            else outcome.deleted++;
-          } else if (r.status === 409) {
-            outcome.stale++; // the stored version is newer or equal: by design, nothing to do
-          } else if (r.status === 404 && w.action === 'delete') {
-            outcome.deleted++; // already gone; the external-version tombstone is still recorded
-          } else if (itemKind === 'throttled' || itemKind === 'unavailable') {
-            if (itemKind === 'throttled') throttledItems++;
-            retry.push(e);
-          } else {
-            outcome.rejected.push({ id: w.id, action: w.action, version: w.version, status: r.status, reason: reasonOf(r.error) });
-          }
-        });
-        if (throttledItems > 0) limiter.throttled(permit, chunk.length, bytes);
-        else if (retry.length === 0) limiter.succeeded(permit);
+      if (res && res.status >= 200 && res.status < 300) await answered(run, res, chunk, bytes, permit);
+      else if (kind === 'too-large') tooLarge(run, chunk, bytes, permit);
+      else if (kind === 'throttled' || kind === 'unavailable') await retryLater(run, kind, res, failure, chunk, bytes, permit);
+      else {
         permit.release();
-        if (retry.length === 0) {
-          clock.progress(true);
-          continue;
-        }
-        if (retry.length < chunk.length) clock.progress();
-        outcome.retries += retry.length;
-        outcome.throttled += throttledItems;
-        pending.unshift(...retry);
-        const reason = `${retry.length} of ${chunk.length} bulk items ${throttledItems > 0 ? 'throttled (429)' : 'unavailable'}`;
-        await r.pause(clock, throttledItems > 0 ? 'throttled' : 'unavailable', reason, what, req, signal, retry.length);
-        continue;
+        throw refused(run, kind, res, failure, chunk.length);
       }
-
-      if (kind === 'too-large') {
-        permit.release();
-        if (chunk.length === 1) {
-          const w = chunk[0]!.write;
-          outcome.rejected.push({
-            id: w.id,
-            action: w.action,
-            version: w.version,
-            status: 413,
-            reason: `the document is too large for ${r.identity.engine}: its ${bytes}-byte bulk request exceeds the engine's http.max_content_length (HTTP 413)`,
-          });
-          continue;
-        }
-        // Halve and go again at once: the engine is healthy, the request was too big. The limiter
-        // keeps the lower size for every later bulk of this sink.
-        limiter.tooLarge(Math.ceil(bytes / 2) + 1);
-        outcome.splits++;
-        pending.unshift(...chunk);
-        r.onRetry({
-          reason: `HTTP 413: a ${chunk.length}-write bulk of ${bytes} bytes is too large; split in two`,
-          attempt: clock.attempts,
-          delayMs: 0,
-          kind: 'too-large',
-          elapsedMs: clock.elapsedMs(),
-          budgetMs: r.budgetMs(),
-          writes: chunk.length,
-        });
-        continue;
-      }
-
-      if (kind === 'throttled' || kind === 'unavailable') {
-        if (kind === 'throttled') {
-          limiter.throttled(permit, chunk.length, bytes);
-          outcome.throttled += chunk.length;
-        }
-        permit.release();
-        // Resending is safe even when the lost answer hid a bulk the engine did apply (a reset or a
-        // timeout after the write): every write carries the aggregate version as an external
-        // version, so a write applied twice comes back the second time as a version conflict
-        // (counted as stale), and can never put an older state over a newer one.
-        outcome.retries += chunk.length;
-        pending.unshift(...chunk);
-        await r.pause(clock, kind, res ? `HTTP ${res.status}` : shortMessage(failure), what, req, signal, chunk.length);
-        continue;
-      }
-
-      permit.release();
-      if (res && kind === 'auth') throw authError(r.identity, res.status, res.body, what, req);
-      if (!res) throw noAnswerError(r.identity, kind!, failure, what, req);
-      throw new SinkRejectedError(`${r.identity.engine} refused ${what}: ${reasonOf(res.body)}`, {
-        context: { node: r.identity.node, index, request: `${req.method} ${req.path}`, status: res.status, writes: chunk.length },
-      });
     }
+  }
+
+  /** A 2xx bulk answer: tally its items; throttled or unavailable items go back to the front. */
+  async function answered(run: BulkRun, res: SearchResponse, chunk: EncodedWrite[], bytes: number, permit: Permit) {
+    const items = (res.body?.items ?? []) as BulkItem[];
+    if (items.length !== chunk.length) {
+      permit.release();
+      throw new SinkRejectedError(
+        `${r.identity.engine} answered a bulk write to ${run.index} with ${items.length} results for ${chunk.length} writes`,
+        { context: { node: r.identity.node, index: run.index, status: res.status } },
+      );
+    }
+    const { retry, throttled } = tallyBulkItems(items, chunk, run.outcome);
+    if (throttled > 0) limiter.throttled(permit, chunk.length, bytes);
+    else if (retry.length === 0) limiter.succeeded(permit);
+    permit.release();
+    if (retry.length === 0) return run.clock.progress(true);
+    if (retry.length < chunk.length) run.clock.progress();
+    run.outcome.retries += retry.length;
+    run.outcome.throttled += throttled;
+    run.pending.unshift(...retry);
+    const reason = `${retry.length} of ${chunk.length} bulk items ${throttled > 0 ? 'throttled (429)' : 'unavailable'}`;
+    await r.pause(run.clock, throttled > 0 ? 'throttled' : 'unavailable', reason, run.what, BULK, run.signal, retry.length);
+  }
+
+  /** 413: halve and go again at once (the engine is healthy); a single write that still does not fit is rejected. */
+  function tooLarge(run: BulkRun, chunk: EncodedWrite[], bytes: number, permit: Permit) {
+    permit.release();
+    if (chunk.length === 1) {
+      const w = chunk[0]!.write;
+      run.outcome.rejected.push({
+        id: w.id,
+        action: w.action,
+        version: w.version,
+        status: 413,
+        reason: `the document is too large for ${r.identity.engine}: its ${bytes}-byte bulk request exceeds the engine's http.max_content_length (HTTP 413)`,
+      });
+      return;
+    }
+    // The limiter keeps the lower size for every later bulk of this sink.
+    limiter.tooLarge(Math.ceil(bytes / 2) + 1);
+    run.outcome.splits++;
+    run.pending.unshift(...chunk);
+    r.onRetry({
+      reason: `HTTP 413: a ${chunk.length}-write bulk of ${bytes} bytes is too large; split in two`,
+      attempt: run.clock.attempts,
+      delayMs: 0,
+      kind: 'too-large',
+      elapsedMs: run.clock.elapsedMs(),
+      budgetMs: r.budgetMs(),
+      writes: chunk.length,
+    });
+  }
+
+  /** A throttled or unavailable request (or a lost answer): back off within the budget, then resend it whole. */
+  async function retryLater(
+    run: BulkRun,
+    kind: 'throttled' | 'unavailable',
+    res: SearchResponse | undefined,
+    failure: unknown,
+    chunk: EncodedWrite[],
+    bytes: number,
+    permit: Permit,
+  ) {
+    if (kind === 'throttled') {
+      limiter.throttled(permit, chunk.length, bytes);
+      run.outcome.throttled += chunk.length;
+    }
+    permit.release();
+    // Resending is safe even when the lost answer hid a bulk the engine did apply (a reset or a
+    // timeout after the write): every write carries the aggregate version as an external version, so
+    // a write applied twice comes back the second time as a version conflict (counted as stale), and
+    // can never put an older state over a newer one.
+    run.outcome.retries += chunk.length;
+    run.pending.unshift(...chunk);
+    await r.pause(run.clock, kind, res ? `HTTP ${res.status}` : shortMessage(failure), run.what, BULK, run.signal, chunk.length);
+  }
+
+  /** Anything else is final: refused credentials, no answer at all, or a request the engine refused. */
+  function refused(run: BulkRun, kind: FailureKind | undefined, res: SearchResponse | undefined, failure: unknown, writes: number) {
+    if (res && kind === 'auth') return authError(r.identity, res.status, res.body, run.what, BULK);
+    if (!res) return noAnswerError(r.identity, kind!, failure, run.what, BULK);
+    return new SinkRejectedError(`${r.identity.engine} refused ${run.what}: ${reasonOf(res.body)}`, {
+      context: { node: r.identity.node, index: run.index, request: `${BULK.method} ${BULK.path}`, status: res.status, writes },
+    });
   }
 
   return {
