@@ -9,7 +9,16 @@ import { foldAll } from '../../src/core/projections/projection.js';
 import { assetsFor } from '../support/assets.js';
 import { startFaultProxy } from '../support/fault-proxy.js';
 import { allDocs } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, nodeFor, publishEvents, sinkFor } from '../support/services.js';
+import {
+  ENGINES,
+  brokers,
+  isolatedProductModel,
+  kafkaAdmin,
+  nodeFor,
+  publishEvents,
+  sinkFor,
+  modelGroupConsumer,
+} from '../support/services.js';
 
 type Model = ReturnType<typeof isolatedProductModel>;
 
@@ -141,12 +150,7 @@ describe.each(ENGINES)('the live consumer through a search engine outage on %s',
     const proxy = await startFaultProxy(nodeFor(engine));
     const sink = createSearchSink({ engine, node: proxy.url, backoff: quickGiveUp });
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     const running = runConsume(
       {
         assets,

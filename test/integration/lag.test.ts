@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { createKafkaLagReader } from '../../src/adapters/kafka/kafka-lag-reader.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import { runLag } from '../../src/app/run-lag.js';
@@ -12,7 +11,16 @@ import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.j
 import { assetsFor } from '../support/assets.js';
 import { rebuild } from '../support/rebuild-helpers.js';
 import { runCli, startCli, workspace } from '../support/cli.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaPublisher, nodeFor, publishEvents, sinkFor } from '../support/services.js';
+import {
+  ENGINES,
+  brokers,
+  isolatedProductModel,
+  kafkaPublisher,
+  nodeFor,
+  publishEvents,
+  sinkFor,
+  modelGroupConsumer,
+} from '../support/services.js';
 
 // ---------------------------------------------------------------------------------------------------
 // A strict reader of the Prometheus text exposition format (0.0.4): every line must be a HELP, a TYPE
@@ -170,12 +178,7 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
       (await reader.groupOffsets(model.consumerGroup, model.topic)).partitions.reduce((n, p) => n + (p.committed ?? 0), 0);
     const startConsumer = () => {
       const controller = new AbortController();
-      const consumer = createKafkaGroupConsumer({
-        brokers: brokers(),
-        clientId: 'readmodel-test',
-        groupId: model.consumerGroup,
-        topic: model.topic,
-      });
+      const consumer = modelGroupConsumer(model);
       const running = runConsume(
         { assets, onInvalid: 'stop', signal: controller.signal },
         { consumer, sink, progress: createProgressBus() },

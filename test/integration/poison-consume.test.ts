@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
 import { createKafkaDeadLetterSink, DLQ_HEADERS } from '../../src/adapters/kafka/kafka-dead-letter-sink.js';
-import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import { runReplay } from '../../src/app/run-replay.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
@@ -19,6 +18,7 @@ import {
   publishEvents,
   sinkFor,
   uniqueName,
+  modelGroupConsumer,
 } from '../support/services.js';
 
 type Model = ReturnType<typeof isolatedProductModel>;
@@ -98,12 +98,7 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
       groupId: model.consumerGroup,
     });
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     let settled = false;
     const running = runConsume(
       { assets, onInvalid: 'skip', target: index, signal: controller.signal },
@@ -153,12 +148,7 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     await publishEvents(model.topic, 1, good);
     const { assets, index } = await unboundedTarget(sink, model);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     const running = runConsume(
       { assets, onInvalid: 'stop', target: index, signal: controller.signal },
       { consumer, sink, progress: createProgressBus() },
@@ -211,12 +201,7 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     const live = `${model.indexBase}_live`;
     await sink.createIndex(live, assets.mapping);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     const running = runConsume(
       { assets, onInvalid: 'skip', target: live, signal: controller.signal },
       { consumer, sink, progress: createProgressBus() },

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAliasRollback, runAliasSwap } from '../../src/app/run-alias.js';
 import { runConsume } from '../../src/app/run-consume.js';
-import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { foldAll } from '../../src/core/projections/projection.js';
 import { aliasName } from '../../src/core/read-model.js';
@@ -9,7 +8,15 @@ import { generateProductEvents } from '../../src/core/read-models/product-search
 import { assetsFor } from '../support/assets.js';
 import { productValidator, readFixtureEvents } from '../support/contracts.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, kafkaPublisher, publishEvents, sinkFor } from '../support/services.js';
+import {
+  ENGINES,
+  isolatedProductModel,
+  kafkaAdmin,
+  kafkaPublisher,
+  publishEvents,
+  sinkFor,
+  modelGroupConsumer,
+} from '../support/services.js';
 
 const progress = () => createProgressBus();
 
@@ -129,12 +136,7 @@ describe.each(ENGINES)('rebuild product-search on %s (real Kafka and engine)', (
     const admin = kafkaAdmin();
     await admin.connect();
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     const running = runConsume(
       { assets, onInvalid: 'stop', target: liveIndex, signal: controller.signal },
       { consumer, sink, progress: progress() },

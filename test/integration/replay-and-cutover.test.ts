@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { runAliasSwap } from '../../src/app/run-alias.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import { runReplay } from '../../src/app/run-replay.js';
@@ -12,7 +11,15 @@ import { aliasName } from '../../src/core/read-model.js';
 import type { EventEnvelope } from '../../src/core/envelope.js';
 import { assetsFor } from '../support/assets.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaPublisher, kafkaSource, publishEvents, sinkFor } from '../support/services.js';
+import {
+  ENGINES,
+  isolatedProductModel,
+  kafkaPublisher,
+  kafkaSource,
+  publishEvents,
+  sinkFor,
+  modelGroupConsumer,
+} from '../support/services.js';
 
 /** Reads the whole topic back and folds it: the ground truth the read model must equal. */
 async function foldOfTopic(topic: string, model: ReturnType<typeof isolatedProductModel>) {
@@ -113,12 +120,7 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
     // The live consumer keeps the current index up to date through the alias.
     const assets = await assetsFor(model);
     const controller = new AbortController();
-    const consumer = createKafkaGroupConsumer({
-      brokers: brokers(),
-      clientId: 'readmodel-test',
-      groupId: model.consumerGroup,
-      topic: model.topic,
-    });
+    const consumer = modelGroupConsumer(model);
     const history = kafkaSource();
     const consuming = runConsume(
       { assets, onInvalid: 'stop', signal: controller.signal },

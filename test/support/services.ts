@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
 import { createKafkaEventSource } from '../../src/adapters/kafka/kafka-event-source.js';
+import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { createKafkaPublisher } from '../../src/adapters/kafka/kafka-publisher.js';
 import { createSearchSink } from '../../src/adapters/search/create-search-sink.js';
 import type { EngineKind, SearchSink } from '../../src/core/ports/search-sink.js';
@@ -32,6 +33,11 @@ export function kafkaSource() {
 
 export function kafkaPublisher() {
   return createKafkaPublisher({ brokers: brokers(), clientId: 'readmodel-test' });
+}
+
+/** The live consumer's group consumer for a test model (its own group and topic). */
+export function modelGroupConsumer(model: Pick<ReadModelDefinition, 'consumerGroup' | 'topic'>) {
+  return createKafkaGroupConsumer({ brokers: brokers(), clientId: 'readmodel-test', groupId: model.consumerGroup, topic: model.topic });
 }
 
 export function kafkaAdmin() {

@@ -1,7 +1,8 @@
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { DeadLetter, DeadLetterSink } from '../../core/ports/dead-letter-sink.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
+import { connectIdempotentProducer } from './idempotent-producer.js';
 
 export interface KafkaDeadLetterSinkOptions extends KafkaConnectionOptions {
   topic: string;
@@ -46,13 +47,7 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       } finally {
         await admin.disconnect().catch(() => undefined);
       }
-      producer = kafka.producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-        idempotent: true,
-        maxInFlightRequests: 1,
-      });
-      await producer.connect();
+      producer = await connectIdempotentProducer(kafka);
     })();
     try {
       await ready;

@@ -1,7 +1,8 @@
-import { Partitioners, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
 import type { EventPublisher } from '../../core/ports/event-publisher.js';
+import { connectIdempotentProducer } from './idempotent-producer.js';
 
 /** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
 export function createKafkaPublisher(options: KafkaConnectionOptions): EventPublisher {
@@ -12,13 +13,7 @@ export function createKafkaPublisher(options: KafkaConnectionOptions): EventPubl
   const connect = async () => {
     connected ??= (async () => {
       await admin.connect();
-      producer = kafka.producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-        idempotent: true,
-        maxInFlightRequests: 1,
-      });
-      await producer.connect();
+      producer = await connectIdempotentProducer(kafka);
     })();
     try {
       await connected;

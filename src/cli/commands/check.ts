@@ -4,6 +4,7 @@ import { writeJson } from '../cli-io.js';
 import { behaveLikeProgram, topicNameOption, withConnectionOptions, type OptionsOf } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { preflightText } from '../output/preflight-text.js';
+import { rebuildInputs } from '../rebuild-inputs.js';
 
 /** What the pre-flight reads: the connection flags and the options withPreflightOptions declares. */
 export type PreflightFlags = GlobalFlags &
@@ -14,17 +15,9 @@ export type PreflightFlags = GlobalFlags &
  * Prints the report, then ends with exit 12 (already reported) when the rebuild would refuse.
  */
 export async function runPreflightCommand(io: CliIO, modelName: string, flags: PreflightFlags): Promise<void> {
-  const { connect } = await import('../connect.js');
   const { runPreflight } = await import('../../app/run-preflight.js');
-  const { loadModelAssets } = await import('../../app/model-assets.js');
-  const { parseStartSpec, parseEndSpec } = await import('../../core/rebuild/offset-plan.js');
-  const { PACKAGE_ROOT } = await import('../../config/load-config.js');
   const { truncatedHistoryError } = await import('../../core/rebuild/history-check.js');
-  const start = parseStartSpec(flags.from, flags.fromTime);
-  const end = parseEndSpec(flags.to);
-  const c = await connect(io, flags);
-  const model = await c.model(modelName);
-  const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
+  const { c, assets, start, end } = await rebuildInputs(io, modelName, flags);
   const source = c.source();
   const sink = c.sink();
   try {

@@ -12,6 +12,7 @@ import {
 import { UsageError } from '../../core/errors.js';
 import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
+import { rebuildInputs } from '../rebuild-inputs.js';
 
 export function rebuildCommand(io: CliIO) {
   const cmd = withConnectionOptions(
@@ -66,17 +67,9 @@ Examples:
     .action(async (modelName, flags) => {
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
-      const { connect } = await import('../connect.js');
       const { runRebuild } = await import('../../app/run-rebuild.js');
-      const { loadModelAssets } = await import('../../app/model-assets.js');
-      const { parseStartSpec, parseEndSpec } = await import('../../core/rebuild/offset-plan.js');
-      const { PACKAGE_ROOT } = await import('../../config/load-config.js');
       const { VERSION } = await import('../version.js');
-      const start = parseStartSpec(flags.from, flags.fromTime);
-      const end = parseEndSpec(flags.to);
-      const c = await connect(io, flags);
-      const model = await c.model(modelName);
-      const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
+      const { c, model, assets, start, end } = await rebuildInputs(io, modelName, flags);
       const source = c.source();
       await withProgress(io, flags, async (progress) => {
         const sink = c.sink(progress);

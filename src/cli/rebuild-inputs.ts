@@ -1,0 +1,19 @@
+import type { CliIO } from './cli-io.js';
+import type { GlobalFlags } from './connect.js';
+
+/**
+ * What `rebuild` and its pre-flight (`check`, `rebuild --dry-run`) both start from: the offsets asked
+ * for (checked before connecting), the resolved configuration and model, and the model's assets.
+ */
+export async function rebuildInputs(io: CliIO, modelName: string, flags: GlobalFlags & { from?: string; fromTime?: string; to?: string }) {
+  const { connect } = await import('./connect.js');
+  const { loadModelAssets } = await import('../app/model-assets.js');
+  const { parseStartSpec, parseEndSpec } = await import('../core/rebuild/offset-plan.js');
+  const { PACKAGE_ROOT } = await import('../config/load-config.js');
+  const start = parseStartSpec(flags.from, flags.fromTime);
+  const end = parseEndSpec(flags.to);
+  const c = await connect(io, flags);
+  const model = await c.model(modelName);
+  const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
+  return { c, model, assets, start, end };
+}
