@@ -1,23 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigResourceTypes } from 'kafkajs';
-import { runCli, workspace } from '../support/cli.js';
-import { ENGINES, brokers, kafkaAdmin, nodeFor, sinkFor, uniqueName } from '../support/services.js';
+import { runCli } from '../support/cli.js';
+import { ENGINES, kafkaAdmin, sinkFor } from '../support/services.js';
+import { productWorkspace } from '../support/product-workspace.js';
 
 const admin = kafkaAdmin();
 beforeAll(() => admin.connect());
 afterAll(() => admin.disconnect());
 
-function setup(engine: (typeof ENGINES)[number]) {
-  const id = uniqueName('e2echk');
-  const topic = `product-events-${id}`;
-  const indexBase = `ps_${id}`;
-  const cwd = workspace({
-    kafka: { brokers: brokers() },
-    search: { engine, node: nodeFor(engine) },
-    models: { 'product-search': { topic, indexBase, consumerGroup: `g-${id}` } },
-  });
-  return { topic, indexBase, alias: `${indexBase}_current`, cwd };
-}
+const setup = (engine: (typeof ENGINES)[number]) => productWorkspace(engine, 'e2echk');
 
 describe.each(ENGINES)('readmodel check and the truncated-history refusal through the binary on %s', (engine) => {
   it('check prints the pre-flight in text and JSON (exit 0), then exit 12 once history is gone; rebuild refuses until acknowledged; the swap gate refuses the gap', async () => {

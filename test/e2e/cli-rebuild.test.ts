@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { generateProductEvents } from '../../src/core/read-models/product-search/fixture-generator.js';
 import { readManifest } from '../../src/app/read-manifest.js';
 import { runCli, startCli, workspace } from '../support/cli.js';
-import { ENGINES, brokers, nodeFor, publishEvents, sinkFor, uniqueName } from '../support/services.js';
+import { ENGINES, brokers, nodeFor, publishEvents, sinkFor } from '../support/services.js';
+import { productWorkspace } from '../support/product-workspace.js';
 
-function setup(engine: (typeof ENGINES)[number]) {
-  const id = uniqueName('e2e');
-  const topic = `product-events-${id}`;
-  const indexBase = `ps_${id}`;
-  const cwd = workspace({
-    kafka: { brokers: brokers() },
-    search: { engine, node: nodeFor(engine) },
-    models: { 'product-search': { topic, indexBase, consumerGroup: `g-${id}` } },
-  });
-  return { topic, indexBase, alias: `${indexBase}_current`, cwd };
-}
+const setup = (engine: (typeof ENGINES)[number]) => productWorkspace(engine);
 
 describe.each(ENGINES)('readmodel binary end to end on %s', (engine) => {
   it('publishes fixtures, rebuilds, swaps and shows the alias, all with --json and exit 0', async () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, workspace } from '../support/cli.js';
-import { ENGINES, brokers, nodeFor, sinkFor, uniqueName } from '../support/services.js';
+import { runCli } from '../support/cli.js';
+import { ENGINES, sinkFor } from '../support/services.js';
+import { productWorkspace } from '../support/product-workspace.js';
 
-function setup(engine: (typeof ENGINES)[number], over: { engine?: string } = {}) {
-  const id = uniqueName('e2e');
-  const topic = `product-events-${id}`;
-  const indexBase = `ps_${id}`;
-  const models = { 'product-search': { topic, indexBase, consumerGroup: `g-${id}` } };
-  const cwd = workspace({ kafka: { brokers: brokers() }, search: { engine: over.engine ?? engine, node: nodeFor(engine) }, models });
-  return { topic, indexBase, alias: `${indexBase}_current`, cwd, models };
-}
+const setup = (engine: (typeof ENGINES)[number]) => productWorkspace(engine);
 
 describe.each(ENGINES)('safety through the binary on %s', (engine) => {
   it('a wrong search.engine is exit 3 (ENGINE_MISMATCH) and leaves the live index and alias alone', async () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, workspace } from '../support/cli.js';
-import { ENGINES, brokers, nodeFor, uniqueName } from '../support/services.js';
+import { runCli } from '../support/cli.js';
+import { ENGINES } from '../support/services.js';
+import { productWorkspace } from '../support/product-workspace.js';
 
-function setup(engine: (typeof ENGINES)[number]) {
-  const id = uniqueName('e2e');
-  const topic = `product-events-${id}`;
-  const cwd = workspace({
-    kafka: { brokers: brokers() },
-    search: { engine, node: nodeFor(engine) },
-    models: { 'product-search': { topic, indexBase: `ps_${id}`, consumerGroup: `g-${id}` } },
-  });
-  return { topic, cwd };
-}
+const setup = (engine: (typeof ENGINES)[number]) => productWorkspace(engine);
 
 describe.each(ENGINES)('fixtures publish --catalogue long-lived, then rebuild, on %s', (engine) => {
   it('publishes the long-lived catalogue; tiny --batch-size/--cache-size rebuild the same documents as the defaults', async () => {
