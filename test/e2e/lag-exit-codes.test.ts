@@ -4,7 +4,7 @@ import type { LagReport } from '../../src/core/lag/lag-report.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';
 import { runCli, workspace } from '../support/cli.js';
 import { rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, nodeFor, publishEvents, sinkFor } from '../support/services.js';
+import { ENGINES, brokers, commitToEnd, isolatedProductModel, nodeFor, publishEvents, sinkFor } from '../support/services.js';
 import type { EngineKind } from '../../src/core/ports/search-sink.js';
 
 const configFor = (model: ReadModelDefinition, engine: EngineKind) =>
@@ -49,18 +49,7 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
     const index = (await rebuild(model, sink)).manifest.index;
     created.push(index);
     await sink.updateAliases([{ add: { index, alias: aliasName(model) } }]);
-    const admin = kafkaAdmin();
-    await admin.connect();
-    try {
-      const ends = await admin.fetchTopicOffsets(model.topic);
-      await admin.setOffsets({
-        groupId: model.consumerGroup,
-        topic: model.topic,
-        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await commitToEnd(model);
     const cwd = configFor(model, engine);
 
     const ok = await runCli(['lag', 'product-search', '--json', '--samples', '1'], { cwd });

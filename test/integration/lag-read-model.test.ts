@@ -8,29 +8,13 @@ import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { aliasName, type ReadModelDefinition } from '../../src/core/read-model.js';
 import { assetsFor } from '../support/assets.js';
 import { rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, brokers, isolatedProductModel, kafkaAdmin, nodeFor, publishEvents, sinkFor } from '../support/services.js';
+import { ENGINES, brokers, commitToEnd, isolatedProductModel, nodeFor, publishEvents, sinkFor } from '../support/services.js';
 
 const thresholds = { windowMs: 60_000, maxTimeLagMs: 300_000 };
 
 function lagOnce(model: ReadModelDefinition, sink: SearchSink): Promise<LagReport> {
   const reader = createKafkaLagReader({ brokers: brokers(), clientId: 'readmodel-test' });
   return runLag({ models: [model], thresholds, samples: 1, intervalMs: 0 }, { reader, sink }).finally(() => reader.close());
-}
-
-/** The live consumer's position without running one: the group committed the end of every partition. */
-async function commitToEnd(model: ReadModelDefinition) {
-  const admin = kafkaAdmin();
-  await admin.connect();
-  try {
-    const ends = await admin.fetchTopicOffsets(model.topic);
-    await admin.setOffsets({
-      groupId: model.consumerGroup,
-      topic: model.topic,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** A read model as production has it: events in Kafka, a complete build behind the alias, the group caught up. */

@@ -5,7 +5,6 @@ import { createSearchSink } from '../../src/adapters/search/create-search-sink.j
 import { LEASE_INDEX } from '../../src/app/lease-store.js';
 import { runAliasRollback, runAliasShow, runAliasSwap } from '../../src/app/run-alias.js';
 import { runPrune } from '../../src/app/run-prune.js';
-import { runRebuild } from '../../src/app/run-rebuild.js';
 import { createSwapHistoryStore } from '../../src/app/swap-history-store.js';
 import type { EventSource } from '../../src/core/ports/event-source.js';
 import type { EngineKind } from '../../src/core/ports/search-sink.js';
@@ -126,26 +125,9 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
 
     await sink.putDoc(LEASE_INDEX, target, lease({ host: 'another-host', pid: 1 }, 600_000));
     const events: ProgressEvent[] = [];
-    const source = kafkaSource();
     const bus = createProgressBus();
     bus.subscribe((e) => events.push(e));
-    try {
-      const r = await runRebuild(
-        {
-          assets: await assetsFor(model),
-          start: { kind: 'earliest' },
-          end: { kind: 'snapshot' },
-          onInvalid: 'stop',
-          force: false,
-          toolVersion: 'test',
-          replicas: 0,
-        },
-        { source, sink, progress: bus },
-      );
-      expect(r.outcome).toBe('built');
-    } finally {
-      await source.close();
-    }
+    expect((await rebuild(model, sink, {}, { progress: bus })).outcome).toBe('built');
     expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /taking over .* no heartbeat since/.test(e.message))).toBe(true);
 
     await sink.putDoc(LEASE_INDEX, target, lease({ host: hostname(), pid: deadPid() }, 1_000));
@@ -166,20 +148,10 @@ describe.each(ENGINES)('safety rules on %s (real Kafka and engine)', (engine) =>
       },
     };
     try {
-      await expect(
-        runRebuild(
-          {
-            assets,
-            start: { kind: 'earliest' },
-            end: { kind: 'snapshot' },
-            onInvalid: 'stop',
-            force: false,
-            toolVersion: 'test',
-            replicas: 0,
-          },
-          { source, sink, progress: createProgressBus(), lease: { heartbeatMs: 100 } },
-        ),
-      ).rejects.toMatchObject({ code: 'LEASE_LOST', exitCode: 11 });
+      await expect(rebuild(model, sink, {}, { source, lease: { heartbeatMs: 100 } })).rejects.toMatchObject({
+        code: 'LEASE_LOST',
+        exitCode: 11,
+      });
     } finally {
       await real.close();
     }

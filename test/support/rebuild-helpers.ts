@@ -1,11 +1,17 @@
-import { runRebuild, type RebuildOptions } from '../../src/app/run-rebuild.js';
+import { runRebuild, type RebuildDeps, type RebuildOptions } from '../../src/app/run-rebuild.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import type { ReadModelDefinition } from '../../src/core/read-model.js';
 import { assetsFor } from './assets.js';
 import { kafkaSource } from './services.js';
 
-export async function rebuild(model: ReadModelDefinition, sink: SearchSink, over: Partial<RebuildOptions> = {}) {
+/** A default rebuild of `model` from earliest to the snapshot; `deps` replaces the source, progress or lease timing. */
+export async function rebuild(
+  model: ReadModelDefinition,
+  sink: SearchSink,
+  over: Partial<RebuildOptions> = {},
+  deps: Partial<Omit<RebuildDeps, 'sink'>> = {},
+) {
   const source = kafkaSource();
   try {
     return await runRebuild(
@@ -19,7 +25,7 @@ export async function rebuild(model: ReadModelDefinition, sink: SearchSink, over
         replicas: 0,
         ...over,
       },
-      { source, sink, progress: createProgressBus() },
+      { source, sink, progress: createProgressBus(), ...deps },
     );
   } finally {
     await source.close();

@@ -71,3 +71,19 @@ export function isolatedProductModel(over: Partial<ReadModelDefinition> = {}): R
     ...over,
   };
 }
+
+/** The live consumer's position without running one: the group committed the end of every partition. */
+export async function commitToEnd(model: Pick<ReadModelDefinition, 'topic' | 'consumerGroup'>) {
+  const admin = kafkaAdmin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(model.topic);
+    await admin.setOffsets({
+      groupId: model.consumerGroup,
+      topic: model.topic,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
