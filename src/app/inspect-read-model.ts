@@ -29,14 +29,17 @@ export async function checkEngine(sink: SearchSink): Promise<ReadModelObservatio
   try {
     const info = await sink.info();
     if (!info.version || info.version === 'unknown') return { kind: 'engine-unidentified' };
+    // The port does not promise the check the search adapter makes: any sink may report another engine.
     if (info.engine !== sink.engine) return { kind: 'engine-mismatch', reported: info.engine, version: info.version };
     return undefined;
   } catch (err) {
     // The sink refuses a node that is not the configured engine before any read (see engine-identity).
     if (isReadmodelError(err) && err.code === 'ENGINE_MISMATCH') {
-      const found = typeof err.context.found === 'string' ? err.context.found.split(' ') : [];
-      if (found[0] === 'opensearch' || found[0] === 'elasticsearch')
-        return { kind: 'engine-mismatch', reported: found[0], version: found[1] ?? 'unknown' };
+      const { foundEngine, foundVersion } = err.context;
+      if (foundEngine === 'opensearch' || foundEngine === 'elasticsearch') {
+        return { kind: 'engine-mismatch', reported: foundEngine, version: String(foundVersion ?? 'unknown') };
+      }
+      // The Elasticsearch client's own product check: the node did not say what it is.
       return { kind: 'engine-unidentified' };
     }
     return failed(err, 'identifying the search engine');

@@ -93,7 +93,7 @@ export function describeHolder(held: LeaseRecord, now: number): Record<string, u
 
 /** The current holder of a target, if any (a dead or expired holder is still returned; see staleReason). */
 export async function readLease(sink: SearchSink, target: string): Promise<LeaseRecord | undefined> {
-  if (!(await sink.indexExists(LEASE_INDEX))) return undefined;
+  // A lease index not created yet answers like a missing document.
   return (await sink.getDoc(LEASE_INDEX, target))?.doc as LeaseRecord | undefined;
 }
 

@@ -321,8 +321,8 @@ async function reconcile(
   now: () => number,
 ): Promise<SwapRecord | undefined> {
   const recorded = recordedTarget(history) ?? null;
-  if (recorded === actual || actual === null || (history.length === 0 && recorded === null && actual === null)) return undefined;
-  if (history.length === 0) return undefined; // an alias made before readmodel kept a history: nothing to reconcile
+  // An alias made before readmodel kept a history has nothing to reconcile against.
+  if (history.length === 0 || actual === null || recorded === actual) return undefined;
   return store.append(
     { model: model.name, alias, action: 'reconcile', from: recorded, to: actual, at: new Date(now()).toISOString() },
     history,

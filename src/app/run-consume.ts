@@ -130,7 +130,7 @@ export async function runConsume(o: ConsumeOptions, deps: ConsumeDeps): Promise<
 
   let sinkWaits = 0;
   let sinkWaitMs = 0;
-  const backoff = { ...DEFAULT_SINK_BACKOFF, ...o.sinkBackoff, maxAttempts: Number.POSITIVE_INFINITY };
+  const backoff = { ...DEFAULT_SINK_BACKOFF, ...o.sinkBackoff };
 
   async function writeBatch(batch: GroupBatch) {
     let resume: (() => void) | undefined;

@@ -1,4 +1,5 @@
 import { AbortedError } from './errors.js';
+import { parseDuration } from './lag/duration.js';
 
 /**
  * How long a failing request keeps being retried. The limit is time, not a number of attempts: an
@@ -70,9 +71,7 @@ export function startRetryClock(policy: BackoffPolicy, now: () => number = Date.
 export function parseRetryBudget(text: string | number): number | undefined {
   if (typeof text === 'number') return Number.isFinite(text) && text >= 0 ? text : undefined;
   if (/^\s*unbounded\s*$/i.test(text)) return Number.POSITIVE_INFINITY;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms').toLowerCase() as 'ms']);
+  return parseDuration(text);
 }
 
 /** "4 min 12 s", "850 ms": how long something was tried, for messages. */

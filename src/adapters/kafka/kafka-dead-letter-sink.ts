@@ -3,6 +3,7 @@ import type { DeadLetter, DeadLetterSink } from '../../core/ports/dead-letter-si
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
 import { connectIdempotentProducer } from './idempotent-producer.js';
+import { ensureTopic } from './ensure-topic.js';
 
 export interface KafkaDeadLetterSinkOptions extends KafkaConnectionOptions {
   topic: string;
@@ -40,10 +41,7 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       const admin = kafka.admin();
       await admin.connect();
       try {
-        const meta = await admin.fetchTopicMetadata({ topics: [] });
-        if (!meta.topics.some((t) => t.name === options.topic)) {
-          await admin.createTopics({ topics: [{ topic: options.topic, numPartitions: options.partitions ?? 1 }], waitForLeaders: true });
-        }
+        await ensureTopic(admin, options.topic, options.partitions ?? 1);
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

@@ -3,6 +3,7 @@ import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connecti
 import { sourceError } from './kafka-errors.js';
 import type { EventPublisher } from '../../core/ports/event-publisher.js';
 import { connectIdempotentProducer } from './idempotent-producer.js';
+import { ensureTopic } from './ensure-topic.js';
 
 /** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
 export function createKafkaPublisher(options: KafkaConnectionOptions): EventPublisher {
@@ -26,11 +27,7 @@ export function createKafkaPublisher(options: KafkaConnectionOptions): EventPubl
     async ensureTopic(topic, partitions) {
       await connect();
       try {
-        const existing = await admin.fetchTopicMetadata({ topics: [] });
-        const found = existing.topics.find((t) => t.name === topic);
-        if (found) return { created: false, partitions: found.partitions.length };
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-        return { created: true, partitions };
+        return await ensureTopic(admin, topic, partitions);
       } catch (err) {
         throw sourceError(err, `creating topic "${topic}"`, options.brokers);
       }

@@ -4,9 +4,9 @@ import { startRetryClock, throwIfAborted, type RetryClock } from '../../core/ret
 import type { AdaptiveLimiter } from './adaptive-limiter.js';
 import { chunkBytes, encodeWrites, parseByteSize, takeChunk, type EncodedWrite } from './bulk-chunks.js';
 import { tallyBulkItems, type BulkItem } from './bulk-items.js';
-import { classifyError, classifyStatus, reasonOf, type FailureKind } from './classify-failure.js';
+import { reasonOf, type FailureKind } from './classify-failure.js';
 import { authError, noAnswerError, shortMessage } from './sink-errors.js';
-import type { SinkRequests } from './sink-requests.js';
+import type { Attempt, SinkRequests } from './sink-requests.js';
 import type { SearchResponse } from './search-transport.js';
 
 const BULK = { method: 'POST', path: '/_bulk' } as const;
@@ -73,19 +73,14 @@ export function createBulkWriter(r: SinkRequests, limiter: AdaptiveLimiter): Bul
       const chunk = takeChunk(pending, limiter.bulkWrites, limiter.bulkBytes);
       const bytes = chunkBytes(chunk);
       const permit = await limiter.acquire(signal);
-      let res: SearchResponse | undefined;
-      let failure: unknown;
+      let attempt: Attempt;
       try {
-        res = await r.transport.request({ ...BULK, ndjson: chunk.map((c) => c.ndjson).join(''), ...(signal ? { signal } : {}) });
+        attempt = await r.attempt({ ...BULK, ndjson: chunk.map((c) => c.ndjson).join(''), ...(signal ? { signal } : {}) });
       } catch (err) {
-        failure = err;
-      }
-      if (signal?.aborted) {
         permit.release();
-        throwIfAborted(signal);
+        throw err;
       }
-      if (res) r.answered();
-      const kind = res ? classifyStatus(res.status) : classifyError(failure);
+      const { res, failure, kind } = attempt;
       if (res && res.status >= 200 && res.status < 300) await answered(run, res, chunk, bytes, permit);
       else if (kind === 'too-large') tooLarge(run, chunk, bytes, permit);
       else if (kind === 'throttled' || kind === 'unavailable') await retryLater(run, kind, res, failure, chunk, bytes, permit);

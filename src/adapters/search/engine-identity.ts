@@ -40,7 +40,14 @@ export function assertIdentity(configured: EngineKind, found: EngineIdentity, no
   if (found.engine !== configured) {
     throw new ConfigError(`the node at ${node} is ${found.engine} ${found.version}, but search.engine says ${configured}`, {
       code: 'ENGINE_MISMATCH',
-      context: { key: 'search.engine', configured, found: `${found.engine} ${found.version}`, node },
+      context: {
+        key: 'search.engine',
+        configured,
+        found: `${found.engine} ${found.version}`,
+        foundEngine: found.engine,
+        foundVersion: found.version,
+        node,
+      },
       suggestion: `set search.engine (or READMODEL_SEARCH_ENGINE / --engine) to "${found.engine}", or point search.node at a ${configured} cluster. Nothing was read or changed.`,
     });
   }

@@ -1,6 +1,6 @@
 import { isReadmodelError } from '../../core/errors.js';
 import { sleep, startRetryClock, throwIfAborted, type BackoffPolicy, type RetryClock } from '../../core/retry.js';
-import { classifyError, classifyStatus } from './classify-failure.js';
+import { classifyError, classifyStatus, type FailureKind } from './classify-failure.js';
 import { authError, gaveUpError, noAnswerError, shortMessage, type RequestLine, type SinkIdentity } from './sink-errors.js';
 import type { SearchRequest, SearchResponse, SearchTransport } from './search-transport.js';
 
@@ -19,6 +19,12 @@ export interface RetryInfo {
 
 /** Until a node has answered once, a connection failure is more likely a wrong URL than an outage. */
 export const FIRST_CONTACT_BUDGET_MS = 10_000;
+
+export interface Attempt {
+  res?: SearchResponse;
+  failure?: unknown;
+  kind: FailureKind | undefined;
+}
 
 export interface SinkRequests {
   readonly identity: SinkIdentity;
@@ -40,8 +46,12 @@ export interface SinkRequests {
     signal?: AbortSignal,
     writes?: number,
   ): Promise<void>;
-  /** The node gave an HTTP answer: from now on the full budget applies. */
-  answered(): void;
+  /**
+   * Sends one request once and classifies the outcome: an HTTP answer (its status class in `kind`) or
+   * a failure with none. Our own verdicts thrown by the transport (an engine mismatch) and an abort
+   * are thrown as they are. The first answer lifts the short first-contact budget.
+   */
+  attempt(req: SearchRequest): Promise<Attempt>;
   budgetMs(): number;
   onRetry(info: RetryInfo): void;
 }
@@ -60,7 +70,18 @@ export function createSinkRequests(o: {
     transport: o.transport,
     policy: o.policy,
     budgetMs,
-    answered: () => void (reached = true),
+    async attempt(req) {
+      try {
+        const res = await o.transport.request(req);
+        reached = true;
+        return { res, kind: classifyStatus(res.status) };
+      } catch (failure) {
+        if (req.signal?.aborted) throwIfAborted(req.signal);
+        // Our own verdicts (an engine mismatch found by the transport) are final, not transient.
+        if (isReadmodelError(failure)) throw failure;
+        return { failure, kind: classifyError(failure) };
+      }
+    },
     onRetry: (info) => o.onRetry?.(info),
 
     async pause(clock, kind, reason, what, req, signal, writes) {
@@ -94,18 +115,7 @@ export function createSinkRequests(o: {
       const clock = startRetryClock(o.policy);
       for (;;) {
         throwIfAborted(req.signal);
-        let res: SearchResponse | undefined;
-        let failure: unknown;
-        try {
-          res = await o.transport.request(req);
-        } catch (err) {
-          if (req.signal?.aborted) throwIfAborted(req.signal);
-          // Our own verdicts (an engine mismatch found by the transport) are final, not transient.
-          if (isReadmodelError(err)) throw err;
-          failure = err;
-        }
-        const kind = res ? classifyStatus(res.status) : classifyError(failure);
-        if (res) reached = true;
+        const { res, failure, kind } = await self.attempt(req);
         if (res && kind === 'auth') throw authError(o.identity, res.status, res.body, what, req);
         if (res && kind !== 'throttled' && kind !== 'unavailable') return res;
         if (!res && kind !== 'unavailable') throw noAnswerError(o.identity, kind!, failure, what, req);
