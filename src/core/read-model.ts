@@ -1,6 +1,7 @@
 import type { Upcaster } from './contracts/contract-types.js';
 import type { Projection } from './projections/projection.js';
 import type { GeneratedEvent } from './fixtures/interleave-aggregates.js';
+import type { QueryDeclaration } from './query/query-declaration.js';
 
 export interface FixtureOptions {
   count: number;
@@ -44,6 +45,8 @@ export interface ReadModelDefinition<TDoc extends object = any> {
    * it and a unit test checks the committed file is exactly this stream.
    */
   committedFixtures?: () => Iterable<GeneratedEvent>;
+  /** How `readmodel query` reads this model: tie-breaker, text fields, facets, table columns. */
+  query?: QueryDeclaration;
 }
 
 export function aliasName(model: Pick<ReadModelDefinition, 'indexBase'>): string {

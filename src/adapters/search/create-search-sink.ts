@@ -8,6 +8,7 @@ import { createSinkRequests, type RetryInfo } from './sink-requests.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
 import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
+import { searchAnswerOf } from './search-answer.js';
 import { assertConcreteIndexName } from './concrete-index-name.js';
 
 export type { RetryInfo } from './sink-requests.js';
@@ -277,6 +278,12 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
           doc: h._source,
         })),
       };
+    },
+
+    async searchDocuments(index, body) {
+      await identity();
+      const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body: { version: true, ...body } }, `querying ${index}`);
+      return searchAnswerOf(res, index, Object.keys((body.aggs ?? {}) as object), node);
     },
 
     async aliasTargets(alias) {

@@ -8,6 +8,7 @@ import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
 import { lagCommand } from './lag/index.js';
 import { pruneCommand } from './prune.js';
+import { queryCommand } from './query.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
 import { sandboxCommand } from './sandbox/index.js';
@@ -22,6 +23,7 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   replayCommand,
   consumeCommand,
   diffCommand,
+  queryCommand,
   fixturesCommand,
   configCommand,
   sandboxCommand,

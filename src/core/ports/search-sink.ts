@@ -52,6 +52,29 @@ export interface IndexInfo {
   aliases: string[];
 }
 
+/** One hit of a query: `score` is null when the engine computed none (sorted by a field, no free text). */
+export interface SearchHit {
+  id: string;
+  score: number | null;
+  version: number;
+  doc: Record<string, unknown>;
+}
+
+/** One bucket of a terms or range aggregation; `key` is the engine's `key_as_string` when it gives one. */
+export interface AggregationBucket {
+  key: string;
+  count: number;
+  from?: number;
+  to?: number;
+}
+
+/** A query's answer, read strictly: exact total, hits with scores, each requested aggregation's buckets. */
+export interface SearchAnswer {
+  total: number;
+  hits: SearchHit[];
+  aggregations: Record<string, AggregationBucket[]>;
+}
+
 export type AliasAction =
   { add: { index: string; alias: string; is_write_index?: boolean } } | { remove: { index: string; alias: string; must_exist?: boolean } };
 
@@ -89,6 +112,12 @@ export interface SearchSink {
   /** Streams every document sorted by `sortField` ascending, one page at a time. */
   scan(index: string, options: { sortField: string; pageSize?: number; signal?: AbortSignal }): AsyncIterable<StoredDoc[]>;
   search(index: string, body: Record<string, unknown>): Promise<{ total: number; hits: StoredDoc[] }>;
+  /**
+   * A read-model query (`readmodel query`): the answer is checked like any state read, so a body the
+   * tool does not understand is UNREADABLE_STATE, never "no results". `body.aggs` must be terms or range
+   * aggregations; each comes back as its buckets.
+   */
+  searchDocuments(index: string, body: Record<string, unknown>): Promise<SearchAnswer>;
   /** Indices the alias points at (empty only when the engine says the alias does not exist). */
   aliasTargets(alias: string): Promise<string[]>;
   /** Every alias pointing at one index. */

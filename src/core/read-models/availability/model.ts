@@ -1,8 +1,16 @@
 import type { ReadModelDefinition } from '../../read-model.js';
+import type { QueryDeclaration } from '../../query/query-declaration.js';
 import { CATALOGUE_MODES, productFixtures } from '../product-search/fixture-generator.js';
 import { committedProductFixtures } from '../product-search/fixture-settings.js';
 import { productUpcasters } from '../product-search/upcasters.js';
 import { availabilityProjection } from './projection.js';
+
+/** `readmodel query availability`: see QueryDeclaration. */
+const availabilityQuery: QueryDeclaration = {
+  tieBreaker: 'productId',
+  facets: [{ kind: 'terms', name: 'availability', field: 'availability' }],
+  columns: ['sku', 'stockQuantity', 'availability', 'lastChange', 'lastChangedAt'],
+};
 
 /**
  * Inventory availability per product, from the product topic. Its events are product events, so it
@@ -19,5 +27,6 @@ export const availabilityModel: ReadModelDefinition = {
   smokeQueries: [{ name: 'products with stock positions exist', query: { exists: { field: 'productId' } }, minHits: 1 }],
   generateFixtures: productFixtures,
   fixtureCatalogues: CATALOGUE_MODES,
+  query: availabilityQuery,
   committedFixtures: committedProductFixtures,
 };

@@ -1,7 +1,20 @@
 import type { ReadModelDefinition } from '../../read-model.js';
+import type { QueryDeclaration } from '../../query/query-declaration.js';
 import { orderHistoryProjection } from './projection.js';
 import { orderFixtures } from './fixture-generator.js';
 import { committedOrderFixtures } from './fixture-settings.js';
+
+/** `readmodel query order-history`: see QueryDeclaration. */
+const orderHistoryQuery: QueryDeclaration = {
+  tieBreaker: 'orderId',
+  textFields: ['searchText', 'lines.title', 'cancelReason'],
+  facets: [
+    { kind: 'terms', name: 'status', field: 'status' },
+    { kind: 'terms', name: 'channel', field: 'channel' },
+    { kind: 'terms', name: 'paymentMethod', field: 'paymentMethod' },
+  ],
+  columns: ['customerId', 'status', 'itemCount', 'total', 'currency', 'placedAt'],
+};
 
 export const orderHistoryModel: ReadModelDefinition = {
   name: 'order-history',
@@ -14,5 +27,6 @@ export const orderHistoryModel: ReadModelDefinition = {
   indexBase: 'order_history',
   smokeQueries: [{ name: 'orders exist', query: { exists: { field: 'orderId' } }, minHits: 1 }],
   generateFixtures: orderFixtures,
+  query: orderHistoryQuery,
   committedFixtures: committedOrderFixtures,
 };

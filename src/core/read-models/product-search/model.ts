@@ -3,6 +3,7 @@ import { productSearchProjection } from './projection.js';
 import { productUpcasters } from './upcasters.js';
 import { CATALOGUE_MODES, productFixtures } from './fixture-generator.js';
 import { committedProductFixtures } from './fixture-settings.js';
+import { productQuery } from './query.js';
 
 export const productSearchModel: ReadModelDefinition = {
   name: 'product-search',
@@ -16,4 +17,5 @@ export const productSearchModel: ReadModelDefinition = {
   generateFixtures: productFixtures,
   fixtureCatalogues: CATALOGUE_MODES,
   committedFixtures: committedProductFixtures,
+  query: productQuery,
 };
