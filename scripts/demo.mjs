@@ -1,5 +1,5 @@
 // The main job on the embedded default, end to end: start the local sandbox, publish fixture events,
-// rebuild product-search into a fresh index, swap the alias, and query through it.
+// rebuild product-search into a fresh index, swap the alias, query through it, and say what to try next.
 // Run with: npm run demo   (safe to re-run: publishing and rebuilding are idempotent)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -8,8 +8,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin/readmodel.js');
 
+// Printed so it can be pasted into a shell: `price<250` unquoted would be a redirection.
+const shellWord = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
 function readmodel(...args) {
-  process.stdout.write(`\n$ readmodel ${args.join(' ')}\n`);
+  process.stdout.write(`\n$ readmodel ${args.map(shellWord).join(' ')}\n`);
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     process.stderr.write(`\ndemo stopped: "readmodel ${args.join(' ')}" exited with ${r.status}\n`);
@@ -22,27 +25,24 @@ readmodel('fixtures', 'publish', 'product-search', '--count', '500', '--seed', '
 readmodel('rebuild', 'product-search', '--swap', '--no-tui');
 readmodel('alias', 'show', 'product-search');
 
-const query = {
-  size: 5,
-  query: {
-    bool: {
-      must: [{ match: { title: 'headphones' } }],
-      filter: [{ term: { published: true } }, { terms: { availability: ['in_stock', 'low_stock'] } }],
-    },
-  },
-  sort: [{ rankingScore: 'desc' }, { productId: 'asc' }],
-  _source: ['productId', 'title', 'price', 'currency', 'rating', 'reviewCount', 'availability', 'rankingScore'],
-};
-process.stdout.write(`\n$ search product_search_current: published, available "headphones", best ranked first\n`);
-const res = await fetch('http://127.0.0.1:19200/product_search_current/_search', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(query),
-});
-const body = await res.json();
-if (!res.ok) {
-  process.stderr.write(`query failed: ${JSON.stringify(body)}\n`);
-  process.exit(1);
-}
-console.table(body.hits.hits.map((h) => h._source));
-process.stdout.write(`${body.hits.total.value} matching products. Stop the services with: npm run sandbox:down\n`);
+// The read model's query side: a faceted query through the alias (free text, filters, sort, facets).
+const facetedQuery = [
+  ...['query', 'product-search', '--text', 'headphones', '--filter', 'published=true', '--filter', 'availability=in_stock'],
+  ...['--filter', 'price<250', '--sort', '-rankingScore', '--limit', '5'],
+];
+readmodel(...facetedQuery);
+
+// ---- autocomplete goes here (readmodel suggest product-search <prefix>) ----
+
+process.stdout.write(`
+What to try next:
+  readmodel query product-search --filter categoryPath=Electronics/Audio --sort price --limit 10
+                                                drill into a category; --json for scripts
+  readmodel suggest product-search head         autocomplete on titles
+  readmodel lag product-search                  how far a live consumer is behind
+                                                (start one with: readmodel consume product-search)
+  readmodel alias show product-search           builds, the alias and its swap history
+  readmodel diff product-search --to <index>    compare the live index with another build, field by field
+  readmodel alias rollback product-search       back to the previous build (after a second swap)
+Stop the services with: npm run sandbox:down
+`);
