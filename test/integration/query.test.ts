@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery, type QueryOptions } from '../../src/app/run-query.js';
 import { UsageError, type ReadmodelError } from '../../src/core/errors.js';
+import type { IndexBody } from '../../src/core/ports/search-sink.js';
+import { orderHistoryModel } from '../../src/core/read-models/order-history/model.js';
+import { ROOT } from '../support/contracts.js';
 import { loadQueryCatalogue } from '../support/query-catalogue.js';
-import { ENGINES, isolatedProductModel, sinkFor } from '../support/services.js';
+import { ENGINES, isolatedProductModel, sinkFor, uniqueName } from '../support/services.js';
 
 describe.each(ENGINES)('readmodel query on %s (real engine)', (engine) => {
   const sink = sinkFor(engine);
@@ -121,5 +126,63 @@ describe.each(ENGINES)('readmodel query on %s (real engine)', (engine) => {
     expect(err.suggestion).toMatch(/^filter on one of: attributeFacets, availability, category, categoryPath, /);
     const sortErr = (await query({ sort: 'description' }).catch((e: unknown) => e)) as UsageError;
     expect(sortErr.code).toBe('UNKNOWN_SORT_FIELD');
+  });
+});
+
+describe.each(ENGINES)('readmodel query of order-history on %s: its own declared facets and text fields', (engine) => {
+  const sink = sinkFor(engine);
+  const model = { ...orderHistoryModel, indexBase: uniqueName('oh') };
+  const index = `${model.indexBase}_v1_query`;
+  const order = (orderId: string, customerId: string, status: string, title: string, total: number) => ({
+    orderId,
+    customerId,
+    status,
+    channel: 'web',
+    currency: 'EUR',
+    lines: [
+      { sku: `sku-${orderId}`, productId: `p-${orderId}`, title, quantity: 1, unitPriceMinor: total * 100, lineTotalMinor: total * 100 },
+    ],
+    itemCount: 1,
+    total,
+    searchText: `${orderId} sku-${orderId} ${title}`,
+    placedAt: '2026-02-01T10:00:00.000Z',
+    paymentMethod: status === 'placed' ? null : 'card',
+  });
+  beforeAll(async () => {
+    const mapping = JSON.parse(readFileSync(path.join(ROOT, orderHistoryModel.mappingFile), 'utf8')) as IndexBody;
+    await sink.createIndex(index, mapping);
+    const docs = [
+      order('o1', 'c1', 'delivered', 'Acme Wireless Headphones', 80),
+      order('o2', 'c1', 'placed', 'Globex Frying Pan', 25),
+      order('o3', 'c2', 'delivered', 'Hooli Desk Lamp', 10),
+    ];
+    await sink.bulk(
+      index,
+      docs.map((doc) => ({ action: 'index' as const, id: doc.orderId, version: 1, doc })),
+    );
+    await sink.refresh(index);
+    await sink.updateAliases([{ add: { index, alias: `${model.indexBase}_current` } }]);
+  });
+  afterAll(async () => {
+    await sink.deleteIndex(index);
+    await sink.close();
+  });
+
+  it('filters a customer, searches line titles, counts status, channel and payment method', async () => {
+    const r = await runQuery({ model, filters: ['customerId=c1'], sort: '-total' }, { sink });
+    expect(r.hits.map((h) => h.id)).toEqual(['o1', 'o2']);
+    expect(r.facets.map((f) => [f.name, f.buckets.map((b) => [b.value, b.count])])).toEqual([
+      [
+        'status',
+        [
+          ['delivered', 1],
+          ['placed', 1],
+        ],
+      ],
+      ['channel', [['web', 2]]],
+      ['paymentMethod', [['card', 1]]],
+    ]);
+    const text = await runQuery({ model, text: 'lamp' }, { sink });
+    expect(text.hits.map((h) => h.id)).toEqual(['o3']);
   });
 });

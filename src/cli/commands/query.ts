@@ -32,14 +32,14 @@ export function queryCommand(io: CliIO) {
     new Command('query')
       .summary('Query a read model through its alias: filters, sort, free text, paging, facets')
       .description(
-        'Query a read model as its contract defines it, query(filters, order_by, limit, offset), through <model>_current\n' +
-          '(or --index). Fields are checked against the index mapping: only keyword, numeric, date and boolean fields\n' +
-          'filter and sort. Free text searches the text fields and orders by relevance unless --sort is given.',
+        'Query a read model as its contract defines it, query(filters, order_by, limit, offset), through <model>_current ' +
+          '(or --index). Fields are checked against the index mapping: only keyword, numeric, date and boolean fields filter ' +
+          'and sort. Free text searches the text fields and orders by relevance unless --sort is given.',
       )
       .argument('<model>', 'read model, e.g. product-search')
       .option(
         '--filter <field op value>',
-        'repeatable, AND-ed: = != (comma-separated values: any of) < <= > >= (numbers and dates), e.g. price<100',
+        "repeatable, AND-ed: = != (comma-separated values: any of) < <= > >= (numbers and dates), e.g. 'price<100'",
         (v: string, acc: string[] = []) => [...acc, checked(parseFilter)(v)],
       )
       .option('--sort <fields>', 'comma-separated fields, "-" for descending, e.g. -rankingScore,price', checked(parseSort))
@@ -61,7 +61,7 @@ Exit codes: 0 ok (also when nothing matches), 1 the alias does not exist or the 
 3 config, 6 search engine unavailable or its answer unreadable, 8 alias points at several indices.
 
 Examples:
-  readmodel query product-search --text headphones --filter availability=in_stock --filter price<100
+  readmodel query product-search --text headphones --filter availability=in_stock --filter 'price<100'
   readmodel query product-search --sort -rankingScore,price --limit 10 --offset 20
   readmodel query product-search --filter categoryPath=Electronics/Audio --no-facets --json
   readmodel query order-history --filter customerId=c-0042 --sort -placedAt
