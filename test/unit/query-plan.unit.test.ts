@@ -152,6 +152,10 @@ describe('query plan', () => {
     expect(top).toEqual({ kind: 'hierarchy', name: 'category', field: 'categoryPath', separator: '/', levels: 2 });
     const under = planQuery({ filters: ['categoryPath=Home/Kitchen'] }, productCaps, declared).facets.find((f) => f.name === 'category');
     expect(under).toMatchObject({ under: 'Home/Kitchen' });
+    const deepest = planQuery({ filters: ['categoryPath=Home/Kitchen/Knives', 'categoryPath=Home'] }, productCaps, declared).facets[0];
+    expect(deepest).toMatchObject({ under: 'Home/Kitchen/Knives' });
+    const anyOf = planQuery({ filters: ['categoryPath=Home,Garden'] }, productCaps, declared).facets[0];
+    expect(anyOf).not.toHaveProperty('under');
     expect(planQuery({ facets: false }, productCaps, declared).facets).toEqual([]);
   });
 });

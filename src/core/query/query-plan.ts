@@ -143,9 +143,12 @@ function pageOf(r: QueryRequest): { limit: number; offset: number } {
 function planFacet(d: FacetDeclaration, filters: readonly PlannedFilter[]): PlannedFacet {
   if (d.kind === 'terms') return { kind: 'terms', name: d.name, field: d.field, size: d.size ?? 10 };
   if (d.kind === 'range') return { kind: 'range', name: d.name, field: d.field, ranges: d.ranges };
-  // The category a filter selected is where the tree starts: drilling down shows the next level.
-  const selected = filters.filter((f) => f.kind === 'terms' && !f.negate && f.field === d.field && f.values.length === 1);
-  const under = selected.length === 1 && selected[0]!.kind === 'terms' ? String(selected[0]!.values[0]) : undefined;
+  // The category a filter selected is where the tree starts, so drilling down shows the next levels;
+  // of several AND-ed selections (Electronics, Electronics/Audio) the deepest.
+  const depth = (path: string) => path.split(d.separator).length;
+  const under = filters
+    .flatMap((f) => (f.kind === 'terms' && !f.negate && f.field === d.field && f.values.length === 1 ? [String(f.values[0])] : []))
+    .sort((a, b) => depth(b) - depth(a))[0];
   return { kind: 'hierarchy', name: d.name, field: d.field, separator: d.separator, levels: d.levels ?? 1, ...(under ? { under } : {}) };
 }
 
@@ -166,7 +169,8 @@ export function planQuery(r: QueryRequest, caps: FieldCapabilities, declared: Qu
   }
   const sort = explicit.length ? explicit : text ? [{ field: '_score', order: 'desc' as const }] : [];
   const tie = declared.tieBreaker;
-  if (tie && !sort.some((k) => k.field === tie)) sort.push({ field: tie, order: 'asc' });
+  // Only when this index maps it: `--index` may name an older build or another model's index.
+  if (tie && caps.kinds.has(tie) && !sort.some((k) => k.field === tie)) sort.push({ field: tie, order: 'asc' });
   return {
     filters,
     ...(text ? { text: { query: text, fields: textFields } } : {}),
