@@ -29,7 +29,10 @@ export function rebuildCommand(io: CliIO) {
       .option('--dry-run', 'print the pre-flight (as readmodel check does) and build nothing')
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
       .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
-      .option('--swap', 'swap the alias to the new index after a successful build (gated)')
+      .option(
+        '--swap',
+        'swap the alias to the new index after a successful build (gated), catching up to the live end of the topic (not with --to)',
+      )
       .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
       .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
@@ -66,6 +69,15 @@ Examples:
     )
     .action(async (modelName, flags) => {
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
+      if (flags.to !== undefined && flags.swap) {
+        // The cutover catches up to the live end of the topic so the live consumer loses nothing; an
+        // index that stopped at --to and then went live would miss every event after it for good.
+        throw new UsageError('--to and --swap cannot be combined: the swap catches up to the live end of the topic, past --to', {
+          code: 'TO_WITH_SWAP',
+          context: { to: flags.to },
+          suggestion: `build up to those offsets with "readmodel rebuild ${modelName} --to ${flags.to}", then expose the build when ready with "readmodel alias swap ${modelName} --to <index>"; or drop --to to rebuild and swap with catch-up to the live end`,
+        });
+      }
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { VERSION } = await import('../version.js');
