@@ -6,6 +6,7 @@ import { configCommand } from './config/index.js';
 import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
+import { helpCommand } from './help.js';
 import { lagCommand } from './lag/index.js';
 import { pruneCommand } from './prune.js';
 import { rebuildCommand } from './rebuild.js';
@@ -27,4 +28,5 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   sandboxCommand,
   lagCommand,
   validateContractsCommand,
+  helpCommand,
 ];
