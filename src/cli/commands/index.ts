@@ -3,6 +3,7 @@ import type { CliIO } from '../cli-io.js';
 import { aliasCommand } from './alias/index.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config/index.js';
+import { completionCommand } from './completion.js';
 import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
@@ -28,5 +29,6 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   sandboxCommand,
   lagCommand,
   validateContractsCommand,
+  completionCommand,
   helpCommand,
 ];
