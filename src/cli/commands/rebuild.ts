@@ -53,8 +53,8 @@ export function rebuildCommand(io: CliIO) {
     .addHelpText(
       'after',
       `
-Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage (also: --to with --swap), 3 config (also: the node is not
-the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
+Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage (also: --to with --swap),
+3 config (also: the node is not the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
 7 swap gate refused, 8 conflict (target is live, alias moved), 10 target exists but readmodel does not own it,
 11 another run holds the target's lease, 12 history missing (truncated by retention;
 --allow-truncated-history acknowledges it), 130 aborted.
