@@ -176,8 +176,9 @@ export function withHelp<C extends CommandUnknownOpts>(cmd: C, help: CommandHelp
 
 /** The "Exit codes:" and "Examples:" paragraphs, wrapped for an 80-120 column terminal. */
 export function helpFooter(help: CommandHelp): string {
-  const codes = Object.entries(help.exitCodes).map(([code, when]) => `${code} ${when}`);
-  const exit = wrap(`Exit codes: ${codes.join(', ')}.`, 110);
+  // A code never ends a line apart from the words that say when (the placeholder is a no-break join).
+  const codes = Object.entries(help.exitCodes).map(([code, when]) => `${code}\u00a0${when}`);
+  const exit = wrap(`Exit codes: ${codes.join(', ')}.`, 110).replaceAll('\u00a0', ' ');
   const examples = help.examples.map((e) => `  ${e}`).join('\n');
   return `\n${help.notes ? `${help.notes.trim()}\n\n` : ''}${exit}\n\n${help.examples.length === 1 ? 'Example' : 'Examples'}:\n${examples}\n`;
 }
