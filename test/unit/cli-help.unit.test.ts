@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/cli-io.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { helpFooter } from '../../src/cli/command-kit.js';
+import { behaveLikeProgram, helpFooter } from '../../src/cli/command-kit.js';
 import { ExitCode } from '../../src/core/errors.js';
 
 function capturingIo(): { io: CliIO; take: () => string } {
@@ -48,6 +48,8 @@ describe('readmodel help', () => {
       'readmodel sandbox status',
       'readmodel lag serve',
       'readmodel fixtures publish',
+      'readmodel completion',
+      'readmodel help',
     ]) {
       expect(paths).toContain(p);
     }
@@ -96,6 +98,19 @@ describe('readmodel help', () => {
       exitCode: 2,
       context: { known: 'show, swap, rollback' },
     });
+  });
+
+  it('a command added without examples and exit codes is found by the walk', () => {
+    const extra = buildProgram(io);
+    extra.commands
+      .find((c) => c.name() === 'alias')!
+      .addCommand(behaveLikeProgram(new Command('bare'), io).description('added without help'));
+    const bare = everyCommand(extra).find((c) => c.path === 'readmodel alias bare')!;
+    bare.cmd.outputHelp();
+    const help = take();
+    expect(help).toContain('added without help');
+    expect(help).not.toMatch(/\nExamples?:\n {2}readmodel /);
+    expect(help).not.toMatch(/\nExit codes: /);
   });
 
   it('withHelp renders exit codes and examples in the format every command uses', () => {
