@@ -29,10 +29,7 @@ export function rebuildCommand(io: CliIO) {
       .option('--dry-run', 'print the pre-flight (as readmodel check does) and build nothing')
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
       .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
-      .option(
-        '--swap',
-        'swap the alias to the new index after a successful build (gated), catching up to the live end of the topic (not with --to)',
-      )
+      .option('--swap', 'swap the alias to the new index after a successful build (gated)')
       .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
       .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
@@ -53,8 +50,8 @@ export function rebuildCommand(io: CliIO) {
     .addHelpText(
       'after',
       `
-Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage (also: --to with --swap),
-3 config (also: the node is not the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
+Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage, 3 config (also: the node is not
+the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
 7 swap gate refused, 8 conflict (target is live, alias moved), 10 target exists but readmodel does not own it,
 11 another run holds the target's lease, 12 history missing (truncated by retention;
 --allow-truncated-history acknowledges it), 130 aborted.
