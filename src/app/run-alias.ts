@@ -117,6 +117,33 @@ export interface SwapResult {
   reconciled?: SwapRecord;
 }
 
+/** The one `_aliases` request a swap sends, exactly as it goes on the wire. */
+export interface AliasRequest {
+  method: 'POST';
+  path: '/_aliases';
+  body: { actions: AliasAction[] };
+}
+
+/**
+ * What a swap would do, read-only: where the alias points, every gate's verdict and the request it
+ * would send. `refusal` is set when a gate failed and was not overridden; the real swap then refuses
+ * with exactly that error.
+ */
+export interface SwapPlan {
+  dryRun: true;
+  action: 'swap' | 'rollback';
+  alias: string;
+  from: string | null;
+  to: string;
+  gates: GateVerdict[];
+  forced: string[];
+  /** An alias change missing from the history that the swap would record first (see reconcile). */
+  wouldReconcile?: { from: string | null; to: string };
+  request: AliasRequest;
+  wouldSwap: boolean;
+  refusal?: GateRefusedError;
+}
+
 /**
  * Moves `<model>_current` in one atomic `_aliases` request, under a short swap lease on the alias so
  * that two swaps (including the very first exposure, when there is nothing to remove) never both land.
@@ -127,29 +154,9 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
   const { sink, progress } = deps;
   const now = deps.now ?? Date.now;
   const alias = aliasName(o.model);
-  progress.emit({ type: 'phase', phase: 'gates' });
-  // What the alias points at is read first: the swap is a compare-and-swap against what this command
-  // saw when it started, so a swap that lands meanwhile makes this one refuse instead of replacing it.
-  const from = singleTarget(alias, await sink.aliasTargets(alias));
-  const manifest = await swappableManifest(o, deps);
-  if (from === o.to) {
-    throw new ConflictError(`${alias} already points at ${o.to}`, { code: 'ALREADY_LIVE', context: { alias, index: o.to } });
-  }
-  const verdicts = await runGates(o, { from, to: o.to, manifest }, progress);
-  const failed = verdicts.filter((v) => v.verdict !== 'passed');
-  if (failed.length > 0 && !o.overrideGates) {
-    throw new GateRefusedError(`swap of ${alias} to ${o.to} refused by ${failed.length} gate(s)`, {
-      context: {
-        alias,
-        from,
-        to: o.to,
-        reasons: failed.flatMap((v) => v.reasons),
-        gates: verdicts.map((v) => `${v.gate}: ${v.verdict}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`),
-      },
-      suggestion: 'inspect with "readmodel diff"; re-run with --override-gates to swap anyway (recorded in the swap history)',
-    });
-  }
-  const forced = failed.flatMap((v) => v.reasons);
+  const { plan, manifest } = await planSwap(o, deps);
+  if (plan.refusal) throw plan.refusal;
+  const { from, forced } = plan;
 
   progress.emit({ type: 'phase', phase: 'swap' });
   const lock = await swapLock(sink, alias, o.model.name, deps);
@@ -167,10 +174,7 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
     const reconciled = await reconcile(o.model, alias, current, previous, history, now);
     if (reconciled) previous = [...previous, reconciled];
 
-    const actions: AliasAction[] = [];
-    if (from) actions.push({ remove: { index: from, alias, must_exist: true } });
-    actions.push({ add: { index: o.to, alias } });
-    await switchAlias(sink, alias, actions, from, o.to);
+    await switchAlias(sink, alias, plan.request.body.actions, from, o.to);
     progress.emit({ type: 'target', index: o.to, alias, aliasTargets: [o.to] });
     const record = await history.append(
       {
@@ -185,18 +189,67 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
       },
       previous,
     );
-    return {
-      alias,
-      from,
-      to: o.to,
-      record,
-      gates: verdicts.map((v) => (v.verdict === 'failed' ? { ...v, verdict: 'overridden' as const } : v)),
-      forced,
-      ...(reconciled ? { reconciled } : {}),
-    };
+    return { alias, from, to: o.to, record, gates: plan.gates, forced, ...(reconciled ? { reconciled } : {}) };
   } finally {
     await lock.release().catch(() => undefined);
   }
+}
+
+/**
+ * `alias swap --dry-run`: the same reads, checks and gates as the swap, then stops before the swap
+ * lease, the `_aliases` request and the history write. Refusals before the gates (unknown index,
+ * wrong model, incomplete, leased, already live) throw exactly as the swap would.
+ */
+export async function planAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<SwapPlan> {
+  return (await planSwap(o, deps)).plan;
+}
+
+async function planSwap(o: SwapOptions, deps: AliasDeps): Promise<{ plan: SwapPlan; manifest: RunManifest }> {
+  const { sink, progress } = deps;
+  const alias = aliasName(o.model);
+  progress.emit({ type: 'phase', phase: 'gates' });
+  // What the alias points at is read first: the swap is a compare-and-swap against what this command
+  // saw when it started, so a swap that lands meanwhile makes this one refuse instead of replacing it.
+  const from = singleTarget(alias, await sink.aliasTargets(alias));
+  const manifest = await swappableManifest(o, deps);
+  if (from === o.to) {
+    throw new ConflictError(`${alias} already points at ${o.to}`, { code: 'ALREADY_LIVE', context: { alias, index: o.to } });
+  }
+  const verdicts = await runGates(o, { from, to: o.to, manifest }, progress);
+  const failed = verdicts.filter((v) => v.verdict !== 'passed');
+  const refused = failed.length > 0 && !o.overrideGates;
+  const actions: AliasAction[] = [];
+  if (from) actions.push({ remove: { index: from, alias, must_exist: true } });
+  actions.push({ add: { index: o.to, alias } });
+  const history = await createSwapHistoryStore(sink).list(alias);
+  const recorded = recordedTarget(history) ?? null;
+  const plan: SwapPlan = {
+    dryRun: true,
+    action: o.action ?? 'swap',
+    alias,
+    from,
+    to: o.to,
+    gates: verdicts.map((v) => (v.verdict === 'failed' && o.overrideGates ? { ...v, verdict: 'overridden' as const } : v)),
+    forced: refused ? [] : failed.flatMap((v) => v.reasons),
+    ...(history.length > 0 && from !== null && recorded !== from ? { wouldReconcile: { from: recorded, to: from } } : {}),
+    request: { method: 'POST', path: '/_aliases', body: { actions } },
+    wouldSwap: !refused,
+    ...(refused
+      ? {
+          refusal: new GateRefusedError(`swap of ${alias} to ${o.to} refused by ${failed.length} gate(s)`, {
+            context: {
+              alias,
+              from,
+              to: o.to,
+              reasons: failed.flatMap((v) => v.reasons),
+              gates: verdicts.map((v) => `${v.gate}: ${v.verdict}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`),
+            },
+            suggestion: 'inspect with "readmodel diff"; re-run with --override-gates to swap anyway (recorded in the swap history)',
+          }),
+        }
+      : {}),
+  };
+  return { plan, manifest };
 }
 
 /**
@@ -330,7 +383,16 @@ async function reconcile(
 }
 
 export async function runAliasRollback(o: { model: ReadModelDefinition }, deps: AliasDeps): Promise<SwapResult> {
-  const alias = aliasName(o.model);
+  return runAliasSwap({ model: o.model, to: await rollbackIndex(o.model, deps), action: 'rollback' }, deps);
+}
+
+/** `alias rollback --dry-run`: where the rollback would go and the request it would send, nothing changed. */
+export async function planAliasRollback(o: { model: ReadModelDefinition }, deps: AliasDeps): Promise<SwapPlan> {
+  return planAliasSwap({ model: o.model, to: await rollbackIndex(o.model, deps), action: 'rollback' }, deps);
+}
+
+async function rollbackIndex(model: ReadModelDefinition, deps: AliasDeps): Promise<string> {
+  const alias = aliasName(model);
   const history = await createSwapHistoryStore(deps.sink).list(alias);
   // A change missing from the history (see reconcile) counts: roll back from where the alias really is.
   const actual = (await deps.sink.aliasTargets(alias))[0] ?? null;
@@ -339,14 +401,14 @@ export async function runAliasRollback(o: { model: ReadModelDefinition }, deps: 
     history.length > 0 && actual && recorded !== actual
       ? [
           ...history,
-          { model: o.model.name, alias, action: 'reconcile' as const, from: recorded, to: actual, at: '', seq: Number.MAX_SAFE_INTEGER },
+          { model: model.name, alias, action: 'reconcile' as const, from: recorded, to: actual, at: '', seq: Number.MAX_SAFE_INTEGER },
         ]
       : history;
   const target = rollbackTarget(effective);
   if (!target) {
     throw new UsageError(`no earlier index to roll ${alias} back to`, {
       code: 'NO_ROLLBACK',
-      context: { model: o.model.name, swaps: history.length },
+      context: { model: model.name, swaps: history.length },
       suggestion: 'rollback needs a previous swap recorded in the history',
     });
   }
@@ -356,5 +418,5 @@ export async function runAliasRollback(o: { model: ReadModelDefinition }, deps: 
       suggestion: 'old indices are kept for rollback; this one was deleted by hand. Rebuild instead.',
     });
   }
-  return runAliasSwap({ model: o.model, to: target, action: 'rollback' }, deps);
+  return target;
 }

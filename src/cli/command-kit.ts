@@ -6,6 +6,7 @@ import type { CliIO } from './cli-io.js';
 import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
 import { assertIndexName, assertTopicName } from '../core/naming/name-checks.js';
+import type { ExitCodeValue } from '../core/errors.js';
 
 /** The typed option values of a command, as its declarations make them. */
 export type OptionsOf<C> = C extends { opts(): infer Opts } ? Opts : never;
@@ -153,4 +154,43 @@ export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus:
   } finally {
     await view.close();
   }
+}
+
+/** What every command's --help ends with: when it exits with which code, and how it is typed. */
+export interface CommandHelp {
+  /** Text before the exit codes (rules, statuses, what is never touched). */
+  notes?: string;
+  /** Exit code -> when, e.g. `{ 0: 'swapped', 7: 'a swap gate refused' }`; only codes of the README table type-check. */
+  exitCodes: Partial<Record<ExitCodeValue, string>>;
+  /** Whole command lines, each starting with `readmodel`; a trailing `# ...` explains it. */
+  examples: readonly string[];
+}
+
+/**
+ * Declares a command's exit codes and examples in the one format every --help uses (the help unit test
+ * walks the whole command tree and fails on a command without them).
+ */
+export function withHelp<C extends CommandUnknownOpts>(cmd: C, help: CommandHelp): C {
+  return cmd.addHelpText('after', helpFooter(help)) as C;
+}
+
+/** The "Exit codes:" and "Examples:" paragraphs, wrapped for an 80-120 column terminal. */
+export function helpFooter(help: CommandHelp): string {
+  // A code never ends a line apart from the words that say when (the placeholder is a no-break join).
+  const codes = Object.entries(help.exitCodes).map(([code, when]) => `${code}\u00a0${when}`);
+  const exit = wrap(`Exit codes: ${codes.join(', ')}.`, 110).replaceAll('\u00a0', ' ');
+  const examples = help.examples.map((e) => `  ${e}`).join('\n');
+  return `\n${help.notes ? `${help.notes.trim()}\n\n` : ''}${exit}\n\n${help.examples.length === 1 ? 'Example' : 'Examples'}:\n${examples}\n`;
+}
+
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
 }

@@ -3,9 +3,11 @@ import type { CliIO } from '../cli-io.js';
 import { aliasCommand } from './alias/index.js';
 import { checkCommand } from './check.js';
 import { configCommand } from './config/index.js';
+import { completionCommand } from './completion.js';
 import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
+import { helpCommand } from './help.js';
 import { lagCommand } from './lag/index.js';
 import { pruneCommand } from './prune.js';
 import { queryCommand } from './query.js';
@@ -29,4 +31,6 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   sandboxCommand,
   lagCommand,
   validateContractsCommand,
+  completionCommand,
+  helpCommand,
 ];

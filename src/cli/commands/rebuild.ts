@@ -66,6 +66,15 @@ Examples:
     )
     .action(async (modelName, flags) => {
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
+      if (flags.to !== undefined && flags.swap) {
+        // The cutover catches up to the live end of the topic so the live consumer loses nothing; an
+        // index that stopped at --to and then went live would miss every event after it for good.
+        throw new UsageError('--to and --swap cannot be combined: the swap catches up to the live end of the topic, past --to', {
+          code: 'TO_WITH_SWAP',
+          context: { to: flags.to },
+          suggestion: `build up to those offsets with "readmodel rebuild ${modelName} --to ${flags.to}", then expose the build when ready with "readmodel alias swap ${modelName} --to <index>"; or drop --to to rebuild and swap with catch-up to the live end`,
+        });
+      }
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { VERSION } = await import('../version.js');

@@ -1,7 +1,15 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, isoTimeOption, topicNameOption, withConnectionOptions, withProgress } from '../command-kit.js';
+import {
+  behaveLikeProgram,
+  indexNameOption,
+  isoTimeOption,
+  topicNameOption,
+  withConnectionOptions,
+  withProgress,
+  withHelp,
+} from '../command-kit.js';
 import { replayText } from '../output/replay-text.js';
 
 export function replayCommand(io: CliIO) {
@@ -22,46 +30,59 @@ export function replayCommand(io: CliIO) {
       )
       .option('--dry-run', 'print the documents it would write; write nothing')
       .option('--topic <name>', "source topic (default: the model's)", topicNameOption('--topic')),
-  )
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 replayed (or printed, with --dry-run), 2 usage, 3 config, 4 invalid event, 5 Kafka unavailable,\n' +
-        '6 search engine unavailable, 130 aborted.\n' +
-        '\nExample:\n  readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json\n',
-    )
-    .action(async (modelName, flags) => {
-      const { connect } = await import('../connect.js');
-      const { runReplay } = await import('../../app/run-replay.js');
-      const { loadModelAssets } = await import('../../app/model-assets.js');
-      const { PACKAGE_ROOT } = await import('../../config/load-config.js');
-      const c = await connect(io, flags);
-      const assets = await loadModelAssets(await c.model(modelName), { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
-      const source = c.source();
-      try {
-        await withProgress(io, flags, async (progress) => {
-          const sink = c.sink(progress);
-          try {
-            const r = await runReplay(
-              {
-                assets,
-                aggregateIds: flags.aggregateId.flatMap((s) => s.split(',')).filter(Boolean),
-                ...(flags.since ? { since: flags.since } : {}),
-                ...(flags.toIndex ? { toIndex: flags.toIndex } : {}),
-                ...(flags.topic ? { topic: flags.topic } : {}),
-                dryRun: Boolean(flags.dryRun),
-                signal: io.signal,
-              },
-              { source, sink, progress },
-            );
-            if (flags.json) return writeJson(io, r);
-            io.stdout.write(replayText(r));
-          } finally {
-            await sink.close();
-          }
-        });
-      } finally {
-        await source.close();
-      }
-    });
-  return behaveLikeProgram(cmd, io);
+  ).action(async (modelName, flags) => {
+    const { connect } = await import('../connect.js');
+    const { runReplay } = await import('../../app/run-replay.js');
+    const { loadModelAssets } = await import('../../app/model-assets.js');
+    const { PACKAGE_ROOT } = await import('../../config/load-config.js');
+    const c = await connect(io, flags);
+    const assets = await loadModelAssets(await c.model(modelName), { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT });
+    const source = c.source();
+    try {
+      await withProgress(io, flags, async (progress) => {
+        const sink = c.sink(progress);
+        try {
+          const r = await runReplay(
+            {
+              assets,
+              aggregateIds: flags.aggregateId.flatMap((s) => s.split(',')).filter(Boolean),
+              ...(flags.since ? { since: flags.since } : {}),
+              ...(flags.toIndex ? { toIndex: flags.toIndex } : {}),
+              ...(flags.topic ? { topic: flags.topic } : {}),
+              dryRun: Boolean(flags.dryRun),
+              signal: io.signal,
+            },
+            { source, sink, progress },
+          );
+          if (flags.json) return writeJson(io, r);
+          io.stdout.write(replayText(r));
+        } finally {
+          await sink.close();
+        }
+      });
+    } finally {
+      await source.close();
+    }
+  });
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      exitCodes: {
+        0: 'replayed (or printed, with --dry-run)',
+        1: 'the engine refused a document',
+        2: 'usage (unknown model, --to-index not a build of it)',
+        3: 'config',
+        4: 'invalid event',
+        5: 'Kafka unavailable',
+        6: 'search engine unavailable',
+        8: 'a replayed document kept missing by a delete made outside readmodel (NOT_RESTORED)',
+        10: '--to-index is not a build of this model (NOT_OWNED)',
+        130: 'aborted',
+      },
+      examples: [
+        'readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json',
+        'readmodel replay product-search --aggregate-id p0042 --since 2026-11-01T00:00:00Z',
+      ],
+    }),
+    io,
+  );
 }
