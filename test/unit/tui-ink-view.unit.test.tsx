@@ -63,7 +63,7 @@ describe('attachInkView', () => {
   it('holds command output while mounted and prints it below the last frame after close', async () => {
     const { io, stdout, stderr } = fakeIO();
     const bus = createProgressBus();
-    const view = await attachInkView(bus, io);
+    const view = await attachInkView(bus, io, { color: true });
     bus.emit({ type: 'phase', phase: 'replay' });
     bus.emit({ type: 'target', index: 'ps_v1_abc', alias: 'ps_current', aliasTargets: [] });
     expect(io.stdout).not.toBe(stdout);
@@ -87,7 +87,7 @@ describe('attachInkView', () => {
   it('q calls io.abort, shows aborting, and close turns raw mode off', async () => {
     const { io, stdout, stdin, abort } = fakeIO();
     const bus = createProgressBus();
-    const view = await attachInkView(bus, io);
+    const view = await attachInkView(bus, io, { color: true });
     bus.emit({ type: 'phase', phase: 'replay' });
     await vi.waitFor(() => expect(stdin.rawMode).toContain(true));
     stdin.type('q');

@@ -94,7 +94,10 @@ export function lagMetrics(report: LagReport, o: LagMetricsOptions): MetricFamil
     'readmodel_consumergroup_group_topic_sum_lag',
     'Records not yet consumed by the group, summed over the partitions of the topic. Like kafka_consumergroup_group_topic_sum_lag.',
   );
-  const maxLag = fam('readmodel_consumergroup_group_max_lag', 'Highest partition lag of the group. Like kafka_consumergroup_group_max_lag.');
+  const maxLag = fam(
+    'readmodel_consumergroup_group_max_lag',
+    'Highest partition lag of the group. Like kafka_consumergroup_group_max_lag.',
+  );
   const maxLagSeconds = fam(
     'readmodel_consumergroup_group_max_lag_seconds',
     'Highest partition time lag of the group (absent when one partition could not be read). Like kafka_consumergroup_group_max_lag_seconds.',
@@ -149,7 +152,9 @@ export function lagMetrics(report: LagReport, o: LagMetricsOptions): MetricFamil
     groupStatus.samples.push(...stateSamples(g, m.consumerStatus));
     modelStatus.samples.push(...stateSamples({ cluster, model: m.model }, m.status));
     if (m.readModel) {
-      readModelStatus.samples.push(...stateSamples({ cluster, model: m.model, alias: m.readModel.alias }, m.readModel.status, READ_MODEL_STATES));
+      readModelStatus.samples.push(
+        ...stateSamples({ cluster, model: m.model, alias: m.readModel.alias }, m.readModel.status, READ_MODEL_STATES),
+      );
     }
     if (!m.error) {
       topicSum.samples.push({ labels: g, value: m.lag });

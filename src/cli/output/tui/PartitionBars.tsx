@@ -25,7 +25,7 @@ export function PartitionBars({ partitions, width, maxRows }: PartitionBarsProps
   const all = totals(partitions);
   // Positions are offsets, written as Kafka tools write them ("partition 3 offset 1686"), not as counts.
   const labelWidth = Math.max(3, ...shown.map((p) => `partition ${p.partition}`.length));
-  const numWidth = Math.max(...partitions.map((p) => String(p.end).length), formatCount(all.total).length);
+  const numWidth = Math.max(...partitions.map((p) => String(p.end).length));
   // "  " + label + " " + bar + " " + pct(4) + "  offset " + pos + " of " + end + suffix room
   const barWidth = Math.max(8, Math.min(50, width - (2 + labelWidth + 1 + 1 + 4 + 9 + numWidth * 2 + 4 + 12)));
   return (

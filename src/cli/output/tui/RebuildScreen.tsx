@@ -31,11 +31,11 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 
 /** Lines the screen uses besides the per-partition bars; the bars get what is left of the terminal. */
 function fixedRows(s: TuiState): number {
-  const header = 2 + (contextLine(s) ? 1 : 0) + (s.target ? 1 : 0) + (aliasState(s) ? 1 : 0) + (statusLine(s) ? 1 : 0);
+  const header = 2 + (sourceLine(s) ? 1 : 0) + (s.target || engineLine(s) ? 1 : 0) + (aliasState(s) ? 1 : 0) + (statusLine(s) ? 1 : 0);
   const bars = 1 + 1 + 1; // blank, "all", blank
   const stats = 5 + (s.throttle ? 1 : 0);
   const messages = 1 + 1 + s.messages.length; // blank, title, lines
-  const footer = s.closed && !s.aborting && !s.fatal ? 0 : s.fatal?.suggestion ? 3 : 2;
+  const footer = s.closed && s.aborting ? 2 + abortOutcome(s).length : s.closed && !s.fatal ? 0 : s.fatal?.suggestion ? 3 : 2;
   return header + bars + stats + messages + footer;
 }
 
@@ -76,6 +76,8 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
   const alias = aliasState(s);
   const width = columns - 1;
   const status = statusLine(s);
+  const source = sourceLine(s);
+  const engine = engineLine(s);
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -83,6 +85,7 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
         <Text bold color="magenta">
           readmodel
         </Text>
+        {s.context.model ? <Text bold>{` ${s.context.model}`}</Text> : null}
         {'  '}
         <Text bold color={s.aborting ? 'yellow' : 'cyan'}>
           {s.phase ?? 'starting'}
@@ -93,11 +96,12 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
         <Text color="cyan">{spin}</Text>
       </Text>
       <Pipeline s={s} />
-      {contextLine(s) ? <Text wrap="truncate-end">{`  ${clip(contextLine(s)!, width - 2)}`}</Text> : null}
-      {s.target ? (
+      {source ? <Text wrap="truncate-end">{`  source  ${clip(source, width - 10)}`}</Text> : null}
+      {s.target || engine ? (
         <Text wrap="truncate-end">
           {'  target  '}
-          <Text bold>{s.target.index}</Text>
+          {s.target ? <Text bold>{s.target.index}</Text> : null}
+          {engine ? `${s.target ? ' · ' : ''}${engine}` : null}
         </Text>
       ) : null}
       {alias ? <Text wrap="truncate-end">{`  alias   ${alias}`}</Text> : null}
@@ -116,7 +120,14 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
         <>
           <Text> </Text>
           {s.closed && s.aborting ? (
-            <Text bold color="yellow" wrap="truncate-end">{clip(`stopped: aborted (${s.aborting.reason}); ${abortOutcome(s)}`, width)}</Text>
+            <>
+              <Text bold color="yellow" wrap="truncate-end">{`stopped: aborted (${s.aborting.reason})`}</Text>
+              {abortOutcome(s).map((line) => (
+                <Text key={line} wrap="truncate-end">
+                  {clip(`  ${line}`, width)}
+                </Text>
+              ))}
+            </>
           ) : s.fatal ? (
             <>
               <Text bold color="red" wrap="truncate-end">
@@ -140,16 +151,20 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
   );
 }
 
-/** "model product-search · topic product-events · kafka 127.0.0.1:19092 · opensearch 2.19.3 cluster docker-cluster". */
-function contextLine(s: TuiState): string | undefined {
+/** "topic product-events · brokers kafka-1:9092,kafka-2:9092": where the run reads. */
+function sourceLine(s: TuiState): string | undefined {
   const c = s.context;
-  const parts = [
-    c.model ? `model ${c.model}` : undefined,
-    c.topic ? `topic ${c.topic}` : undefined,
-    c.brokers?.length ? `brokers ${c.brokers.join(',')}` : undefined,
-    c.engine || c.cluster ? [c.engine, c.cluster ? `cluster ${c.cluster}` : undefined].filter(Boolean).join(' ') : undefined,
-  ].filter(Boolean);
-  return parts.length ? parts.join('  ·  ') : undefined;
+  const parts = [c.topic ? `topic ${c.topic}` : undefined, c.brokers?.length ? `brokers ${c.brokers.join(',')}` : undefined].filter(
+    Boolean,
+  );
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+/** "opensearch 3.1.0 cluster search-prod": where the run writes. */
+function engineLine(s: TuiState): string | undefined {
+  const c = s.context;
+  const parts = [c.engine, c.cluster ? `cluster ${c.cluster}` : undefined].filter(Boolean);
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 function Pipeline({ s }: { s: TuiState }) {

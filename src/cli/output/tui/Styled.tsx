@@ -8,6 +8,16 @@ export const ColorContext = createContext(true);
 export function Styled(props: TextProps) {
   const color = useContext(ColorContext);
   if (color) return <Text {...props} />;
-  const { color: _c, backgroundColor: _b, dimColor: _d, bold: _bo, italic: _i, underline: _u, strikethrough: _s, inverse: _inv, ...plain } = props;
+  const {
+    color: _c,
+    backgroundColor: _b,
+    dimColor: _d,
+    bold: _bo,
+    italic: _i,
+    underline: _u,
+    strikethrough: _s,
+    inverse: _inv,
+    ...plain
+  } = props;
   return <Text {...plain} />;
 }

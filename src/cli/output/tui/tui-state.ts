@@ -261,7 +261,12 @@ function mergePartitions(prev: readonly PartitionProgress[], next: readonly Part
     byPartition.set(
       p.partition,
       old
-        ? { partition: p.partition, start: Math.min(old.start, p.start), end: Math.max(old.end, p.end), position: Math.max(old.position, p.position) }
+        ? {
+            partition: p.partition,
+            start: Math.min(old.start, p.start),
+            end: Math.max(old.end, p.end),
+            position: Math.max(old.position, p.position),
+          }
         : { ...p },
     );
   }
@@ -326,18 +331,22 @@ export function statusLine(s: TuiState): string | undefined {
   }
 }
 
-/** What an abort leaves: the alias as it is, and the index the run was building. */
-export function abortOutcome(s: TuiState): string {
+/** What an abort leaves, one line each: the alias as it is, and the index the run was building. */
+export function abortOutcome(s: TuiState): string[] {
   const t = s.target;
   const swapped = Boolean(t?.alias && t.aliasTargets?.includes(t.index) && s.phasesSeen.includes('swap'));
-  const alias = !t?.alias
-    ? ''
-    : swapped
-      ? `alias ${t.alias} already points at ${t.index} (the swap was done); `
-      : `alias ${t.alias} untouched (${t.aliasTargets?.length ? `still -> ${t.aliasTargets.join(', ')}` : 'still on no index'}); `;
-  if (!t || !s.phasesSeen.includes('replay')) return `${alias}nothing was built`;
-  if (swapped) return `${alias}the final round stopped early: the live consumer covers what it did not read`;
-  return `${alias}left behind: incomplete index ${t.index} (not live; a re-run of the rebuild deletes and rebuilds it)`;
+  const lines: string[] = [];
+  if (t?.alias) {
+    lines.push(
+      swapped
+        ? `alias ${t.alias} already points at ${t.index} (the swap was done)`
+        : `alias ${t.alias} untouched (${t.aliasTargets?.length ? `still -> ${t.aliasTargets.join(', ')}` : 'still on no index'})`,
+    );
+  }
+  if (!t || !s.phasesSeen.includes('replay')) lines.push('nothing was built');
+  else if (swapped) lines.push('the final round stopped early: the live consumer covers what it did not read');
+  else lines.push(`left behind: incomplete index ${t.index} (not live; re-running the rebuild replaces it)`);
+  return lines;
 }
 
 export interface Totals {
