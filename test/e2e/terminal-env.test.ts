@@ -12,7 +12,7 @@ import { brokers, nodeFor, uniqueName } from '../support/services.js';
 
 const ESC = '\u001b';
 /** SGR: colours and styles (bold, dim); cursor movement and line erasing are other sequences. */
-const SGR = /\u001b\[[0-9;]*m/;
+const SGR = new RegExp(`${ESC}\\[[0-9;]*m`);
 
 function onTerminal(cwd: string, env: Record<string, string>, args: string[]): { code: number; output: string } {
   const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
@@ -32,7 +32,10 @@ function onTerminal(cwd: string, env: Record<string, string>, args: string[]): {
   });
   // Drop script's own first ("Script started ...") and last ("Script done ...") lines.
   const lines = readFileSync(log, 'utf8').split('\n');
-  const body = lines.slice(1, lines.findLastIndex((l) => l.startsWith('Script done')));
+  const body = lines.slice(
+    1,
+    lines.findLastIndex((l) => l.startsWith('Script done')),
+  );
   return { code: r.status ?? -1, output: body.join('\n') };
 }
 
@@ -45,9 +48,12 @@ describe('NO_COLOR and TERM=dumb on a real terminal', () => {
       search: { engine: 'opensearch', node: nodeFor('opensearch') },
       models: { 'product-search': { topic, indexBase: `ps_${id}`, consumerGroup: `g-${id}` } },
     });
-    const pub = await runCli(['fixtures', 'publish', 'product-search', '--count', '100', '--partitions', '2', '--topic', topic, '--no-tui'], {
-      cwd,
-    });
+    const pub = await runCli(
+      ['fixtures', 'publish', 'product-search', '--count', '100', '--partitions', '2', '--topic', topic, '--no-tui'],
+      {
+        cwd,
+      },
+    );
     expect(pub.code, pub.stderr).toBe(0);
 
     const dumb = onTerminal(cwd, { TERM: 'dumb' }, ['rebuild', 'product-search']);
