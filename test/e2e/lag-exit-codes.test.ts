@@ -148,6 +148,7 @@ describe('readmodel lag (built binary): unreachable services and usage', () => {
     expect(help.stdout).toContain('readmodel_read_model_status');
     expect(help.stdout).toContain('GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG TIME-LAG STATUS MODEL');
     const serveHelp = await runCli(['lag', 'serve', '--help']);
-    expect(serveHelp.stdout).toMatch(/--port <n>.*\(default: 10464\)/);
+    expect(serveHelp.stdout).toMatch(/--port <n>[^-]*\(default:\s+10464\)/);
+    expect(serveHelp.stdout).toContain('Default port 10464');
   });
 });
