@@ -80,4 +80,19 @@ describe('NO_COLOR and TERM=dumb on a real terminal', () => {
     expect(lag.output).not.toContain(ESC);
     expect(lag.output).toMatch(/GROUP\s+TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG/);
   }, 300_000);
+
+  it('Kafka connection errors and retries are reported as they happen, not only the final error', async () => {
+    const id = uniqueName('kafkalog');
+    const cwd = workspace({
+      kafka: { brokers: ['127.0.0.1:1'] },
+      search: { engine: 'opensearch', node: nodeFor('opensearch') },
+      models: { 'product-search': { topic: `product-events-${id}`, indexBase: `ps_${id}`, consumerGroup: `g-${id}` } },
+    });
+    const r = await runCli(['rebuild', 'product-search'], { cwd });
+    expect(r.code).toBe(5);
+    const retries = r.stderr.split('\n').filter((l) => l.startsWith('error: kafka: Connection error: connect ECONNREFUSED 127.0.0.1:1'));
+    expect(retries.length, r.stderr).toBeGreaterThan(1);
+    expect(r.stderr).toContain('error[SOURCE_UNAVAILABLE]');
+    expect(r.stderr.indexOf('error[SOURCE_UNAVAILABLE]')).toBeGreaterThan(r.stderr.indexOf('error: kafka:'));
+  }, 120_000);
 });

@@ -27,7 +27,8 @@ export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
           logCreator:
             () =>
             ({ level, log }: { level: logLevel; log: { message?: string; error?: string; broker?: string } }) => {
-              const detail = [log.message, log.error, log.broker ? `(broker ${log.broker})` : undefined].filter(Boolean).join(': ');
+              const what = [log.message, log.error].filter(Boolean).join(': ');
+              const detail = log.broker && !what.includes(log.broker) ? `${what} (broker ${log.broker})` : what;
               options.onLog!({ level: level === logLevel.ERROR ? 'error' : 'warn', message: `kafka: ${detail}` });
             },
         }
