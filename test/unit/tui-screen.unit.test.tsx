@@ -301,6 +301,16 @@ describe('RebuildScreen: what an operator needs to see', () => {
     expect(f).toContain('✔ catch-up › ✔ finalize › ✔ gates › ✔ swap › ▶ final round');
   });
 
+  it('marks the load steps skipped when the build already existed and only the swap runs', async () => {
+    const t = setup();
+    t.bus.emit({ type: 'phase', phase: 'connect' });
+    t.bus.emit({ type: 'context', plan: ['connect', 'snapshot', 'replay', 'catch-up', 'finalize', 'gates', 'swap', 'catch-up'] });
+    t.bus.emit({ type: 'phase', phase: 'snapshot' });
+    t.bus.emit({ type: 'phase', phase: 'gates' });
+    const f = await frameWith(t, '▶ gates');
+    expect(f).toContain('✔ connect › ✔ snapshot › – replay › – catch-up › – finalize › ▶ gates › swap › final round');
+  });
+
   it('shows search engine retries and Kafka errors in the errors pane, repeats collapsed', async () => {
     const t = setup();
     emitRebuildStart(t.bus);

@@ -176,7 +176,7 @@ function Pipeline({ s }: { s: TuiState }) {
       {steps.map((step, i) => {
         const isCurrent = step.state === 'current';
         const done = step.state === 'done';
-        const mark = isCurrent ? '▶ ' : done ? '✔ ' : '';
+        const mark = isCurrent ? '▶ ' : done ? '✔ ' : step.state === 'skipped' ? '– ' : '';
         return (
           <Text key={`${i}-${step.label}`}>
             {i > 0 ? <Text dimColor>{' › '}</Text> : null}

@@ -44,6 +44,8 @@ export interface TuiState {
   plan?: Phase[];
   /** Index in `plan` of the current phase. */
   planStep?: number;
+  /** Indices in `plan` of the phases actually entered (an already-built target skips the load). */
+  planEntered?: number[];
   context: TuiContext;
   target?: { index: string; alias?: string; aliasTargets?: string[] };
   /** Sorted by partition number. */
@@ -128,7 +130,10 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
         delete s.lastInfo;
         if (s.plan) {
           const next = s.plan.indexOf(action.phase, s.planStep ?? 0);
-          if (next >= 0) s.planStep = next;
+          if (next >= 0) {
+            s.planStep = next;
+            s.planEntered = [...(s.planEntered ?? []), next];
+          }
         }
       }
       if (!s.phasesSeen.includes(action.phase)) s.phasesSeen = [...s.phasesSeen, action.phase];
@@ -145,7 +150,10 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       if (action.plan) {
         s.plan = [...action.plan];
         const at = s.phase ? s.plan.indexOf(s.phase) : -1;
-        if (at >= 0) s.planStep = at;
+        if (at >= 0) {
+          s.planStep = at;
+          s.planEntered = [at];
+        }
       }
       return s;
     }
@@ -277,7 +285,8 @@ function mergePartitions(prev: readonly PartitionProgress[], next: readonly Part
 
 export interface PipelineStep {
   label: string;
-  state: 'done' | 'current' | 'todo';
+  /** skipped: the run went past it without entering it (e.g. nothing to load: the build already existed). */
+  state: 'done' | 'current' | 'todo' | 'skipped';
 }
 
 /**
@@ -285,17 +294,16 @@ export interface PipelineStep {
  * without one, only the phases seen so far; a phase that will not run is never listed.
  */
 export function pipelineSteps(s: TuiState): PipelineStep[] {
+  const finished = s.closed && !s.aborting && !s.fatal;
   if (s.plan) {
     const at = s.planStep ?? -1;
+    const entered = new Set(s.planEntered ?? []);
     return s.plan.map((phase, i) => ({
       label: phase === 'catch-up' && s.plan!.indexOf('catch-up') < i ? 'final round' : phase,
-      state: i < at || (i === at && s.closed && !s.aborting && !s.fatal) ? 'done' : i === at ? 'current' : 'todo',
+      state: i > at ? 'todo' : !entered.has(i) ? 'skipped' : i < at || finished ? 'done' : 'current',
     }));
   }
-  return s.phasesSeen.map((phase) => ({
-    label: phase,
-    state: phase === s.phase && !(s.closed && !s.aborting && !s.fatal) ? 'current' : 'done',
-  }));
+  return s.phasesSeen.map((phase) => ({ label: phase, state: phase === s.phase && !finished ? 'current' : 'done' }));
 }
 
 /** "partition 3 offset 1686 of 2000": the partition furthest behind, where reading is now. */
