@@ -31,6 +31,10 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
   );
   const total = totalEvents(o.ranges);
   const started = now();
+  // The projector's counters run over the whole build (catch-up rounds, the final round): rates are
+  // this call's share of them over this call's time, or a short round divides the build's total
+  // documents by milliseconds.
+  const docsBefore = o.projector.counters.docsWritten + o.projector.counters.docsDeleted;
   let lastReport = 0;
   let scanned = 0;
   const report = (force = false) => {
@@ -45,7 +49,7 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       partitions: [...parts.values()].map((p) => ({ ...p })),
       counters: { ...o.projector.counters },
       eventsPerSec: Math.round(rate),
-      docsPerSec: Math.round((o.projector.counters.docsWritten + o.projector.counters.docsDeleted) / secs),
+      docsPerSec: Math.round((o.projector.counters.docsWritten + o.projector.counters.docsDeleted - docsBefore) / secs),
       bulkLatencyMs: o.projector.lastBulkLatencyMs,
       ...(rate > 0 ? { etaSeconds: Math.round((total - done) / rate) } : {}),
     });

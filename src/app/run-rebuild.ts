@@ -77,7 +77,18 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const alias = aliasName(model);
 
   progress.emit({ type: 'phase', phase: 'connect' });
-  await sink.info();
+  const engine = await sink.info();
+  progress.emit({
+    type: 'context',
+    model: model.name,
+    topic,
+    engine: `${engine.engine} ${engine.version}`,
+    cluster: engine.clusterName,
+    // The order load() runs them in; the second catch-up is the final round after the swap.
+    plan: o.swap
+      ? ['connect', 'snapshot', 'replay', 'catch-up', 'finalize', 'gates', 'swap', 'catch-up']
+      : ['connect', 'snapshot', 'replay', 'finalize'],
+  });
   const live = await sink.aliasTargets(alias);
   progress.emit({ type: 'target', index, alias, aliasTargets: live });
 

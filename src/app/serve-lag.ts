@@ -12,6 +12,8 @@ export interface ServeLagOptions extends Omit<LagOptions, 'samples'> {
   signal: AbortSignal;
   port: number;
   host: string;
+  /** The cluster label on every metric. */
+  cluster: string;
   /** Called once the server listens, with the metrics URL. */
   onListening?: (url: string) => void;
   /** Called with every failed background sample (the server keeps serving the last good one). */
@@ -30,7 +32,7 @@ export async function serveLag(o: ServeLagOptions, deps: LagDeps): Promise<void>
   // after a failed listen, and the process would hang instead of exiting with the error.
   let latest!: Promise<LagReport>;
 
-  const server = createServer(exporterHandler(() => latest));
+  const server = createServer(exporterHandler(() => latest, o.cluster));
   await listen(server, o);
   latest = monitor.sample();
   latest.catch(() => undefined);
@@ -63,7 +65,7 @@ export async function serveLag(o: ServeLagOptions, deps: LagDeps): Promise<void>
 }
 
 /** GET /metrics serves the newest sample (503 while it failed); / and /healthz answer for probes. */
-function exporterHandler(latest: () => Promise<LagReport>) {
+function exporterHandler(latest: () => Promise<LagReport>, cluster: string) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -73,7 +75,7 @@ function exporterHandler(latest: () => Promise<LagReport>) {
     if (path === '/metrics') {
       latest().then(
         (report) => {
-          const body = formatLagPrometheus(report);
+          const body = formatLagPrometheus(report, { cluster });
           res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
           res.end(req.method === 'HEAD' ? undefined : body);
         },

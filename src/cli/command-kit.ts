@@ -150,9 +150,12 @@ export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus:
   const bus = createProgressBus();
   const view = await attachProgressView(bus, io, { ...(flags.json ? { json: true } : {}), ...(flags.tui === false ? { tui: false } : {}) });
   try {
-    return await work(bus);
-  } finally {
+    const result = await work(bus);
     await view.close();
+    return result;
+  } catch (error) {
+    await view.close({ error });
+    throw error;
   }
 }
 

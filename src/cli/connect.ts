@@ -176,7 +176,12 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
         base,
       );
     },
-    source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
+    /** With a progress bus, kafkajs's warnings and errors (connection errors, retries) become log events views show. */
+    source: (progress?: ProgressBus) =>
+      createKafkaEventSource({
+        ...kafkaOptions(requireKafka(config)),
+        ...(progress ? { onLog: (l: { level: 'warn' | 'error'; message: string }) => progress.emit({ type: 'log', ...l }) } : {}),
+      }),
     publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
     kafka: () => kafkaOptions(requireKafka(config)),
     sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress, flags.retryBudget),

@@ -69,8 +69,23 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
 
     const text = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain(`read model: OK ${index} via ${aliasName(model)}`);
-    expect(text.stdout).toMatch(/overall: OK \(exit 0\)/);
+    expect(text.stderr).toContain(`read model: OK ${index} via ${aliasName(model)}`);
+    expect(text.stderr).toMatch(/overall: OK \(exit 0\)/);
+    // stdout is the table alone: what `awk 'NR>1'` reads is one row per partition, nothing else.
+    const rows = text.stdout.trimEnd().split('\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows)
+      expect(row.split(/\s+/)).toEqual([
+        model.consumerGroup,
+        model.topic,
+        expect.stringMatching(/^\d+$/),
+        expect.stringMatching(/^\d+$/),
+        expect.stringMatching(/^\d+$/),
+        '0',
+        '0ms',
+        'OK',
+        'product-search',
+      ]);
 
     // Swapping to the index that is already live is a conflict (8), as the exit-code table says.
     const again = await runCli(['alias', 'swap', 'product-search', '--to', index, '--json'], { cwd });
@@ -91,8 +106,8 @@ describe.each(ENGINES)('readmodel lag (built binary) on %s: exit codes and the -
 
     const goneText = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
     expect(goneText.code).toBe(1);
-    expect(goneText.stdout).toContain(`read model: ERR [ALIAS_MISSING] alias ${aliasName(model)} does not exist`);
-    expect(goneText.stdout).not.toContain('freshness: unknown');
+    expect(goneText.stderr).toContain(`read model: ERR [ALIAS_MISSING] alias ${aliasName(model)} does not exist`);
+    expect(goneText.stderr).not.toContain('freshness: unknown');
     expect(goneText.stderr).toContain('error[LAG_ERR]');
     expect(goneText.stderr).toContain('what to do: build one and expose it: readmodel rebuild product-search --swap');
   });
@@ -131,5 +146,9 @@ describe('readmodel lag (built binary): unreachable services and usage', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes: 0 every partition and read model OK; 1 any finding');
     expect(help.stdout).toContain('readmodel_read_model_status');
+    expect(help.stdout).toContain('GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG TIME-LAG STATUS MODEL');
+    const serveHelp = await runCli(['lag', 'serve', '--help']);
+    expect(serveHelp.stdout).toMatch(/--port <n>[^-]*\(default:\s+10464\)/);
+    expect(serveHelp.stdout).toContain('Default port 10464');
   });
 });

@@ -119,11 +119,16 @@ describe('interactive terminal UI in tmux', () => {
     // The TUI while replaying: wait for bars that have moved.
     const live = await waitForPane('the replay screen with partition bars', (p) => p.includes('▶ replay') && /\ball\s+█/.test(p));
     writeFileSync(path.join(cwd, 'pane-replay.txt'), live);
-    expect(live).toMatch(/readmodel\s+replay/);
+    // The header names the model, the topic and brokers read, the index, engine and cluster written.
+    expect(live).toMatch(/readmodel product-search\s+replay/);
+    expect(live).toContain(`source  topic ${topic} · brokers ${brokers().join(',')}`);
+    expect(live).toMatch(new RegExp(`target  ${indexBase}_v\\S+ · opensearch \\S+ cluster \\S+`));
+    // No --swap: the phases that will not run are not listed.
     expect(live).toContain('✔ connect › ✔ snapshot › ▶ replay › finalize');
-    expect(live).toContain(`target  ${indexBase}_v`);
+    expect(live).not.toMatch(/gates|catch-up/);
+    expect(live).toMatch(/status {2}partition \d offset \d+ of \d+/);
     expect(live).toContain(`alias   ${indexBase}_current -> (no index yet)`);
-    for (const p of [0, 1, 2]) expect(live).toMatch(new RegExp(`\\bp${p}\\s+[█░]+\\s+\\d+%\\s+[\\d,]+ /\\s+[\\d,]+`));
+    for (const p of [0, 1, 2]) expect(live).toMatch(new RegExp(`partition ${p}\\s+[█░]+\\s+\\d+%\\s+offset\\s+\\d+ of\\s+\\d+`));
     expect(live).toMatch(/rate\s+[\d,]+ events\/s\s+·\s+[\d,]+ docs\/s\s+·\s+bulk [\d,]+ ms/);
     expect(live).toMatch(/ETA\s+\S+/);
     expect(live).toMatch(/retries\s+\d+/);
@@ -140,6 +145,9 @@ describe('interactive terminal UI in tmux', () => {
     expect(code, `pane:\n${end}`).toBe('130');
     // The last frame stays, says why it stopped, and the error report prints below it.
     expect(end).toContain('stopped: aborted (q pressed)');
+    // What the abort left: the alias as it was, the incomplete index.
+    expect(end).toContain(`alias ${indexBase}_current untouched (still on no index)`);
+    expect(end).toMatch(new RegExp(`left behind: incomplete index ${indexBase}_v\\S+ \\(not live; re-running the rebuild replaces it\\)`));
     expect(end).not.toContain('q / Ctrl-C  abort');
     const lines = end.split('\n');
     const lastFrameLine = lines.findLastIndex((l) => l.includes('stopped: aborted'));

@@ -121,6 +121,9 @@ function parseExposition(text: string): Map<string, Family> {
 
 const samplesOf = (fams: Map<string, Family>, name: string, model: string) =>
   (fams.get(name)?.samples ?? []).filter((s) => s.labels.model === model);
+/** The states whose series reads 1 (one per series group: the current status of each). */
+const current = (samples: ReadonlyArray<{ labels: Record<string, string>; value: number }>) =>
+  samples.filter((s) => s.value === 1).map((s) => s.labels.status);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const envelopes = (o: Parameters<typeof generateProductEvents>[0]): EventEnvelope[] => [...generateProductEvents(o)].map((g) => g.envelope);
 
@@ -154,9 +157,9 @@ describe('readmodel lag: a group that never committed', () => {
     // Never zero lag: the lag is what a consumer starting at the beginning would have to read.
     expect(m.partitions.reduce((n, p) => n + p.lag, 0)).toBe(events.length);
 
-    const fams = parseExposition(formatLagPrometheus(report));
-    expect(samplesOf(fams, 'readmodel_consumer_committed_offset', model.name)).toEqual([]);
-    expect(samplesOf(fams, 'readmodel_consumer_group_status', model.name).map((s) => s.value)).toEqual([5]);
+    const fams = parseExposition(formatLagPrometheus(report, { cluster: 'test' }));
+    expect(samplesOf(fams, 'readmodel_consumergroup_group_offset', model.name)).toEqual([]);
+    expect(current(samplesOf(fams, 'readmodel_consumergroup_status', model.name))).toEqual(['NO_COMMITS']);
   });
 });
 
@@ -229,17 +232,18 @@ describe.each(ENGINES)('readmodel lag against the real live consumer on %s', (en
       }
 
       // The same report as Prometheus text: parses strictly and says the same.
-      const fams = parseExposition(formatLagPrometheus(behind));
-      expect(samplesOf(fams, 'readmodel_consumer_lag_offsets', model.name).reduce((n, s) => n + s.value, 0)).toBe(more.length);
-      expect(samplesOf(fams, 'readmodel_consumer_lag_offsets', model.name)[0]!.labels).toEqual({
+      const fams = parseExposition(formatLagPrometheus(behind, { cluster: 'test' }));
+      expect(samplesOf(fams, 'readmodel_consumergroup_group_lag', model.name).reduce((n, s) => n + s.value, 0)).toBe(more.length);
+      expect(samplesOf(fams, 'readmodel_consumergroup_group_lag', model.name)[0]!.labels).toEqual({
+        cluster: 'test',
         model: model.name,
         group: model.consumerGroup,
         topic: model.topic,
         partition: '0',
       });
-      expect(Math.max(...samplesOf(fams, 'readmodel_consumer_lag_seconds', model.name).map((s) => s.value))).toBeGreaterThan(0);
-      expect(samplesOf(fams, 'readmodel_consumer_group_status', model.name).map((s) => s.value)).toEqual([3]);
-      expect(samplesOf(fams, 'readmodel_consumer_group_lag_offsets', model.name).map((s) => s.value)).toEqual([more.length]);
+      expect(Math.max(...samplesOf(fams, 'readmodel_consumergroup_group_lag_seconds', model.name).map((s) => s.value))).toBeGreaterThan(0);
+      expect(current(samplesOf(fams, 'readmodel_consumergroup_status', model.name))).toEqual(['STOP']);
+      expect(samplesOf(fams, 'readmodel_consumergroup_group_topic_sum_lag', model.name).map((s) => s.value)).toEqual([more.length]);
       expect(samplesOf(fams, 'readmodel_read_model_freshness_seconds', model.name)).toHaveLength(1);
       for (const f of fams.values()) expect(f.help && f.type).toBeTruthy();
 
@@ -286,22 +290,40 @@ describe('readmodel lag CLI (built binary)', () => {
     expect(prom.code).toBe(1);
     expect(prom.stderr).toContain('error[LAG_ERR]');
     const fams = parseExposition(prom.stdout);
-    expect(samplesOf(fams, 'readmodel_consumer_status', 'product-search').map((s) => s.value)).toEqual([5, 5]);
-    expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
-    expect(samplesOf(fams, 'readmodel_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
+    expect(current(samplesOf(fams, 'readmodel_consumergroup_partition_status', 'product-search'))).toEqual(['NO_COMMITS', 'NO_COMMITS']);
+    expect(current(samplesOf(fams, 'readmodel_read_model_status', 'product-search'))).toEqual(['ERR']);
+    expect(current(samplesOf(fams, 'readmodel_lag_status', 'product-search'))).toEqual(['ERR']);
+    // The cluster label defaults to the bootstrap brokers.
+    expect(samplesOf(fams, 'readmodel_lag_status', 'product-search')[0]!.labels.cluster).toBe(brokers().join(','));
 
     const table = await runCli(['lag', 'product-search', '--samples', '1'], { cwd });
     expect(table.code).toBe(1);
-    expect(table.stdout).toContain(`product-search  topic ${model.topic}  group ${model.consumerGroup}`);
-    expect(table.stdout).toContain('read model: ERR [ALIAS_MISSING]');
-    expect(table.stdout).toMatch(/overall: ERR \(exit 1\)/);
+    // stdout: the kafka-consumer-groups-style table, one row per partition; the verdicts on stderr.
+    const rows = table.stdout.trimEnd().split('\n');
+    expect(rows[0]!.split(/\s+/)).toEqual([
+      'GROUP',
+      'TOPIC',
+      'PARTITION',
+      'CURRENT-OFFSET',
+      'LOG-END-OFFSET',
+      'LAG',
+      'TIME-LAG',
+      'STATUS',
+      'MODEL',
+    ]);
+    expect(rows.slice(1).map((r) => r.split(/\s+/).filter((_, i) => [0, 1, 2, 3, 7, 8].includes(i)))).toEqual([
+      [model.consumerGroup, model.topic, '0', '-', 'NO_COMMITS', 'product-search'],
+      [model.consumerGroup, model.topic, '1', '-', 'NO_COMMITS', 'product-search'],
+    ]);
+    expect(table.stderr).toContain('read model: ERR [ALIAS_MISSING]');
+    expect(table.stderr).toMatch(/overall: ERR \(exit 1\)/);
   });
 
   it('lag serve answers GET /metrics and stops cleanly on SIGTERM', async () => {
     const model = isolatedProductModel();
     await publishEvents(model.topic, 1, envelopes({ products: 2, seed: 62 }));
     const { child, done } = startCli(
-      ['lag', 'serve', 'product-search', '--port', '0', '--interval', '200ms', '--brokers', brokers().join(',')],
+      ['lag', 'serve', 'product-search', '--port', '0', '--interval', '200ms', '--brokers', brokers().join(','), '--cluster', 'lag-it'],
       { cwd: configFor(model) },
     );
     try {
@@ -313,12 +335,15 @@ describe('readmodel lag CLI (built binary)', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
       const fams = parseExposition(await res.text());
-      expect(samplesOf(fams, 'readmodel_consumer_group_status', 'product-search').map((s) => s.value)).toEqual([5]);
+      expect(current(samplesOf(fams, 'readmodel_consumergroup_status', 'product-search'))).toEqual(['NO_COMMITS']);
       // The exporter shows the missing read model too, as its own series and in the model's status.
-      expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search')).toEqual([
-        { labels: { model: 'product-search', alias: `${model.indexBase}_current` }, value: 6 },
-      ]);
-      expect(samplesOf(fams, 'readmodel_model_status', 'product-search').map((s) => s.value)).toEqual([6]);
+      expect(samplesOf(fams, 'readmodel_read_model_status', 'product-search')).toEqual(
+        ['OK', 'WARN', 'ERR'].map((status) => ({
+          labels: { cluster: 'lag-it', model: 'product-search', alias: `${model.indexBase}_current`, status },
+          value: status === 'ERR' ? 1 : 0,
+        })),
+      );
+      expect(current(samplesOf(fams, 'readmodel_lag_status', 'product-search'))).toEqual(['ERR']);
       expect((await fetch(url.replace('/metrics', '/nope'))).status).toBe(404);
       // The window grows with the background samples (--interval reached serve, not only `lag`).
       await waitFor(

@@ -4,7 +4,7 @@ import { createLagMonitor } from '../../src/app/lag-monitor.js';
 import { runLag } from '../../src/app/run-lag.js';
 import { SinkRejectedError, SinkUnavailableError, SourceUnavailableError } from '../../src/core/errors.js';
 import { lagExitCode } from '../../src/core/lag/lag-exit-code.js';
-import { formatLagText } from '../../src/core/lag/lag-text.js';
+import { formatLagSummary, formatLagTable } from '../../src/core/lag/lag-text.js';
 import type { GroupOffsets, LagReader } from '../../src/core/ports/lag-reader.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 
@@ -188,7 +188,7 @@ describe('lag monitor', () => {
     const err = new LagAlertError(report);
     expect(err).toMatchObject({ code: 'LAG_ERR', exitCode: 1 });
     expect(err.suggestion).toContain('readmodel rebuild product-search --swap');
-    const text = formatLagText(report);
+    const text = formatLagSummary(report);
     expect(text).toContain('read model: ERR [ALIAS_MISSING] alias product_search_current does not exist');
     expect(text).toMatch(/overall: ERR \(exit 1\)/);
   });
@@ -346,18 +346,83 @@ describe('lag monitor', () => {
     expect(warn.exitCode).toBe(1);
   });
 
-  it('renders a readable table', async () => {
+  it('renders an awk-able table (kafka-consumer-groups columns) and the verdicts apart', async () => {
     const c = clock();
-    const { reader } = fakeReader([{ state: 'Empty', members: 0, partitions: [{ partition: 0, committed: 1, logStart: 0, logEnd: 3 }] }], {
-      0: c.now() - 12_300,
-    });
-    const text = formatLagText(await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0, now: c.now }, { reader }));
-    expect(text).toContain('product-search  topic product-events  group readmodel.product-search (Empty, 0 members)');
-    expect(text).toContain('  status STOP: partition 0: no active consumer in the group; lag 2');
-    expect(text).toMatch(
-      /PARTITION {2}COMMITTED {2}LOG END {2}LAG {2}TIME LAG {2}STATUS {2}REASON\n {2}0 +1 +3 +2 +12\.3s +STOP +no active consumer/,
+    const { reader } = fakeReader(
+      [
+        {
+          state: 'Empty',
+          members: 0,
+          partitions: [
+            { partition: 0, committed: 1, logStart: 0, logEnd: 3 },
+            { partition: 1, committed: null, logStart: 0, logEnd: 0 },
+          ],
+        },
+      ],
+      { 0: c.now() - 12_300 },
     );
-    expect(text).toMatch(/overall: STOP \(exit 1\)/);
-    expect(text.split('\n').every((l) => l === l.trimEnd())).toBe(true);
+    const report = await runLag({ models: [model], thresholds, samples: 1, intervalMs: 0, now: c.now }, { reader });
+    const table = formatLagTable(report);
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]!.split(/\s+/)).toEqual([
+      'GROUP',
+      'TOPIC',
+      'PARTITION',
+      'CURRENT-OFFSET',
+      'LOG-END-OFFSET',
+      'LAG',
+      'TIME-LAG',
+      'STATUS',
+      'MODEL',
+    ]);
+    // What `awk 'NR>1'` sees: one row per partition, nine blank-separated fields, "-" for unknowns.
+    const rows = lines.slice(1).map((l) => l.split(/\s+/));
+    expect(rows).toEqual([
+      ['readmodel.product-search', 'product-events', '0', '1', '3', '2', '12.3s', 'STOP', 'product-search'],
+      ['readmodel.product-search', 'product-events', '1', '-', '0', '0', '0ms', 'OK', 'product-search'],
+    ]);
+    expect(table).not.toMatch(/[\u2500-\u257f]/); // no box drawing
+    expect(table).not.toContain('\u001b');
+    expect(lines.every((l) => l === l.trimEnd())).toBe(true);
+
+    const summary = formatLagSummary(report);
+    expect(summary).toContain('product-search: STOP partition 0: no active consumer in the group; lag 2');
+    expect(summary).toContain('  consumer: STOP group readmodel.product-search (Empty, 0 members) on topic product-events, lag 2 records');
+    expect(summary).toContain('    partition 0: STOP no active consumer in the group; lag 2');
+    expect(summary).toMatch(/overall: STOP \(exit 1\)/);
+  });
+
+  it('gives a model whose group could not be read one row of "-", so it never vanishes from the table', () => {
+    const rows = formatLagTable({
+      at: '2026-01-01T00:00:00.000Z',
+      samples: 1,
+      windowSpanMs: 0,
+      thresholds,
+      status: 'ERR',
+      exitCode: 5,
+      models: [
+        {
+          model: 'product-search',
+          topic: 'product-events',
+          group: 'readmodel.product-search',
+          groupState: null,
+          members: null,
+          status: 'ERR',
+          reason: 'boom',
+          consumerStatus: 'ERR',
+          consumerReason: 'boom',
+          lag: 0,
+          maxTimeLagMs: null,
+          partitions: [],
+          readModel: null,
+          error: { code: 'SOURCE_UNAVAILABLE', message: 'boom', exitCode: 5 },
+        },
+      ],
+    })
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/));
+    expect(rows).toEqual([['readmodel.product-search', 'product-events', '-', '-', '-', '-', '-', 'ERR', 'product-search']]);
   });
 });

@@ -161,42 +161,69 @@ describe('Prometheus text exposition', () => {
     ).toThrow(/twice/);
   });
 
-  it('renders a lag report: per-partition lag, time lag, status values, freshness; unknowns left out', () => {
-    const text = formatLagPrometheus(report);
+  it('renders a lag report under kafka-lag-exporter-like names with a cluster label; unknowns left out', () => {
+    const text = formatLagPrometheus(report, { cluster: 'prod-eu' });
     const lines = text.trimEnd().split('\n');
-    const g = 'model="product-search",group="readmodel.product-search",topic="product-events"';
-    expect(lines).toContain(`readmodel_consumer_lag_offsets{${g},partition="1"} 4`);
-    expect(lines).toContain(`readmodel_consumer_lag_seconds{${g},partition="1"} 1.5`);
-    expect(lines).toContain(`readmodel_consumer_lag_seconds{${g},partition="0"} 0`);
-    expect(lines).toContain(`readmodel_consumer_committed_offset{${g},partition="1"} 6`);
+    const g = 'cluster="prod-eu",model="product-search",group="readmodel.product-search",topic="product-events"';
+    expect(lines).toContain(`readmodel_consumergroup_group_lag{${g},partition="1"} 4`);
+    expect(lines).toContain(`readmodel_consumergroup_group_lag_seconds{${g},partition="1"} 1.5`);
+    expect(lines).toContain(`readmodel_consumergroup_group_lag_seconds{${g},partition="0"} 0`);
+    expect(lines).toContain(`readmodel_consumergroup_group_offset{${g},partition="1"} 6`);
+    expect(lines).toContain('readmodel_partition_latest_offset{cluster="prod-eu",topic="product-events",partition="1"} 10');
+    expect(lines).toContain('readmodel_partition_earliest_offset{cluster="prod-eu",topic="product-events",partition="1"} 0');
     // Never-committed partition: no committed-offset series (not a fake 0).
-    expect(lines.filter((l) => l.startsWith('readmodel_consumer_committed_offset{') && l.includes('partition="2"'))).toEqual([]);
-    expect(lines).toContain(`readmodel_consumer_status{${g},partition="0"} 0`);
-    expect(lines).toContain(`readmodel_consumer_status{${g},partition="1"} 3`);
-    expect(lines).toContain(`readmodel_consumer_group_status{${g}} 3`);
-    expect(lines).toContain(`readmodel_consumer_group_lag_offsets{${g}} 4`);
-    expect(lines).toContain('readmodel_consumer_group_members{model="product-search",group="readmodel.product-search"} 0');
-    expect(lines).toContain('readmodel_read_model_freshness_seconds{model="product-search",alias="product_search_current"} 5.25');
-    expect(lines).toContain('readmodel_lag_sample_success{model="product-search"} 1');
-    // The failed model: status 6 (ERR), success 0, escaped label values, no lag series.
-    expect(lines).toContain('readmodel_consumer_group_status{model="we\\"ird\\\\model\\nx",group="g",topic="t"} 6');
-    expect(lines).toContain('readmodel_lag_sample_success{model="we\\"ird\\\\model\\nx"} 0');
-    expect(lines.some((l) => l.startsWith('readmodel_consumer_group_lag_offsets{model="we'))).toBe(false);
-    // The read model: its own status series, and the model's overall status (the worse of the two).
-    expect(lines).toContain('readmodel_read_model_status{model="product-search",alias="product_search_current"} 0');
-    expect(lines).toContain(`readmodel_model_status{${g}} 3`);
-    const o = 'model="order-history",group="readmodel.order-history",topic="order-events"';
-    expect(lines).toContain(`readmodel_consumer_group_status{${o}} 0`);
-    expect(lines).toContain('readmodel_read_model_status{model="order-history",alias="order_history_current"} 6');
-    expect(lines).toContain(`readmodel_model_status{${o}} 6`);
-    // A missing alias was read successfully: the sample succeeded, and no freshness is faked.
-    expect(lines).toContain('readmodel_lag_sample_success{model="order-history"} 1');
-    expect(lines.some((l) => l.startsWith('readmodel_read_model_freshness_seconds{model="order-history"'))).toBe(false);
+    expect(lines.filter((l) => l.startsWith('readmodel_consumergroup_group_offset{') && l.includes('partition="2"'))).toEqual([]);
+    expect(lines).toContain(`readmodel_consumergroup_group_topic_sum_lag{${g}} 4`);
+    expect(lines).toContain(`readmodel_consumergroup_group_max_lag{${g}} 4`);
+    expect(lines).toContain(`readmodel_consumergroup_group_max_lag_seconds{${g}} 1.5`);
+    expect(lines).toContain('readmodel_consumergroup_members{cluster="prod-eu",model="product-search",group="readmodel.product-search"} 0');
+    expect(lines).toContain(
+      'readmodel_read_model_freshness_seconds{cluster="prod-eu",model="product-search",alias="product_search_current"} 5.25',
+    );
+    expect(lines).toContain('readmodel_lag_sample_success{cluster="prod-eu",model="product-search"} 1');
+    // The failed model: ERR, success 0, escaped label values, no lag series.
+    const weird = 'cluster="prod-eu",model="we\\"ird\\\\model\\nx",group="g",topic="t"';
+    expect(lines).toContain(`readmodel_consumergroup_status{${weird},status="ERR"} 1`);
+    expect(lines).toContain('readmodel_lag_sample_success{cluster="prod-eu",model="we\\"ird\\\\model\\nx"} 0');
+    expect(lines.some((l) => l.startsWith('readmodel_consumergroup_group_topic_sum_lag{cluster="prod-eu",model="we'))).toBe(false);
     // No search engine for the failed model: no read model series at all.
-    expect(lines.some((l) => l.startsWith('readmodel_read_model_status{model="we'))).toBe(false);
-    expect(lines).toContain('readmodel_lag_window_samples 3');
-    expect(lines).toContain('readmodel_lag_last_sample_timestamp_seconds 1767225610');
-    expect(text).toMatch(/# HELP readmodel_consumer_status .*0=OK 1=WARN 2=STALL 3=STOP 4=REWIND 5=NO_COMMITS 6=ERR/);
+    expect(lines.some((l) => l.startsWith('readmodel_read_model_status{cluster="prod-eu",model="we'))).toBe(false);
+    expect(lines).toContain('readmodel_lag_window_samples{cluster="prod-eu"} 3');
+    expect(lines).toContain('readmodel_lag_last_sample_timestamp_seconds{cluster="prod-eu"} 1767225610');
+  });
+
+  it('exposes every status as one series per state: 1 for the current state, 0 for the others', () => {
+    const lines = formatLagPrometheus(report, { cluster: 'c' }).trimEnd().split('\n');
+    const values = (prefix: string) =>
+      Object.fromEntries(
+        lines.filter((l) => l.startsWith(prefix)).map((l) => [/status="([A-Z_]+)"/.exec(l)![1]!, Number(l.slice(l.lastIndexOf(' ') + 1))]),
+      );
+    const all = { OK: 0, WARN: 0, STALL: 0, STOP: 0, REWIND: 0, NO_COMMITS: 0, ERR: 0 };
+    const g = 'cluster="c",model="product-search",group="readmodel.product-search",topic="product-events"';
+    expect(values(`readmodel_consumergroup_partition_status{${g},partition="0",`)).toEqual({ ...all, OK: 1 });
+    expect(values(`readmodel_consumergroup_partition_status{${g},partition="1",`)).toEqual({ ...all, STOP: 1 });
+    expect(values(`readmodel_consumergroup_status{${g},`)).toEqual({ ...all, STOP: 1 });
+    expect(values('readmodel_lag_status{cluster="c",model="product-search",')).toEqual({ ...all, STOP: 1 });
+    // The read model has three states only.
+    expect(values('readmodel_read_model_status{cluster="c",model="product-search",')).toEqual({ OK: 1, WARN: 0, ERR: 0 });
+    const o = 'cluster="c",model="order-history",group="readmodel.order-history",topic="order-events"';
+    expect(values(`readmodel_consumergroup_status{${o},`)).toEqual({ ...all, OK: 1 });
+    expect(values('readmodel_read_model_status{cluster="c",model="order-history",')).toEqual({ OK: 0, WARN: 0, ERR: 1 });
+    expect(values('readmodel_lag_status{cluster="c",model="order-history",')).toEqual({ ...all, ERR: 1 });
+    // A missing alias was read successfully: the sample succeeded, and no freshness is faked.
+    expect(lines).toContain('readmodel_lag_sample_success{cluster="c",model="order-history"} 1');
+    expect(lines.some((l) => l.startsWith('readmodel_read_model_freshness_seconds{cluster="c",model="order-history"'))).toBe(false);
+    // Every series carries the cluster label.
+    for (const l of lines.filter((x) => !x.startsWith('#'))) expect(l).toMatch(/^\w+\{cluster="c"/);
+  });
+
+  it('writes a topic partition read by two models once', () => {
+    const twice: LagReport = { ...report, models: [report.models[0]!, { ...report.models[0]!, model: 'other', group: 'other.group' }] };
+    const lines = formatLagPrometheus(twice, { cluster: 'c' }).split('\n');
+    expect(
+      lines.filter((l) => l.startsWith('readmodel_partition_latest_offset{cluster="c",topic="product-events",partition="1"}')),
+    ).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('readmodel_consumergroup_group_lag{') && l.includes('partition="1"'))).toHaveLength(2);
   });
 
   it('every line follows the exposition grammar and each family is announced before its samples', () => {
@@ -206,7 +233,7 @@ describe('Prometheus text exposition', () => {
       `^(${name})(?:\\{([a-zA-Z_][a-zA-Z0-9_]*=${labelValue}(?:,[a-zA-Z_][a-zA-Z0-9_]*=${labelValue})*)?\\})? (NaN|[+-]Inf|-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)$`,
     );
     const announced = new Map<string, string>();
-    for (const line of formatLagPrometheus(report).trimEnd().split('\n')) {
+    for (const line of formatLagPrometheus(report, { cluster: 'prod-eu' }).trimEnd().split('\n')) {
       const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
       if (meta) {
         if (meta[1] === 'TYPE') {
@@ -220,6 +247,6 @@ describe('Prometheus text exposition', () => {
       expect(m, line).not.toBeNull();
       expect(announced.has(m![1]!), line).toBe(true);
     }
-    expect(announced.size).toBe(14);
+    expect(announced.size).toBe(17);
   });
 });

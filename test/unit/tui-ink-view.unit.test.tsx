@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CliIO } from '../../src/cli/cli-io.js';
 import { attachInkView } from '../../src/cli/output/ink-view.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
+import { SourceUnavailableError } from '../../src/core/errors.js';
 
 /** A terminal as ink sees it: a TTY that records what was written. */
 class FakeTerminal extends Writable {
@@ -63,7 +64,7 @@ describe('attachInkView', () => {
   it('holds command output while mounted and prints it below the last frame after close', async () => {
     const { io, stdout, stderr } = fakeIO();
     const bus = createProgressBus();
-    const view = await attachInkView(bus, io);
+    const view = await attachInkView(bus, io, { color: true });
     bus.emit({ type: 'phase', phase: 'replay' });
     bus.emit({ type: 'target', index: 'ps_v1_abc', alias: 'ps_current', aliasTargets: [] });
     expect(io.stdout).not.toBe(stdout);
@@ -87,7 +88,7 @@ describe('attachInkView', () => {
   it('q calls io.abort, shows aborting, and close turns raw mode off', async () => {
     const { io, stdout, stdin, abort } = fakeIO();
     const bus = createProgressBus();
-    const view = await attachInkView(bus, io);
+    const view = await attachInkView(bus, io, { color: true });
     bus.emit({ type: 'phase', phase: 'replay' });
     await vi.waitFor(() => expect(stdin.rawMode).toContain(true));
     stdin.type('q');
@@ -96,5 +97,20 @@ describe('attachInkView', () => {
     await view.close();
     await vi.waitFor(() => expect(stdin.rawMode.at(-1)).toBe(false));
     expect(stripVTControlCharacters(stdout.text)).toContain('stopped: aborted (q pressed)');
+  });
+
+  it('shows the error the work failed with in the last frame, with what to do, before giving the terminal back', async () => {
+    const { io, stdout } = fakeIO();
+    const bus = createProgressBus();
+    const view = await attachInkView(bus, io, { color: false });
+    bus.emit({ type: 'phase', phase: 'snapshot' });
+    bus.emit({ type: 'log', level: 'error', message: 'kafka: Connection error: connect ECONNREFUSED 127.0.0.1:1' });
+    await view.close({
+      error: new SourceUnavailableError('Kafka: connecting failed', { suggestion: 'check that the brokers are reachable' }),
+    });
+    const out = stripVTControlCharacters(stdout.text);
+    expect(out).toContain('✖ kafka: Connection error: connect ECONNREFUSED 127.0.0.1:1');
+    expect(out).toContain('failed: error[SOURCE_UNAVAILABLE] Kafka: connecting failed');
+    expect(out).toContain('what to do: check that the brokers are reachable');
   });
 });

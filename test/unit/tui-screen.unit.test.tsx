@@ -66,8 +66,19 @@ async function frameWith(t: { frame: () => string }, ...needles: Array<string | 
   return last;
 }
 
-function emitRebuildStart(bus: ProgressBus) {
+function emitRebuildStart(bus: ProgressBus, opts: { swap?: boolean } = {}) {
+  bus.emit({ type: 'context', brokers: ['kafka-1:9092', 'kafka-2:9092'] });
   bus.emit({ type: 'phase', phase: 'connect' });
+  bus.emit({
+    type: 'context',
+    model: 'product-search',
+    topic: 'product-events',
+    engine: 'opensearch 3.1.0',
+    cluster: 'search-prod',
+    plan: opts.swap
+      ? ['connect', 'snapshot', 'replay', 'catch-up', 'finalize', 'gates', 'swap', 'catch-up']
+      : ['connect', 'snapshot', 'replay', 'finalize'],
+  });
   bus.emit({
     type: 'target',
     index: 'product-search_v3_9f2c1a',
@@ -85,9 +96,15 @@ describe('RebuildScreen', () => {
     const t = setup();
     emitRebuildStart(t.bus);
     const f = await frameWith(t, '▶ replay');
-    expect(f).toMatch(/readmodel\s+replay/);
-    expect(f).toContain('✔ connect › ✔ snapshot › ▶ replay › finalize › gates › swap › catch-up');
-    expect(f).toContain('target  product-search_v3_9f2c1a');
+
+    // Without --swap, the phases that will not run (catch-up, gates, swap) are not listed.
+    expect(f).toContain('✔ connect › ✔ snapshot › ▶ replay › finalize');
+    expect(f).not.toMatch(/gates|swap ›|catch-up/);
+    // The header names what the run reads and writes.
+    expect(f).toMatch(/readmodel product-search\s+replay/);
+    expect(f).toContain('source  topic product-events · brokers kafka-1:9092,kafka-2:9092');
+    expect(f).toContain('target  product-search_v3_9f2c1a · opensearch 3.1.0 cluster search-prod');
+
     expect(f).toContain('alias   product-search_current -> product-search_v2_77aa01');
     expect(f).toContain('partitions: waiting for the offset snapshot');
     expect(f).toContain('q / Ctrl-C  abort');
@@ -100,11 +117,13 @@ describe('RebuildScreen', () => {
     t.bus.emit(progress);
     const f = await frameWith(t, 'events/s');
     const lines = f.split('\n');
-    const p0 = lines.find((l) => l.trim().startsWith('p0'))!;
-    expect(p0).toMatch(/p0\s+█+░+\s+50%\s+1,000 \/ 2,000$/);
-    const p1 = lines.find((l) => l.trim().startsWith('p1'))!;
-    expect(p1).toMatch(/p1\s+█+\s+100%\s+1,100 \/ 1,100 from 100$/);
-    expect(lines.find((l) => l.trim().startsWith('p2'))).toMatch(/100%\s+0 \/\s+0 empty$/);
+    // Positions read as Kafka tools write them: partition N offset M (no digit grouping: an offset is not a count).
+    const p0 = lines.find((l) => l.trim().startsWith('partition 0'))!;
+    expect(p0).toMatch(/partition 0\s+█+░+\s+50%\s+offset 1000 of 2000$/);
+    const p1 = lines.find((l) => l.trim().startsWith('partition 1'))!;
+    expect(p1).toMatch(/partition 1\s+█+\s+100%\s+offset 1100 of 1100 from 100$/);
+    expect(lines.find((l) => l.trim().startsWith('partition 2'))).toMatch(/100%\s+offset\s+0 of\s+0 empty$/);
+    expect(f).toContain('status  partition 0 offset 1000 of 2000');
     expect(lines.find((l) => l.trim().startsWith('all'))).toMatch(/all\s+█+░+\s+66%\s+2,000 \/ 3,000 events$/);
     expect(f).toContain('rate     1,234 events/s  ·  567 docs/s  ·  bulk 48 ms');
     expect(f).toContain('ETA      3m05s');
@@ -160,7 +179,7 @@ describe('RebuildScreen', () => {
     for (let i = 0; i < 5; i++) t.bus.emit(progress);
     const f = await frameWith(t, 'warnings & errors: 2');
     expect(f).toContain('✖ bulk write to product-search_v3_9f2c1a failed: HTTP 503');
-    expect(f).toContain('! skipped invalid event p1@4711: /data/price/amountMinor minimum: must be >= 0 (topic products)');
+    expect(f).toContain('! skipped invalid event at partition 1 offset 4711: /data/price/amountMinor minimum: must be >= 0');
     // Five more warnings: only the last four fit the section, the count says how many there were.
     for (let i = 1; i <= 5; i++) t.bus.emit({ type: 'log', level: 'warn', message: `lag warning ${i}` });
     const g = await frameWith(t, 'warnings & errors: 7 (last 4 shown)');
@@ -179,7 +198,7 @@ describe('RebuildScreen', () => {
     });
     const f = await frameWith(t, 'the one error that matters', 'more partitions');
     expect(f.split('\n').length).toBeLessThan(24);
-    expect(f).toContain('p40'); // unfinished partitions come first
+    expect(f).toContain('partition 40'); // unfinished partitions come first
     expect(f).toMatch(/… \d+ more partitions \(\d+ done\)/);
     expect(f).toContain('q / Ctrl-C  abort');
   });
@@ -234,14 +253,15 @@ describe('RebuildScreen', () => {
 
   it('an error stays visible through later phases and progress', async () => {
     const t = setup();
-    emitRebuildStart(t.bus);
+    emitRebuildStart(t.bus, { swap: true });
     t.bus.emit({ type: 'log', level: 'error', message: 'OpenSearch answered HTTP 503 three times' });
     t.bus.emit(progress);
+    t.bus.emit({ type: 'phase', phase: 'catch-up' });
     t.bus.emit({ type: 'phase', phase: 'finalize' });
     t.bus.emit({ type: 'phase', phase: 'gates' });
     t.bus.emit({ type: 'phase', phase: 'swap' });
     const f = await frameWith(t, '▶ swap');
-    expect(f).toContain('✔ replay › ✔ finalize › ✔ gates › ▶ swap');
+    expect(f).toContain('✔ replay › ✔ catch-up › ✔ finalize › ✔ gates › ▶ swap › final round');
     expect(f).toContain('✖ OpenSearch answered HTTP 503 three times');
     expect(f).toContain('ETA      replay done');
   });
@@ -253,6 +273,117 @@ describe('RebuildScreen', () => {
     t.advance(15_000);
     t.store.dispatch({ type: 'ui:tick' });
     await frameWith(t, 'no progress for 15s');
+  });
+});
+
+describe('RebuildScreen: what an operator needs to see', () => {
+  it('keeps the status line live: the phase news, then the next phase, never a stale first line', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus, { swap: true });
+    t.bus.emit(progress);
+    await frameWith(t, 'status  partition 0 offset 1000 of 2000');
+    t.bus.emit({ type: 'phase', phase: 'catch-up' });
+    t.bus.emit({ type: 'log', level: 'info', message: 'catch-up round 1: 5000 events behind' });
+    await frameWith(t, 'status  catch-up round 1: 5000 events behind');
+    t.bus.emit({ type: 'phase', phase: 'finalize' });
+    const f = await frameWith(t, 'status  restoring settings, computing the checksum and self-checking product-search_v3_9f2c1a');
+    expect(f).not.toContain('catch-up round 1');
+    t.bus.emit({ type: 'phase', phase: 'gates' });
+    await frameWith(t, 'status  checking the swap gates');
+  });
+
+  it('lists the final round after the swap as its own step', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus, { swap: true });
+    for (const phase of ['catch-up', 'finalize', 'gates', 'swap'] as const) t.bus.emit({ type: 'phase', phase });
+    t.bus.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
+    const f = await frameWith(t, '▶ final round');
+    expect(f).toContain('✔ catch-up › ✔ finalize › ✔ gates › ✔ swap › ▶ final round');
+  });
+
+  it('marks the load steps skipped when the build already existed and only the swap runs', async () => {
+    const t = setup();
+    t.bus.emit({ type: 'phase', phase: 'connect' });
+    t.bus.emit({ type: 'context', plan: ['connect', 'snapshot', 'replay', 'catch-up', 'finalize', 'gates', 'swap', 'catch-up'] });
+    t.bus.emit({ type: 'phase', phase: 'snapshot' });
+    t.bus.emit({ type: 'phase', phase: 'gates' });
+    const f = await frameWith(t, '▶ gates');
+    expect(f).toContain('✔ connect › ✔ snapshot › – replay › – catch-up › – finalize › ▶ gates › swap › final round');
+  });
+
+  it('shows search engine retries and Kafka errors in the errors pane, repeats collapsed', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus);
+    for (let i = 1; i <= 3; i++) t.bus.emit({ type: 'retry', reason: 'search engine unavailable: HTTP 503', attempt: i, delayMs: 100 });
+    t.bus.emit({ type: 'log', level: 'error', message: 'kafka: Connection error: connect ECONNREFUSED 127.0.0.1:9092' });
+    const f = await frameWith(t, 'warnings & errors: 4');
+    expect(f).toContain('! retrying: search engine unavailable: HTTP 503 (×3)');
+    expect(f).toContain('✖ kafka: Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+  });
+
+  it('shows gate verdicts and the fatal error inside the screen before it closes', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus, { swap: true });
+    t.bus.emit({ type: 'phase', phase: 'gates' });
+    t.bus.emit({ type: 'gate', gate: 'count-drift', verdict: 'failed', reasons: ['documents 80 vs 100 live (20% > 5%)'] });
+    t.store.dispatch({
+      type: 'ui:fatal',
+      code: 'GATE_REFUSED',
+      message: 'swap refused by gate count-drift',
+      suggestion: 'look at the build, or --override-gates',
+    });
+    t.store.dispatch({ type: 'ui:closed' });
+    const f = await frameWith(t, 'failed: error[GATE_REFUSED] swap refused by gate count-drift');
+    expect(f).toContain('✖ gate count-drift: failed (documents 80 vs 100 live (20% > 5%))');
+    expect(f).toContain('what to do: look at the build, or --override-gates');
+    expect(f).not.toContain('q / Ctrl-C  abort');
+  });
+
+  it('says on abort that the alias is untouched and what was left behind', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus);
+    t.bus.emit(progress);
+    t.store.dispatch({ type: 'ui:aborting', reason: 'Ctrl-C' });
+    t.store.dispatch({ type: 'ui:closed' });
+    const f = await frameWith(t, 'stopped: aborted (Ctrl-C)');
+    expect(f).toContain('  alias product-search_current untouched (still -> product-search_v2_77aa01)');
+    expect(f).toContain('  left behind: incomplete index product-search_v3_9f2c1a (not live; re-running the rebuild replaces it)');
+  });
+
+  it('an abort before anything was built says so', async () => {
+    const t = setup();
+    t.bus.emit({ type: 'phase', phase: 'connect' });
+    t.bus.emit({ type: 'target', index: 'ps_v3', alias: 'ps_current', aliasTargets: [] });
+    t.store.dispatch({ type: 'ui:aborting', reason: 'Ctrl-C' });
+    t.store.dispatch({ type: 'ui:closed' });
+    await frameWith(t, 'stopped: aborted (Ctrl-C)\n  alias ps_current untouched (still on no index)\n  nothing was built');
+  });
+
+  it('keeps the build figures through the final round (no "0 / 0 events")', async () => {
+    const t = setup();
+    emitRebuildStart(t.bus, { swap: true });
+    t.bus.emit({
+      ...progress,
+      partitions: [
+        { partition: 0, start: 0, end: 3000, position: 3000 },
+        { partition: 1, start: 0, end: 2505, position: 2505 },
+      ],
+    });
+    for (const phase of ['catch-up', 'finalize', 'gates', 'swap'] as const) t.bus.emit({ type: 'phase', phase });
+    t.bus.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
+    // The final round reads what arrived during the swap: here nothing, a range that starts where the build stopped.
+    t.bus.emit({
+      ...progress,
+      partitions: [
+        { partition: 0, start: 3000, end: 3000, position: 3000 },
+        { partition: 1, start: 2505, end: 2507, position: 2507 },
+      ],
+      eventsPerSec: 0,
+      docsPerSec: 2,
+    });
+    const f = await frameWith(t, '5,507 / 5,507 events');
+    expect(f).not.toContain('0 / 0 events');
+    expect(f).toMatch(/partition 1\s+█+\s+100%\s+offset 2507 of 2507$/m);
   });
 });
 

@@ -110,9 +110,9 @@ describe('tui reducer', () => {
     expect(s.stoppedOnInvalid).toBe(true);
     expect(s.messages.map((m) => m.level)).toEqual(['warn', 'error']);
     expect(s.messages[0]!.text).toBe(
-      'skipped invalid event p1@7 PriceUpdated v2: /data/price/amountMinor minimum: must be >= 0 (topic products)',
+      'skipped invalid event at partition 1 offset 7 PriceUpdated v2: /data/price/amountMinor minimum: must be >= 0 (topic products)',
     );
-    expect(s.messages[1]!.text).toMatch(/^stopping on invalid event p1@9 /);
+    expect(s.messages[1]!.text).toMatch(/^stopping on invalid event at partition 1 offset 9 /);
     // The counters may be further along than the individual reports.
     const withCounters = reduceTui(
       s,

@@ -79,8 +79,10 @@ Examples:
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { VERSION } = await import('../version.js');
       const { c, model, assets, start, end } = await rebuildInputs(io, modelName, flags);
-      const source = c.source();
       await withProgress(io, flags, async (progress) => {
+        // The brokers for the views' headers; the engine code names the model, topic and search cluster.
+        progress.emit({ type: 'context', brokers: c.kafka().brokers });
+        const source = c.source(progress);
         const sink = c.sink(progress);
         try {
           const { runAliasSwap } = await import('../../app/run-alias.js');
@@ -120,9 +122,13 @@ Examples:
           if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
           else io.stdout.write(rebuildText(result, swap));
         } finally {
-          await sink.close();
+          try {
+            await sink.close();
+          } finally {
+            await source.close();
+          }
         }
-      }).finally(() => source.close());
+      });
     });
   return behaveLikeProgram(withRetryBudgetOption(cmd), io);
 }

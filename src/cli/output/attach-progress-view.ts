@@ -1,5 +1,6 @@
 import type { ProgressBus } from '../../core/progress/progress-events.js';
 import type { CliIO } from '../cli-io.js';
+import { terminalCapabilities } from '../terminal.js';
 import { plainLine } from './plain-line.js';
 import type { ProgressView } from './progress-view.js';
 
@@ -9,19 +10,23 @@ export interface ViewOptions {
 }
 
 /**
- * Picks how progress is shown: NDJSON on stderr for --json, a progress bar on an interactive stderr,
- * plain log lines otherwise. The work itself never knows which view is attached.
+ * Picks how progress is shown: NDJSON on stderr for --json, the interactive UI when both streams are
+ * terminals that allow cursor movement (not TERM=dumb, not CI), a progress bar when only stderr is one,
+ * plain log lines otherwise. Colour follows terminalCapabilities (NO_COLOR). The work itself never
+ * knows which view is attached.
  */
 export async function attachProgressView(bus: ProgressBus, io: CliIO, opts: ViewOptions): Promise<ProgressView> {
   if (opts.json) {
     const off = bus.subscribe((e) => io.stderr.write(`${JSON.stringify({ ts: new Date().toISOString(), ...e })}\n`));
     return { close: async () => void off() };
   }
-  if (opts.tui !== false && io.stdout.isTTY && io.stderr.isTTY && io.env.CI === undefined) {
+  const out = terminalCapabilities(io.env, io.stdout);
+  const err = terminalCapabilities(io.env, io.stderr);
+  if (opts.tui !== false && out.cursor && err.cursor && io.env.CI === undefined) {
     const { attachInkView } = await import('./ink-view.js');
-    return attachInkView(bus, io);
+    return attachInkView(bus, io, { color: out.color });
   }
-  if (io.stderr.isTTY) {
+  if (err.cursor) {
     const { attachBarView } = await import('./bar-view.js');
     return attachBarView(bus, io);
   }

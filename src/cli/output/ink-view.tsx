@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { render, type Instance } from 'ink';
-import { AbortedError } from '../../core/errors.js';
+import { AbortedError, isReadmodelError } from '../../core/errors.js';
 import type { ProgressBus } from '../../core/progress/progress-events.js';
 import type { CliIO } from '../cli-io.js';
 import type { ProgressView } from './progress-view.js';
 import { RebuildScreen } from './tui/RebuildScreen.js';
+import { ColorContext } from './tui/Styled.js';
 import { createTuiStore } from './tui/tui-store.js';
 
 type Out = CliIO['stdout'];
@@ -18,7 +19,7 @@ type Out = CliIO['stdout'];
  * stderr text is also shown in the warnings section), then written out in order after the last frame,
  * so result lines print normally below the screen instead of tearing through it.
  */
-export async function attachInkView(bus: ProgressBus, io: CliIO): Promise<ProgressView> {
+export async function attachInkView(bus: ProgressBus, io: CliIO, opts: { color: boolean }): Promise<ProgressView> {
   const store = createTuiStore(bus);
   const realStdout = io.stdout;
   const realStderr = io.stderr;
@@ -33,7 +34,11 @@ export async function attachInkView(bus: ProgressBus, io: CliIO): Promise<Progre
     // the CLI's handler treats a second interrupt as "exit now" (130).
     void close().then(() => process.kill(process.pid, 'SIGINT'));
   };
-  const app = () => <RebuildScreen store={store} onAbort={abort} onForceQuit={forceQuit} inputEnabled={Boolean(io.stdin?.isTTY)} />;
+  const app = () => (
+    <ColorContext.Provider value={opts.color}>
+      <RebuildScreen store={store} onAbort={abort} onForceQuit={forceQuit} inputEnabled={Boolean(io.stdin?.isTTY)} />
+    </ColorContext.Provider>
+  );
 
   let instance: Instance;
   try {
@@ -75,9 +80,12 @@ export async function attachInkView(bus: ProgressBus, io: CliIO): Promise<Progre
   else io.signal.addEventListener('abort', onSignalAbort, { once: true });
 
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> =>
+  const close = (outcome?: { error?: unknown }): Promise<void> =>
     (closing ??= (async () => {
       io.signal.removeEventListener('abort', onSignalAbort);
+      // The error the work failed with goes into the last frame (an abort has its own line there).
+      const err = outcome?.error;
+      if (err !== undefined && !(err instanceof AbortedError)) store.dispatch({ type: 'ui:fatal', ...describeError(err) });
       store.dispatch({ type: 'ui:closed' });
       store.stop();
       try {
@@ -94,6 +102,11 @@ export async function attachInkView(bus: ProgressBus, io: CliIO): Promise<Progre
     })());
 
   return { close };
+}
+
+function describeError(err: unknown): { message: string; code?: string; suggestion?: string } {
+  if (isReadmodelError(err)) return { message: err.message, code: err.code, ...(err.suggestion ? { suggestion: err.suggestion } : {}) };
+  return { message: err instanceof Error ? err.message : String(err) };
 }
 
 function describeAbort(reason: unknown): string {

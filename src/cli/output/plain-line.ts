@@ -7,6 +7,16 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
   switch (e.type) {
     case 'phase':
       return `[${e.phase}]${e.detail ? ` ${e.detail}` : ''}`;
+    case 'context': {
+      const parts = [
+        e.model ? `model ${e.model}` : undefined,
+        e.topic ? `topic ${e.topic}` : undefined,
+        e.brokers?.length ? `brokers ${e.brokers.join(',')}` : undefined,
+        e.engine ? e.engine : undefined,
+        e.cluster ? `cluster ${e.cluster}` : undefined,
+      ].filter(Boolean);
+      return parts.length ? parts.join(', ') : undefined;
+    }
     case 'target':
       return `target index ${e.index}${e.alias ? `; ${e.alias} -> ${e.aliasTargets?.join(',') || '(none)'}` : ''}`;
     case 'progress': {
@@ -14,7 +24,7 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
       throttle.last = now;
       const done = e.partitions.reduce((n, p) => n + (p.position - p.start), 0);
       const total = totalEvents(e.partitions);
-      return `progress ${done}/${total} events, ${e.eventsPerSec} ev/s, ${e.counters.docsWritten} docs written, ${e.counters.eventsInvalid} invalid, ${e.counters.retries} retries${e.counters.throttled ? ` (${e.counters.throttled} throttled)` : ''}${e.counters.splits ? `, ${e.counters.splits} splits` : ''}${e.etaSeconds !== undefined ? `, eta ${e.etaSeconds}s` : ''}`;
+      return `progress ${done}/${total} events, ${e.eventsPerSec} ev/s, ${e.counters.docsWritten} docs written, ${e.counters.eventsInvalid} invalid, ${e.counters.retries} retries${e.counters.throttled ? ` (${e.counters.throttled} throttled)` : ''}${e.counters.splits ? `, ${e.counters.splits} splits` : ''}${e.etaSeconds !== undefined && Number.isFinite(e.etaSeconds) ? `, eta ${e.etaSeconds}s` : ''}`;
     }
     case 'retry': {
       if (e.kind === 'too-large') return `split: ${e.reason}`;
@@ -29,7 +39,7 @@ export function plainLine(e: ProgressEvent, throttle = { last: 0 }, now = Date.n
         ? `${e.trend === 'up' ? 'throttling easing' : 'throttled by the search engine'}: now ${e.maxInFlight} bulk request${e.maxInFlight === 1 ? '' : 's'} in flight, bulks of at most ${formatBytes(e.maxBulkBytes)}${e.maxBulkWrites !== undefined ? ` / ${e.maxBulkWrites} writes` : ''}`
         : 'throttling cleared: full concurrency and bulk size again';
     case 'invalid':
-      return `${e.action === 'skip' ? 'skipped' : 'invalid'} event ${e.position.topic}/${e.position.partition}@${e.position.offset}: ${e.violation.pointer} ${e.violation.rule}: ${e.violation.message}`;
+      return `${e.action === 'skip' ? 'skipped' : 'invalid'} event topic ${e.position.topic} partition ${e.position.partition} offset ${e.position.offset}: ${e.violation.pointer} ${e.violation.rule}: ${e.violation.message}`;
     case 'gate':
       return `gate ${e.gate}: ${e.verdict}${e.reasons.length ? ` (${e.reasons.join('; ')})` : ''}`;
     case 'log':

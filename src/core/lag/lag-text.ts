@@ -1,11 +1,59 @@
 import type { LagReport, ModelLagReport } from './lag-report.js';
 import { formatDuration } from './lag-window.js';
 
-function table(rows: string[][], indent = '  '): string[] {
+/**
+ * `readmodel lag` as text, in two parts so the table stays machine-readable:
+ * - the table (stdout): a header and one row per partition, columns like `kafka-consumer-groups
+ *   --describe`, separated by blanks, `-` for what is unknown; `awk 'NR>1'` reads the rows.
+ * - the verdicts (stderr): each model's status and reason, its read model, and the overall line.
+ */
+export const LAG_COLUMNS = [
+  'GROUP',
+  'TOPIC',
+  'PARTITION',
+  'CURRENT-OFFSET',
+  'LOG-END-OFFSET',
+  'LAG',
+  'TIME-LAG',
+  'STATUS',
+  'MODEL',
+] as const;
+
+/** A cell never holds blanks (they would shift awk's fields) and is never empty. */
+function cell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '-';
+  return String(value).replace(/\s+/g, '_');
+}
+
+function align(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  // The last column (the reason) is not padded, so lines carry no trailing blanks.
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+  // The last column is not padded, so lines carry no trailing blanks.
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+}
+
+function modelRows(m: ModelLagReport): string[][] {
+  // A model whose partitions could not be read still gets a row, so it never vanishes from the table.
+  if (m.partitions.length === 0) return [[m.group, m.topic, '-', '-', '-', '-', '-', m.consumerStatus, m.model].map(cell)];
+  return m.partitions.map((p) =>
+    [
+      m.group,
+      m.topic,
+      p.partition,
+      p.committedOffset,
+      p.logEndOffset,
+      p.lag,
+      p.timeLagMs === null ? null : formatDuration(p.timeLagMs),
+      p.status,
+      m.model,
+    ].map(cell),
+  );
+}
+
+/** The table: header, then one row per partition of every model (stdout). */
+export function formatLagTable(report: LagReport): string {
+  const rows = [[...LAG_COLUMNS], ...report.models.flatMap(modelRows)];
+  return `${align(rows).join('\n')}\n`;
 }
 
 function readModelLines(m: ModelLagReport): string[] {
@@ -21,38 +69,26 @@ function readModelLines(m: ModelLagReport): string[] {
   return lines;
 }
 
-export function formatModelLag(m: ModelLagReport): string[] {
+/** One model's verdict: status and reason, the group, partitions that are not OK, the read model. */
+export function formatModelVerdict(m: ModelLagReport): string[] {
   const group = m.groupState === null ? m.group : `${m.group} (${m.groupState}, ${m.members ?? 0} member${m.members === 1 ? '' : 's'})`;
-  const lines = [`${m.model}  topic ${m.topic}  group ${group}`, `  status ${m.status}: ${m.reason}`];
+  const lines = [`${m.model}: ${m.status} ${m.reason}`];
   if (m.error) {
-    lines.push(`  consumer: ERR error[${m.error.code}] ${m.error.message}`);
+    lines.push(`  consumer: ERR group ${m.group} on topic ${m.topic}: error[${m.error.code}] ${m.error.message}`);
   } else {
     lines.push(
-      `  consumer: ${m.consumerStatus}, lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`,
+      `  consumer: ${m.consumerStatus} group ${group} on topic ${m.topic}, lag ${m.lag} records, oldest unconsumed ${m.maxTimeLagMs === null ? 'unknown' : formatDuration(m.maxTimeLagMs)}`,
     );
+    for (const p of m.partitions) if (p.status !== 'OK') lines.push(`    partition ${p.partition}: ${p.status} ${p.reason}`);
   }
   lines.push(...readModelLines(m).map((l) => `  ${l}`));
-  if (m.partitions.length > 0) {
-    const rows = [['PARTITION', 'COMMITTED', 'LOG END', 'LAG', 'TIME LAG', 'STATUS', 'REASON']];
-    for (const p of m.partitions) {
-      rows.push([
-        String(p.partition),
-        p.committedOffset === null ? '-' : String(p.committedOffset),
-        String(p.logEndOffset),
-        String(p.lag),
-        p.timeLagMs === null ? '?' : formatDuration(p.timeLagMs),
-        p.status,
-        p.reason,
-      ]);
-    }
-    lines.push(...table(rows));
-  }
   return lines;
 }
 
-export function formatLagText(report: LagReport): string {
+/** The verdicts and the overall line (stderr). */
+export function formatLagSummary(report: LagReport): string {
   const lines: string[] = [];
-  for (const m of report.models) lines.push(...formatModelLag(m), '');
+  for (const m of report.models) lines.push(...formatModelVerdict(m));
   const t = report.thresholds;
   const limits = [
     `window ${formatDuration(t.windowMs)}`,

@@ -8,7 +8,7 @@
 export const LAG_STATUSES = ['OK', 'WARN', 'STALL', 'STOP', 'REWIND', 'NO_COMMITS', 'ERR'] as const;
 export type LagStatus = (typeof LAG_STATUSES)[number];
 
-/** The value of `readmodel_consumer_status`: the status's index in LAG_STATUSES (0 OK ... 6 ERR). */
+/** The status's rank in LAG_STATUSES (0 OK ... 6 ERR): the order worstStatus compares by. */
 export function statusValue(status: LagStatus): number {
   return LAG_STATUSES.indexOf(status);
 }

@@ -46,6 +46,22 @@ export function emptyCounters(): Counters {
 /** Everything long-running work reports; the TUI, the progress bar and NDJSON output all subscribe. */
 export type ProgressEvent =
   | { type: 'phase'; phase: Phase; detail?: string }
+  /**
+   * What the work runs against, for views' headers; sent by whoever knows a part (the CLI the brokers,
+   * the engine code the model, topic, search engine and its cluster), views merge them. `plan`: the
+   * phases the run will go through, in order, so views list no phase that will not run.
+   */
+  | {
+      type: 'context';
+      model?: string;
+      topic?: string;
+      brokers?: string[];
+      /** Search engine and version, e.g. "opensearch 2.19.3". */
+      engine?: string;
+      /** The search engine's cluster name. */
+      cluster?: string;
+      plan?: Phase[];
+    }
   | { type: 'target'; index: string; alias?: string; aliasTargets?: string[] }
   | {
       type: 'progress';

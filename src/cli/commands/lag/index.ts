@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../../cli-io.js';
 import { writeJson } from '../../cli-io.js';
 import { behaveLikeProgram, parsePositiveIntOption } from '../../command-kit.js';
-import { LAG_METRICS, LAG_RULES } from './lag-help.js';
+import { LAG_METRICS, LAG_RULES, LAG_TEXT } from './lag-help.js';
 import { setupLag, withLagOptions } from './lag-options.js';
 import { lagServeCommand } from './serve.js';
 
@@ -22,13 +22,14 @@ export function lagCommand(io: CliIO) {
   )
     .addHelpText(
       'after',
-      `${LAG_RULES}${LAG_METRICS}
+      `${LAG_TEXT}${LAG_RULES}${LAG_METRICS}
 Examples:
   readmodel lag
   readmodel lag product-search --samples 5 --interval 2s --json
   readmodel lag product-search --max-lag 10000 --max-time-lag 2m --prometheus
   readmodel lag --watch --interval 5s
-  readmodel lag serve --port 9464
+  readmodel lag product-search | awk 'NR>1 && $6 > 1000'     # partitions lagging more than 1000 records
+  readmodel lag serve --cluster prod-eu
 `,
     )
     .enablePositionalOptions()
@@ -40,26 +41,40 @@ Examples:
         });
       }
       const { runLag, watchLag, LagAlertError } = await import('../../../app/run-lag.js');
-      const { formatLagText } = await import('../../../core/lag/lag-text.js');
+      const { formatLagSummary, formatLagTable } = await import('../../../core/lag/lag-text.js');
+      const { terminalCapabilities } = await import('../../terminal.js');
       // Reasons quote engine and Kafka errors, which can carry a node URL with credentials.
       const { redact } = await import('../../../config/redact.js');
       const s = await setupLag(io, modelName, flags);
+      // The table goes to stdout (awk-able: header, then one row per partition), the verdicts to stderr.
+      const writeText = (report: Parameters<typeof formatLagTable>[0]) => {
+        io.stdout.write(formatLagTable(report));
+        io.stderr.write(formatLagSummary(report));
+      };
       try {
         const options = { models: s.models, thresholds: s.thresholds, intervalMs: flags.interval, signal: io.signal };
         if (flags.watch) {
+          // Redraw in place only where the terminal moves the cursor; elsewhere (pipes, TERM=dumb) append.
+          const redraw = terminalCapabilities(io.env, io.stdout).cursor;
+          let first = true;
           await watchLag(options, s.deps, (sampled) => {
             const report = redact(sampled);
             if (flags.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-            else io.stdout.write(`${io.stdout.isTTY ? '\x1b[2J\x1b[H' : ''}${formatLagText(report)}${io.stdout.isTTY ? '' : '\n'}`);
+            else {
+              if (redraw) io.stdout.write('\x1b[2J\x1b[H');
+              else if (!first) io.stdout.write('\n');
+              writeText(report);
+            }
+            first = false;
           });
           return;
         }
         const report = redact(await runLag({ ...options, samples: flags.samples }, s.deps));
         if (flags.prometheus) {
           const { formatLagPrometheus } = await import('../../../core/lag/prometheus-format.js');
-          io.stdout.write(formatLagPrometheus(report));
+          io.stdout.write(formatLagPrometheus(report, { cluster: s.cluster }));
         } else if (!flags.json) {
-          io.stdout.write(formatLagText(report));
+          writeText(report);
         }
         // A verdict worse than OK leaves through the error handler, which sets the exit code; with
         // --json it prints the report itself, so stdout holds one JSON document either way.

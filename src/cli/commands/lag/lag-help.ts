@@ -27,20 +27,41 @@ NO_COMMITS, ERR; the report is printed); 2 usage; 3 config; 5 Kafka unreachable 
 6 search engine unreachable for every model.
 `;
 
+/** Where `lag serve` listens unless --port says otherwise (see lag serve --help for why this one). */
+export const DEFAULT_LAG_PORT = 10464;
+
+/** How the text output is laid out. */
+export const LAG_TEXT = `
+Output: stdout holds a table like kafka-consumer-groups --describe, one row per partition
+(a model whose group could not be read gets one row of "-"):
+  GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG TIME-LAG STATUS MODEL
+Columns are separated by blanks and no cell is empty ("-" when unknown: CURRENT-OFFSET of a group
+that never committed, TIME-LAG that could not be read), so awk 'NR>1' reads the rows. Each model's
+verdict (status, reason, partitions not OK, the read model) and the overall line go to stderr.
+--json prints the full report instead (unchanged), --prometheus the metrics below.
+`;
+
 /** The metrics `lag --prometheus` prints and `lag serve` exposes. */
 export const LAG_METRICS = `
-Metrics (Prometheus text exposition 0.0.4):
-  readmodel_consumer_lag_offsets{model,group,topic,partition}
-  readmodel_consumer_lag_seconds{model,group,topic,partition}
-  readmodel_consumer_committed_offset{model,group,topic,partition}
-  readmodel_consumer_log_end_offset{model,group,topic,partition}
-  readmodel_consumer_status{model,group,topic,partition}   0=OK 1=WARN 2=STALL 3=STOP 4=REWIND 5=NO_COMMITS 6=ERR
-  readmodel_consumer_group_status{model,group,topic}       same mapping, worst partition (ERR: Kafka unreadable)
-  readmodel_read_model_status{model,alias}                 same mapping: OK, WARN or ERR (see above)
-  readmodel_model_status{model,group,topic}                same mapping, worse of group and read model
-  readmodel_consumer_group_lag_offsets{model,group,topic}
-  readmodel_consumer_group_members{model,group}
+Metrics (Prometheus text exposition 0.0.4), named after kafka-lag-exporter's under a readmodel_ prefix;
+every series has a cluster label (--cluster):
+  readmodel_consumergroup_group_lag{model,group,topic,partition}            ~ kafka_consumergroup_group_lag
+  readmodel_consumergroup_group_lag_seconds{model,group,topic,partition}    ~ kafka_consumergroup_group_lag_seconds
+  readmodel_consumergroup_group_offset{model,group,topic,partition}         ~ kafka_consumergroup_group_offset
+  readmodel_partition_latest_offset{topic,partition}                        ~ kafka_partition_latest_offset
+  readmodel_partition_earliest_offset{topic,partition}                      ~ kafka_partition_earliest_offset
+  readmodel_consumergroup_group_topic_sum_lag{model,group,topic}            ~ kafka_consumergroup_group_topic_sum_lag
+  readmodel_consumergroup_group_max_lag{model,group,topic}                  ~ kafka_consumergroup_group_max_lag
+  readmodel_consumergroup_group_max_lag_seconds{model,group,topic}          ~ kafka_consumergroup_group_max_lag_seconds
+  readmodel_consumergroup_members{model,group}
+  readmodel_consumergroup_partition_status{model,group,topic,partition,status}
+  readmodel_consumergroup_status{model,group,topic,status}      worst partition (ERR: Kafka unreadable)
+  readmodel_read_model_status{model,alias,status}               OK, WARN or ERR (see above)
+  readmodel_lag_status{model,status}                            the model: worse of group and read model
   readmodel_read_model_freshness_seconds{model,alias}
   readmodel_lag_sample_success{model}
   readmodel_lag_window_samples, readmodel_lag_last_sample_timestamp_seconds
+Status series: one per state, 1 for the current one, 0 for the others, e.g.
+  readmodel_lag_status{cluster="prod",model="product-search",status="OK"} 1
+  alert on: readmodel_lag_status{status!="OK"} == 1
 `;

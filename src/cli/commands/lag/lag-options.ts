@@ -12,6 +12,7 @@ export function withLagOptions<Args extends unknown[], Opts extends OptionValues
   return withConnectionOptions(cmd)
     .option('--group <id>', "consumer group to measure (default: the model's live group; needs <model>)")
     .option('--topic <name>', "topic the group consumes (default: the model's; needs <model>)", topicNameOption('--topic'))
+    .option('--cluster <name>', 'value of the cluster label on every metric (default: the Kafka bootstrap brokers, comma-separated)')
     .addOption(
       new Option('--interval <duration>', 'time between samples: 500ms, 10s, 5m, 1h (a plain number is ms)')
         .argParser(durationOption('--interval'))
@@ -82,6 +83,7 @@ export async function setupLag(io: CliIO, modelName: string | undefined, flags: 
   return {
     models,
     thresholds,
+    cluster: flags.cluster ?? c.kafka().brokers.join(','),
     deps: { reader, ...(sink ? { sink } : {}) },
     close: () => Promise.allSettled([reader.close(), sink?.close()]),
   };

@@ -1,6 +1,7 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { PartitionProgress } from '../../../core/progress/progress-events.js';
 import { bar, formatCount, formatPercent } from './format.js';
+import { Styled as Text } from './Styled.js';
 import { partitionFraction, totals, visiblePartitions } from './tui-state.js';
 
 export interface PartitionBarsProps {
@@ -22,10 +23,11 @@ export function PartitionBars({ partitions, width, maxRows }: PartitionBarsProps
   }
   const { shown, hidden } = visiblePartitions(partitions, Math.max(1, maxRows));
   const all = totals(partitions);
-  const labelWidth = Math.max(3, ...shown.map((p) => `p${p.partition}`.length));
-  const numWidth = Math.max(...partitions.map((p) => formatCount(p.end).length), formatCount(all.total).length);
-  // "  " + label + " " + bar + " " + pct(4) + "  " + pos + " / " + end + suffix room
-  const barWidth = Math.max(8, Math.min(50, width - (2 + labelWidth + 1 + 1 + 4 + 2 + numWidth * 2 + 3 + 12)));
+  // Positions are offsets, written as Kafka tools write them ("partition 3 offset 1686"), not as counts.
+  const labelWidth = Math.max(3, ...shown.map((p) => `partition ${p.partition}`.length));
+  const numWidth = Math.max(...partitions.map((p) => String(p.end).length));
+  // "  " + label + " " + bar + " " + pct(4) + "  offset " + pos + " of " + end + suffix room
+  const barWidth = Math.max(8, Math.min(50, width - (2 + labelWidth + 1 + 1 + 4 + 9 + numWidth * 2 + 4 + 12)));
   return (
     <Box flexDirection="column">
       {shown.map((p) => {
@@ -34,11 +36,10 @@ export function PartitionBars({ partitions, width, maxRows }: PartitionBarsProps
         return (
           <Text key={p.partition} wrap="truncate-end">
             {'  '}
-            <Text bold>{`p${p.partition}`.padEnd(labelWidth)}</Text> <Text color={finished ? 'green' : 'cyan'}>{bar(f, barWidth)}</Text>{' '}
-            {formatPercent(f)}
-            {'  '}
-            {formatCount(p.position).padStart(numWidth)} / {formatCount(p.end).padStart(numWidth)}
-            {p.end <= p.start ? <Text dimColor> empty</Text> : p.start > 0 ? <Text dimColor>{` from ${formatCount(p.start)}`}</Text> : null}
+            <Text bold>{`partition ${p.partition}`.padEnd(labelWidth)}</Text>{' '}
+            <Text color={finished ? 'green' : 'cyan'}>{bar(f, barWidth)}</Text> {formatPercent(f)}
+            {`  offset ${String(p.position).padStart(numWidth)} of ${String(p.end).padStart(numWidth)}`}
+            {p.end <= p.start ? <Text dimColor> empty</Text> : p.start > 0 ? <Text dimColor>{` from ${p.start}`}</Text> : null}
           </Text>
         );
       })}
@@ -51,8 +52,7 @@ export function PartitionBars({ partitions, width, maxRows }: PartitionBarsProps
         {'  '}
         <Text bold>{'all'.padEnd(labelWidth)}</Text> <Text color={all.fraction >= 1 ? 'green' : 'blue'}>{bar(all.fraction, barWidth)}</Text>{' '}
         {formatPercent(all.fraction)}
-        {'  '}
-        {formatCount(all.done).padStart(numWidth)} / {formatCount(all.total).padStart(numWidth)} events
+        {`  ${formatCount(all.done)} / ${formatCount(all.total)} events`}
       </Text>
     </Box>
   );

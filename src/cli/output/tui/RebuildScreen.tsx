@@ -1,8 +1,18 @@
-import { Box, Text, useInput, useStdin, useWindowSize } from 'ink';
+import { Box, useInput, useStdin, useWindowSize } from 'ink';
 import { useSyncExternalStore } from 'react';
 import { clip, formatCount, formatDuration } from './format.js';
 import { PartitionBars } from './PartitionBars.js';
-import { aliasState, invalidCount, PIPELINE, stalledSeconds, throttleLine, type TuiState } from './tui-state.js';
+import { Styled as Text } from './Styled.js';
+import {
+  abortOutcome,
+  aliasState,
+  invalidCount,
+  pipelineSteps,
+  stalledSeconds,
+  statusLine,
+  throttleLine,
+  type TuiState,
+} from './tui-state.js';
 import type { TuiStore } from './tui-store.js';
 
 export interface RebuildScreenProps {
@@ -21,11 +31,11 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
 
 /** Lines the screen uses besides the per-partition bars; the bars get what is left of the terminal. */
 function fixedRows(s: TuiState): number {
-  const header = 2 + (s.target ? 1 : 0) + (aliasState(s) ? 1 : 0) + (s.lastInfo ? 1 : 0);
+  const header = 2 + (sourceLine(s) ? 1 : 0) + (s.target || engineLine(s) ? 1 : 0) + (aliasState(s) ? 1 : 0) + (statusLine(s) ? 1 : 0);
   const bars = 1 + 1 + 1; // blank, "all", blank
   const stats = 5 + (s.throttle ? 1 : 0);
   const messages = 1 + 1 + s.messages.length; // blank, title, lines
-  const footer = s.closed && !s.aborting ? 0 : 2;
+  const footer = s.closed && s.aborting ? 2 + abortOutcome(s).length : s.closed && !s.fatal ? 0 : s.fatal?.suggestion ? 3 : 2;
   return header + bars + stats + messages + footer;
 }
 
@@ -65,6 +75,9 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
   const invalid = invalidCount(s);
   const alias = aliasState(s);
   const width = columns - 1;
+  const status = statusLine(s);
+  const source = sourceLine(s);
+  const engine = engineLine(s);
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -72,6 +85,7 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
         <Text bold color="magenta">
           readmodel
         </Text>
+        {s.context.model ? <Text bold>{` ${s.context.model}`}</Text> : null}
         {'  '}
         <Text bold color={s.aborting ? 'yellow' : 'cyan'}>
           {s.phase ?? 'starting'}
@@ -82,14 +96,16 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
         <Text color="cyan">{spin}</Text>
       </Text>
       <Pipeline s={s} />
-      {s.target ? (
+      {source ? <Text wrap="truncate-end">{`  source  ${clip(source, width - 10)}`}</Text> : null}
+      {s.target || engine ? (
         <Text wrap="truncate-end">
           {'  target  '}
-          <Text bold>{s.target.index}</Text>
+          {s.target ? <Text bold>{s.target.index}</Text> : null}
+          {engine ? `${s.target ? ' · ' : ''}${engine}` : null}
         </Text>
       ) : null}
       {alias ? <Text wrap="truncate-end">{`  alias   ${alias}`}</Text> : null}
-      {s.lastInfo ? <Text dimColor wrap="truncate-end">{`  status  ${clip(s.lastInfo, width - 10)}`}</Text> : null}
+      {status ? <Text dimColor wrap="truncate-end">{`  status  ${clip(status, width - 10)}`}</Text> : null}
 
       <Text> </Text>
       <PartitionBars partitions={s.partitions} width={width} maxRows={barRows} />
@@ -100,11 +116,25 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
       <Text> </Text>
       <Messages s={s} width={width} />
 
-      {s.closed && !s.aborting ? null : (
+      {s.closed && !s.aborting && !s.fatal ? null : (
         <>
           <Text> </Text>
-          {s.closed ? (
-            <Text bold color="yellow" wrap="truncate-end">{`stopped: aborted (${s.aborting?.reason})`}</Text>
+          {s.closed && s.aborting ? (
+            <>
+              <Text bold color="yellow" wrap="truncate-end">{`stopped: aborted (${s.aborting.reason})`}</Text>
+              {abortOutcome(s).map((line) => (
+                <Text key={line} wrap="truncate-end">
+                  {clip(`  ${line}`, width)}
+                </Text>
+              ))}
+            </>
+          ) : s.fatal ? (
+            <>
+              <Text bold color="red" wrap="truncate-end">
+                {clip(`failed: ${s.fatal.code ? `error[${s.fatal.code}] ` : ''}${s.fatal.message}`, width)}
+              </Text>
+              {s.fatal.suggestion ? <Text wrap="truncate-end">{clip(`  what to do: ${s.fatal.suggestion}`, width)}</Text> : null}
+            </>
           ) : s.aborting ? (
             <Text bold color="yellow" wrap="truncate-end">
               {`aborting… (${s.aborting.reason}) waiting for the work to stop at a safe point`}
@@ -121,24 +151,38 @@ export function RebuildScreen({ store, onAbort, onForceQuit, inputEnabled = true
   );
 }
 
+/** "topic product-events · brokers kafka-1:9092,kafka-2:9092": where the run reads. */
+function sourceLine(s: TuiState): string | undefined {
+  const c = s.context;
+  const parts = [c.topic ? `topic ${c.topic}` : undefined, c.brokers?.length ? `brokers ${c.brokers.join(',')}` : undefined].filter(
+    Boolean,
+  );
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+/** "opensearch 3.1.0 cluster search-prod": where the run writes. */
+function engineLine(s: TuiState): string | undefined {
+  const c = s.context;
+  const parts = [c.engine, c.cluster ? `cluster ${c.cluster}` : undefined].filter(Boolean);
+  return parts.length ? parts.join(' ') : undefined;
+}
+
 function Pipeline({ s }: { s: TuiState }) {
-  const current = s.phase;
-  if (current && !PIPELINE.includes(current) && !s.phasesSeen.some((p) => PIPELINE.includes(p))) {
-    return <Text dimColor>{`  ${current}`}</Text>;
-  }
+  const steps = pipelineSteps(s);
+  if (steps.length === 0) return <Text dimColor>{'  starting'}</Text>;
   return (
     <Text wrap="truncate-end">
       {'  '}
-      {PIPELINE.map((phase, i) => {
-        const isCurrent = phase === current;
-        const done = s.phasesSeen.includes(phase) && !isCurrent;
-        const mark = isCurrent ? '▶ ' : done ? '✔ ' : '';
+      {steps.map((step, i) => {
+        const isCurrent = step.state === 'current';
+        const done = step.state === 'done';
+        const mark = isCurrent ? '▶ ' : done ? '✔ ' : step.state === 'skipped' ? '– ' : '';
         return (
-          <Text key={phase}>
+          <Text key={`${i}-${step.label}`}>
             {i > 0 ? <Text dimColor>{' › '}</Text> : null}
-            <Text bold={isCurrent} color={isCurrent ? (s.aborting ? 'yellow' : 'cyan') : done ? 'green' : 'gray'}>
+            <Text bold={isCurrent} color={isCurrent ? (s.aborting || s.fatal ? 'yellow' : 'cyan') : done ? 'green' : 'gray'}>
               {mark}
-              {phase}
+              {step.label}
             </Text>
           </Text>
         );

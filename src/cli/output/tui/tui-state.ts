@@ -6,8 +6,14 @@ import { formatBytes, formatCount, formatDuration } from './format.js';
  * No ink, no React, no clock: `now` is passed in, so every screen state is reproducible in a test.
  */
 
-/** The steps of a rebuild in the order they happen; gates and swap only with --swap. */
-export const PIPELINE: readonly Phase[] = ['connect', 'snapshot', 'replay', 'finalize', 'gates', 'swap', 'catch-up'];
+/** What the header names: where the work reads and writes. Merged from every `context` event. */
+export interface TuiContext {
+  model?: string;
+  topic?: string;
+  brokers?: string[];
+  engine?: string;
+  cluster?: string;
+}
 
 export interface TuiMessage {
   /** info: a verdict worth keeping in view (a passed swap gate); never set by log lines. */
@@ -34,6 +40,13 @@ export interface TuiState {
   phaseSince?: number;
   /** Every phase entered so far, in order. */
   phasesSeen: Phase[];
+  /** The phases the run announced it will go through (a phase may come twice); absent: only what was seen is listed. */
+  plan?: Phase[];
+  /** Index in `plan` of the current phase. */
+  planStep?: number;
+  /** Indices in `plan` of the phases actually entered (an already-built target skips the load). */
+  planEntered?: number[];
+  context: TuiContext;
   target?: { index: string; alias?: string; aliasTargets?: string[] };
   /** Sorted by partition number. */
   partitions: PartitionProgress[];
@@ -54,9 +67,11 @@ export interface TuiState {
   /** How many warnings and errors there were in all (messages only keeps the last ones). */
   messagesTotal: number;
   maxMessages: number;
-  /** The last informational log line, shown as a status line. */
+  /** The last informational log line of the current phase (cleared when the phase changes). */
   lastInfo?: string;
   aborting?: { at: number; reason: string };
+  /** The error the work ended with, shown in the final frame before the UI lets go of the terminal. */
+  fatal?: { message: string; code?: string; suggestion?: string };
   /** The view is closing: the work has ended; no more keys are read. */
   closed: boolean;
 }
@@ -75,7 +90,11 @@ export interface ThrottleView {
 
 /** What the UI itself adds to the event stream. */
 export type UiAction =
-  { type: 'ui:aborting'; reason: string } | { type: 'ui:output'; text: string } | { type: 'ui:tick' } | { type: 'ui:closed' };
+  | { type: 'ui:aborting'; reason: string }
+  | { type: 'ui:output'; text: string }
+  | { type: 'ui:tick' }
+  | { type: 'ui:fatal'; message: string; code?: string; suggestion?: string }
+  | { type: 'ui:closed' };
 
 export type TuiAction = ProgressEvent | UiAction;
 
@@ -84,6 +103,7 @@ export function initialTuiState(now: number, opts: { maxMessages?: number } = {}
     startedAt: now,
     now,
     phasesSeen: [],
+    context: {},
     partitions: [],
     retries: 0,
     invalidSeen: 0,
@@ -104,8 +124,37 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       s.phase = action.phase;
       if (action.detail !== undefined) s.phaseDetail = action.detail;
       else if (fresh) delete s.phaseDetail;
-      if (fresh) s.phaseSince = now;
+      if (fresh) {
+        s.phaseSince = now;
+        // The status line belongs to its phase: a catch-up round's line must not linger through the swap.
+        delete s.lastInfo;
+        if (s.plan) {
+          const next = s.plan.indexOf(action.phase, s.planStep ?? 0);
+          if (next >= 0) {
+            s.planStep = next;
+            s.planEntered = [...(s.planEntered ?? []), next];
+          }
+        }
+      }
       if (!s.phasesSeen.includes(action.phase)) s.phasesSeen = [...s.phasesSeen, action.phase];
+      return s;
+    }
+    case 'context': {
+      const c: TuiContext = { ...s.context };
+      if (action.model !== undefined) c.model = action.model;
+      if (action.topic !== undefined) c.topic = action.topic;
+      if (action.brokers !== undefined) c.brokers = [...action.brokers];
+      if (action.engine !== undefined) c.engine = action.engine;
+      if (action.cluster !== undefined) c.cluster = action.cluster;
+      s.context = c;
+      if (action.plan) {
+        s.plan = [...action.plan];
+        const at = s.phase ? s.plan.indexOf(s.phase) : -1;
+        if (at >= 0) {
+          s.planStep = at;
+          s.planEntered = [at];
+        }
+      }
       return s;
     }
     case 'target': {
@@ -116,7 +165,7 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       return s;
     }
     case 'progress': {
-      s.partitions = [...action.partitions].map((p) => ({ ...p })).sort((a, b) => a.partition - b.partition);
+      s.partitions = mergePartitions(state.partitions, action.partitions);
       s.counters = { ...action.counters };
       const rates: TuiRates = { eventsPerSec: action.eventsPerSec, docsPerSec: action.docsPerSec, bulkLatencyMs: action.bulkLatencyMs };
       if (action.etaSeconds !== undefined) rates.etaSeconds = action.etaSeconds;
@@ -131,7 +180,9 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       if (action.elapsedMs !== undefined) r.elapsedMs = action.elapsedMs;
       if (action.budgetMs !== undefined) r.budgetMs = action.budgetMs;
       s.lastRetry = r;
-      return s;
+      // Retries are worth seeing where the errors are, not only as a count: repeats collapse into one line.
+      if (action.kind === 'too-large') return s;
+      return pushMessage(s, 'warn', `retrying: ${action.reason}`, now);
     }
     case 'throttle': {
       const prev = state.throttle;
@@ -157,7 +208,7 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       const what = [v.eventType, v.eventVersion !== undefined ? `v${v.eventVersion}` : undefined].filter(Boolean).join(' ');
       // The verdict and position first: a long message is cut at the right edge of the terminal.
       const text =
-        `${action.action === 'skip' ? 'skipped' : 'stopping on'} invalid event p${p.partition}@${p.offset}${what ? ` ${what}` : ''}: ` +
+        `${action.action === 'skip' ? 'skipped' : 'stopping on'} invalid event at partition ${p.partition} offset ${p.offset}${what ? ` ${what}` : ''}: ` +
         `${v.pointer || '/'} ${v.rule}: ${v.message} (topic ${p.topic})`;
       return pushMessage(s, action.action === 'skip' ? 'warn' : 'error', text, now);
     }
@@ -182,6 +233,13 @@ export function reduceTui(state: TuiState, action: TuiAction, now: number): TuiS
       return s;
     case 'ui:tick':
       return s;
+    case 'ui:fatal': {
+      const f: NonNullable<TuiState['fatal']> = { message: action.message };
+      if (action.code !== undefined) f.code = action.code;
+      if (action.suggestion !== undefined) f.suggestion = action.suggestion;
+      s.fatal = f;
+      return pushMessage(s, 'error', `${action.code ? `error[${action.code}] ` : ''}${action.message}`, now);
+    }
     case 'ui:closed':
       s.closed = true;
       return s;
@@ -199,7 +257,105 @@ function pushMessage(s: TuiState, level: TuiMessage['level'], text: string, now:
   return s;
 }
 
+/**
+ * Folds a round's partitions into what was shown so far: catch-up rounds and the final round after
+ * the swap report only their own range (start = where the last round stopped), so each bar keeps its
+ * first start and grows to the newest end, and the totals stay the build's, not the last round's.
+ */
+function mergePartitions(prev: readonly PartitionProgress[], next: readonly PartitionProgress[]): PartitionProgress[] {
+  const byPartition = new Map(prev.map((p) => [p.partition, { ...p }]));
+  for (const p of next) {
+    const old = byPartition.get(p.partition);
+    byPartition.set(
+      p.partition,
+      old
+        ? {
+            partition: p.partition,
+            start: Math.min(old.start, p.start),
+            end: Math.max(old.end, p.end),
+            position: Math.max(old.position, p.position),
+          }
+        : { ...p },
+    );
+  }
+  return [...byPartition.values()].sort((a, b) => a.partition - b.partition);
+}
+
 // ---- derived values the screen shows -------------------------------------------------------------
+
+export interface PipelineStep {
+  label: string;
+  /** skipped: the run went past it without entering it (e.g. nothing to load: the build already existed). */
+  state: 'done' | 'current' | 'todo' | 'skipped';
+}
+
+/**
+ * The phases to list: the announced plan (a second catch-up after the swap reads "final round"), or,
+ * without one, only the phases seen so far; a phase that will not run is never listed.
+ */
+export function pipelineSteps(s: TuiState): PipelineStep[] {
+  const finished = s.closed && !s.aborting && !s.fatal;
+  if (s.plan) {
+    const at = s.planStep ?? -1;
+    const entered = new Set(s.planEntered ?? []);
+    return s.plan.map((phase, i) => ({
+      label: phase === 'catch-up' && s.plan!.indexOf('catch-up') < i ? 'final round' : phase,
+      state: i > at ? 'todo' : !entered.has(i) ? 'skipped' : i < at || finished ? 'done' : 'current',
+    }));
+  }
+  return s.phasesSeen.map((phase) => ({ label: phase, state: phase === s.phase && !finished ? 'current' : 'done' }));
+}
+
+/** "partition 3 offset 1686 of 2000": the partition furthest behind, where reading is now. */
+export function readingPosition(partitions: readonly PartitionProgress[]): string | undefined {
+  const open = partitions.filter((p) => p.position < p.end);
+  if (open.length === 0) return partitions.length ? 'every partition read to its end offset' : undefined;
+  const behind = open.reduce((a, b) => (partitionFraction(b) < partitionFraction(a) ? b : a));
+  return `partition ${behind.partition} offset ${behind.position} of ${behind.end}${open.length > 1 ? ` (${open.length} partitions still reading)` : ''}`;
+}
+
+/** The status line: what the run is doing right now, from the current phase's own news or its progress. */
+export function statusLine(s: TuiState): string | undefined {
+  if (s.lastInfo) return s.lastInfo;
+  const index = s.target?.index;
+  switch (s.phase) {
+    case 'connect':
+      return `connecting${s.context.engine ? ` to ${s.context.engine}` : ''}`;
+    case 'snapshot':
+      return `reading the end offsets${s.context.topic ? ` of ${s.context.topic}` : ''} and checking Kafka still holds the history`;
+    case 'replay':
+    case 'catch-up':
+    case 'consume':
+    case 'publish':
+      return readingPosition(s.partitions);
+    case 'finalize':
+      return `restoring settings, computing the checksum and self-checking${index ? ` ${index}` : ''}`;
+    case 'gates':
+      return 'checking the swap gates';
+    case 'swap':
+      return s.target?.alias && index ? `moving ${s.target.alias} to ${index}` : 'swapping the alias';
+    default:
+      return undefined;
+  }
+}
+
+/** What an abort leaves, one line each: the alias as it is, and the index the run was building. */
+export function abortOutcome(s: TuiState): string[] {
+  const t = s.target;
+  const swapped = Boolean(t?.alias && t.aliasTargets?.includes(t.index) && s.phasesSeen.includes('swap'));
+  const lines: string[] = [];
+  if (t?.alias) {
+    lines.push(
+      swapped
+        ? `alias ${t.alias} already points at ${t.index} (the swap was done)`
+        : `alias ${t.alias} untouched (${t.aliasTargets?.length ? `still -> ${t.aliasTargets.join(', ')}` : 'still on no index'})`,
+    );
+  }
+  if (!t || !s.phasesSeen.includes('replay')) lines.push('nothing was built');
+  else if (swapped) lines.push('the final round stopped early: the live consumer covers what it did not read');
+  else lines.push(`left behind: incomplete index ${t.index} (not live; re-running the rebuild replaces it)`);
+  return lines;
+}
 
 export interface Totals {
   done: number;
