@@ -37,6 +37,11 @@ export interface ReadModelDefinition<TDoc extends object = any> {
    * `mappingFile`, with a label: `mappings/product_search.v1.analysis-common.json`.
    */
   mappingVariants?: readonly string[];
+  /**
+   * Fields `readmodel suggest` completes on, most important first (it weighs matches in that order).
+   * Each needs an `autocomplete` sub-field in every mapping of the model (validate-contracts checks it).
+   */
+  autocompleteFields?: readonly string[];
   topic: string;
   consumerGroup: string;
   /** Base name of indices and alias: `<indexBase>_v<N>_<hash>` and `<indexBase>_current`. */

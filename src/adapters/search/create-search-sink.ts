@@ -7,7 +7,7 @@ import { reasonOf } from './classify-failure.js';
 import { createSinkRequests, type RetryInfo } from './sink-requests.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
-import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
+import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, searchHitsOf, unreadable } from './state-answers.js';
 import { assertConcreteIndexName } from './concrete-index-name.js';
 
 export type { RetryInfo } from './sink-requests.js';
@@ -277,6 +277,12 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
           doc: h._source,
         })),
       };
+    },
+
+    async suggest(index, body) {
+      await identity();
+      const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body }, `searching ${index} for suggestions`);
+      return searchHitsOf(res, index, node);
     },
 
     async aliasTargets(alias) {

@@ -6,6 +6,7 @@ import type { ReadModelDefinition } from '../../core/read-model.js';
 import { chooseMapping } from '../../core/engines/choose-mapping.js';
 import { capabilitiesOf, ENGINE_MATRIX, engineLabel, type EngineTarget } from '../../core/engines/engine-capabilities.js';
 import { mappingProblems } from '../../core/engines/mapping-problems.js';
+import { AUTOCOMPLETE_SUBFIELD, fieldsWithAutocomplete } from '../../core/suggest/autocomplete.js';
 import { unboundedKeywordFields } from './check-keyword-bounds.js';
 import type { MappingInput } from './inputs.js';
 import { check, item, skippedItem, type CheckItem, type CheckResult, type ContractCheckViolation } from './report.js';
@@ -77,6 +78,22 @@ export function checkMappings(
             unboundedKeywordFields(body, model, events, validator).map((p) => ({ file, ...p })),
           ),
         );
+      if (model.autocompleteFields?.length) {
+        const missing = model.autocompleteFields.filter(
+          (f) => !fieldsWithAutocomplete(isObj(body.mappings) ? body.mappings : {}, [f]).length,
+        );
+        items.push(
+          item(
+            `${file}: autocomplete on ${model.autocompleteFields.join(', ')}`,
+            missing.map((f) => ({
+              file,
+              pointer: `/mappings/properties/${escapePointerToken(f)}/fields/${AUTOCOMPLETE_SUBFIELD}`,
+              rule: 'autocomplete-field',
+              message: `${model.name} completes on "${f}" (autocompleteFields), but the mapping gives it no "${AUTOCOMPLETE_SUBFIELD}" sub-field`,
+            })),
+          ),
+        );
+      }
       const problems = engineProblems(body, engines);
       const worksSomewhere = engines.some((e) => {
         const caps = capabilitiesOf(e);

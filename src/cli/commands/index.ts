@@ -6,11 +6,13 @@ import { configCommand } from './config/index.js';
 import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
+import { getCommand } from './get.js';
 import { lagCommand } from './lag/index.js';
 import { pruneCommand } from './prune.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { suggestCommand } from './suggest.js';
 import { validateContractsCommand } from './validate-contracts.js';
 
 /** Every top-level command, one module each. */
@@ -22,6 +24,8 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   replayCommand,
   consumeCommand,
   diffCommand,
+  getCommand,
+  suggestCommand,
   fixturesCommand,
   configCommand,
   sandboxCommand,
