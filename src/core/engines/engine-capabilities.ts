@@ -51,10 +51,10 @@ export interface EngineCapabilities {
 
 /**
  * The bare server of OpenSearch 2.x/3.x and Elasticsearch 8.x/9.x (checked with `_analyze` and index
- * creation on each). Left out on purpose: field types only one engine has in core (flat_object,
+ * creation on each, test/integration/engine-capabilities.test.ts). Left out on purpose: field types only one engine has in core (flat_object,
  * match_only_text in OpenSearch; dense_vector, sparse_vector, passthrough in Elasticsearch) and x-pack
  * types. The servers register only the standard tokenizer; the standard/simple/stop/whitespace/keyword
- * analyzers; the stop and shingle filter types plus the pre-configured `lowercase` filter; the
+ * analyzers (as types: Elasticsearch only custom and standard); the stop and shingle filter types plus the pre-configured `lowercase` filter; the
  * `lowercase` normalizer; no char filter. Everything else lives in the analysis-common module.
  */
 const CORE = {
@@ -86,7 +86,8 @@ const CORE = {
     'ip_range',
   ],
   analyzers: ['default', 'standard', 'simple', 'stop', 'whitespace', 'keyword'],
-  analyzerTypes: ['custom', 'standard', 'simple', 'stop', 'whitespace', 'keyword'],
+  /** Elasticsearch's server registers only these two as definable types (the rest are built-in by name). */
+  analyzerTypes: ['custom', 'standard'],
   tokenizers: ['standard'],
   tokenizerTypes: ['standard'],
   tokenFilters: ['lowercase'],
@@ -198,6 +199,9 @@ const MAPPING_KEYS = [
 /** `runtime` is Elasticsearch-only, `strict_allow_templates` OpenSearch-only: neither is used. */
 const DYNAMIC_VALUES: unknown[] = [true, false, 'true', 'false', 'strict'];
 
+/** OpenSearch's server also lets these built-in analyzers be defined as types (checked on 2.19 and 3.x). */
+const OPENSEARCH_CORE_ANALYZER_TYPES = ['simple', 'stop', 'whitespace', 'keyword'];
+
 function build(target: EngineTarget, modules: readonly string[]): EngineCapabilities {
   const common = modules.includes('analysis-common');
   const extras = modules.includes('mapper-extras');
@@ -207,7 +211,10 @@ function build(target: EngineTarget, modules: readonly string[]): EngineCapabili
     modules,
     fieldTypes: set(CORE.fieldTypes, extras ? MAPPER_EXTRAS_TYPES : []),
     analyzers: set(CORE.analyzers, common ? ANALYSIS_COMMON.analyzers : []),
-    analyzerTypes: set(CORE.analyzerTypes, common ? ANALYSIS_COMMON.analyzerTypes : []),
+    analyzerTypes: set(
+      [...CORE.analyzerTypes, ...(target.engine === 'opensearch' ? OPENSEARCH_CORE_ANALYZER_TYPES : [])],
+      common ? ANALYSIS_COMMON.analyzerTypes : [],
+    ),
     tokenizers: set(CORE.tokenizers, common ? ANALYSIS_COMMON.tokenizers : []),
     tokenizerTypes: set(CORE.tokenizerTypes, common ? ANALYSIS_COMMON.tokenizerTypes : []),
     tokenFilters: set(CORE.tokenFilters, common ? ANALYSIS_COMMON.tokenFilters : []),
