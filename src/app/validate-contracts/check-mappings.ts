@@ -139,9 +139,15 @@ export function engineProblems(body: Obj, engines: readonly EngineTarget[]): Pro
   }));
 }
 
+// A model with engine variants has several mappings to check against the same fold: fold once.
+const written = new WeakMap<readonly EventEnvelope[], { projection: object; fields: Map<string, string> }>();
+
 /** Every field path of the documents the projection builds from `events`, with a document that has it. */
 export function writtenFields(model: ReadModelDefinition, events: readonly EventEnvelope[]): Map<string, string> {
+  const known = written.get(events);
+  if (known?.projection === model.projection) return known.fields;
   const out = new Map<string, string>();
+  written.set(events, { projection: model.projection, fields: out });
   const visit = (value: unknown, prefix: string, docId: string) => {
     if (Array.isArray(value)) {
       for (const v of value) visit(v, prefix, docId);
