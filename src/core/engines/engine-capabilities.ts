@@ -51,10 +51,11 @@ export interface EngineCapabilities {
 
 /**
  * The bare server of OpenSearch 2.x/3.x and Elasticsearch 8.x/9.x (checked with `_analyze` and index
- * creation on each, test/integration/engine-capabilities.test.ts). Left out on purpose: field types only one engine has in core (flat_object,
- * match_only_text in OpenSearch; dense_vector, sparse_vector, passthrough in Elasticsearch) and x-pack
- * types. The servers register only the standard tokenizer; the standard/simple/stop/whitespace/keyword
- * analyzers (as types: Elasticsearch only custom and standard); the stop and shingle filter types plus the pre-configured `lowercase` filter; the
+ * creation on each: test/integration/engine-capabilities.test.ts). Left out on purpose: field types only
+ * one engine has in core (flat_object, match_only_text in OpenSearch; dense_vector, sparse_vector,
+ * passthrough in Elasticsearch) and x-pack types. The servers register only the standard tokenizer; the
+ * standard/simple/stop/whitespace/keyword analyzers (as definable types Elasticsearch has only custom
+ * and standard); the stop and shingle filter types plus the pre-configured `lowercase` filter; the
  * `lowercase` normalizer; no char filter. Everything else lives in the analysis-common module.
  */
 const CORE = {
