@@ -16,6 +16,9 @@ export async function rebuildInputs(io: CliIO, modelName: string, flags: GlobalF
   const end = parseEndSpec(flags.to);
   const c = await connect(io, flags);
   const model = await c.model(modelName);
+  // Kafka's configuration is checked first, as the commands always have; then the node is asked what
+  // engine and major it is, which picks the mapping (and so the build hash and index name).
+  c.kafka();
   const engine = await detectEngine(c.sink());
   const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT, engine });
   return { c, model, assets, start, end };
