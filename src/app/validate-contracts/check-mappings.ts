@@ -78,43 +78,45 @@ export function checkMappings(
             unboundedKeywordFields(body, model, events, validator).map((p) => ({ file, ...p })),
           ),
         );
-      if (model.autocompleteFields?.length) {
-        const missing = model.autocompleteFields.filter(
-          (f) => !fieldsWithAutocomplete(isObj(body.mappings) ? body.mappings : {}, [f]).length,
-        );
-        items.push(
-          item(
-            `${file}: autocomplete on ${model.autocompleteFields.join(', ')}`,
-            missing.map((f) => ({
-              file,
-              pointer: `/mappings/properties/${escapePointerToken(f)}/fields/${AUTOCOMPLETE_SUBFIELD}`,
-              rule: 'autocomplete-field',
-              message: `${model.name} completes on "${f}" (autocompleteFields), but the mapping gives it no "${AUTOCOMPLETE_SUBFIELD}" sub-field`,
-            })),
-          ),
-        );
-      }
-      const problems = engineProblems(body, engines);
-      const worksSomewhere = engines.some((e) => {
-        const caps = capabilitiesOf(e);
-        return caps !== undefined && mappingProblems(body, caps).length === 0;
-      });
-      const shadowed = {
-        file,
-        pointer: '/',
-        rule: 'variant-unused',
-        message: 'every engine it works on uses an earlier variant: it is never used',
-      };
-      const violations = !m.variant ? problems : usedOn.has(file) ? [] : worksSomewhere ? [shadowed] : problems;
+      if (model.autocompleteFields?.length) items.push(autocompleteItem(file, body, model, model.autocompleteFields));
       items.push(
         item(
           engineName,
-          violations.map((p) => ({ file, ...p })),
+          engineViolations(body, engines, Boolean(m.variant), usedOn.has(file)).map((p) => ({ file, ...p })),
         ),
       );
     }
   }
   return check('mappings', items);
+}
+
+/**
+ * The base mapping must work on every engine (it is the fallback); a variant must be the one some engine
+ * uses: one that works nowhere reports what is missing, one that always loses to an earlier variant says so.
+ */
+function engineViolations(body: Obj, engines: readonly EngineTarget[], variant: boolean, used: boolean): Problem[] {
+  if (!variant) return engineProblems(body, engines);
+  if (used) return [];
+  const worksSomewhere = engines.some((e) => {
+    const caps = capabilitiesOf(e);
+    return caps !== undefined && mappingProblems(body, caps).length === 0;
+  });
+  if (!worksSomewhere) return engineProblems(body, engines);
+  return [{ pointer: '/', rule: 'variant-unused', message: 'every engine it works on uses an earlier variant: it is never used' }];
+}
+
+function autocompleteItem(file: string, body: Obj, model: ReadModelDefinition, fields: readonly string[]): CheckItem {
+  const mappings = isObj(body.mappings) ? body.mappings : {};
+  const missing = fields.filter((f) => fieldsWithAutocomplete(mappings, [f]).length === 0);
+  return item(
+    `${file}: autocomplete on ${fields.join(', ')}`,
+    missing.map((f) => ({
+      file,
+      pointer: `/mappings/properties/${escapePointerToken(f)}/fields/${AUTOCOMPLETE_SUBFIELD}`,
+      rule: 'autocomplete-field',
+      message: `${model.name} completes on "${f}" (autocompleteFields), but the mapping gives it no "${AUTOCOMPLETE_SUBFIELD}" sub-field`,
+    })),
+  );
 }
 
 /**
