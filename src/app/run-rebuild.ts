@@ -146,7 +146,7 @@ async function snapshot(o: RebuildOptions, deps: RebuildDeps, topic: string) {
     index: o.assets.indexName,
     toolVersion: o.toolVersion,
     projection: { name: model.projection.name, version: model.projection.version },
-    mappingFile: model.mappingFile,
+    mappingFile: o.assets.mappingFile,
     buildHash: o.assets.buildHash,
     topic,
     ranges,

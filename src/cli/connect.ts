@@ -169,7 +169,8 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
           ...(over.consumerGroup ? { consumerGroup: over.consumerGroup } : {}),
           ...(over.indexBase ? { indexBase: over.indexBase } : {}),
           ...(over.smokeQueries ? { smokeQueries: over.smokeQueries } : {}),
-          ...(over.mappingFile ? { mappingFile: path.resolve(base, over.mappingFile) } : {}),
+          // A mapping given in the config replaces the model's mappings, its engine variants included.
+          ...(over.mappingFile ? { mappingFile: path.resolve(base, over.mappingFile), mappingVariants: [] } : {}),
         },
         over,
         config.file,

@@ -31,6 +31,18 @@ export interface ReadModelDefinition<TDoc extends object = any> {
   upcasters: readonly Upcaster[];
   /** Path of the versioned mapping file, e.g. `mappings/product_search.v1.json`. */
   mappingFile: string;
+  /**
+   * Richer mappings for engines that offer more analysis (e.g. edge n-grams and ASCII folding where
+   * analysis-common exists), in order of preference: a build uses the first one the connected engine
+   * supports, else `mappingFile`, which must work on every supported engine. Same `.v<N>` as
+   * `mappingFile`, with a label: `mappings/product_search.v1.analysis-common.json`.
+   */
+  mappingVariants?: readonly string[];
+  /**
+   * Fields `readmodel suggest` completes on, most important first (it weighs matches in that order).
+   * Each needs an `autocomplete` sub-field in every mapping of the model (validate-contracts checks it).
+   */
+  autocompleteFields?: readonly string[];
   topic: string;
   consumerGroup: string;
   /** Base name of indices and alias: `<indexBase>_v<N>_<hash>` and `<indexBase>_current`. */

@@ -147,7 +147,9 @@ describe('validate-contracts on the shipped contracts, fixtures and mappings', (
     );
     expect(itemsOf(r, 'schemas').map((i) => i.name)).toContain('contracts/events/price_updated.v2.json');
     expect(itemsOf(r, 'mappings').every((i) => i.status === 'passed')).toBe(true);
-  });
+    // The whole shipped validation (every schema compiled, every fixture folded, four engines per
+    // mapping) takes a few seconds on a busy 2-core machine: more than vitest's default 5 s allows.
+  }, 60_000);
 
   it('a missing folder is a usage error (exit 2), not a report', async () => {
     const err = await loadValidationInputs({

@@ -9,6 +9,7 @@ import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, 
 import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
 import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
 import { searchAnswerOf } from './search-answer.js';
+import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, searchHitsOf, unreadable } from './state-answers.js';
 import { assertConcreteIndexName } from './concrete-index-name.js';
 
 export type { RetryInfo } from './sink-requests.js';
@@ -284,6 +285,10 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       await identity();
       const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body: { version: true, ...body } }, `querying ${index}`);
       return searchAnswerOf(res, index, Object.keys((body.aggs ?? {}) as object), node);
+    async suggest(index, body) {
+      await identity();
+      const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body }, `searching ${index} for suggestions`);
+      return searchHitsOf(res, index, node);
     },
 
     async aliasTargets(alias) {

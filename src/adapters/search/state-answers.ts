@@ -1,4 +1,5 @@
 import { SinkUnavailableError } from '../../core/errors.js';
+import type { SuggestHit } from '../../core/ports/search-sink.js';
 import type { SearchResponse } from './search-transport.js';
 
 /**
@@ -82,4 +83,16 @@ export function countOf(res: SearchResponse, index: string, node: string): numbe
   const n = isObject(res.body) ? res.body.count : undefined;
   if (res.status !== 200 || typeof n !== 'number') throw unreadable(`the document count of ${index}`, node, describe(res));
   return n;
+}
+
+/** `_search` hits: every hit has an id, an index and a `_source` object (a missing list is not "none"). */
+export function searchHitsOf(res: SearchResponse, index: string, node: string): SuggestHit[] {
+  const hits = isObject(res.body) && isObject(res.body.hits) ? res.body.hits.hits : undefined;
+  if (res.status !== 200 || !Array.isArray(hits)) throw unreadable(`search results from ${index}`, node, describe(res));
+  return hits.map((h: unknown) => {
+    if (!isObject(h) || typeof h._id !== 'string' || typeof h._index !== 'string' || !isObject(h._source)) {
+      throw unreadable(`search results from ${index}`, node, describe(res));
+    }
+    return { id: h._id, index: h._index, score: typeof h._score === 'number' ? h._score : null, doc: h._source };
+  });
 }

@@ -93,17 +93,13 @@ function keywordProblem(def: Obj, pointer: string, model: string, path: string, 
   };
 }
 
-/**
- * Keyword fields the projection can fill with a string longer than one term may be: the model's fixture
- * events, with every unbounded string made too long, are folded and each oversized value of every
- * state is looked up in the mapping. Found by folding (not by reading the projection), so derived values count too.
- */
-export function unboundedKeywordFields(
-  body: Obj,
-  model: ReadModelDefinition,
-  events: readonly EventEnvelope[],
-  validator: EventValidator,
-): Problem[] {
+// A model with engine variants has several mappings to check against the same fold: fold once. The
+// fold depends on the events, the validator (it makes the long variants) and the projection.
+const folded = new WeakMap<readonly EventEnvelope[], { validator: EventValidator; projection: object; oversized: Map<string, string> }>();
+
+function oversizedValues(model: ReadModelDefinition, events: readonly EventEnvelope[], validator: EventValidator): Map<string, string> {
+  const known = folded.get(events);
+  if (known && known.validator === validator && known.projection === model.projection) return known.oversized;
   const oversized = new Map<string, string>();
   // Every intermediate state is written once, not only the last: a later event may replace the value.
   const states = new Map<string, DocState>();
@@ -116,6 +112,22 @@ export function unboundedKeywordFields(
     states.set(id, state);
     if (state.doc) oversizedPaths(state.doc, '', state.id, oversized);
   }
+  folded.set(events, { validator, projection: model.projection, oversized });
+  return oversized;
+}
+
+/**
+ * Keyword fields the projection can fill with a string longer than one term may be: the model's fixture
+ * events, with every unbounded string made too long, are folded and each oversized value of every
+ * state is looked up in the mapping. Found by folding (not by reading the projection), so derived values count too.
+ */
+export function unboundedKeywordFields(
+  body: Obj,
+  model: ReadModelDefinition,
+  events: readonly EventEnvelope[],
+  validator: EventValidator,
+): Problem[] {
+  const oversized = oversizedValues(model, events, validator);
   const problems: Problem[] = [];
   for (const [path, docId] of [...oversized].sort(([a], [b]) => a.localeCompare(b))) {
     const field = fieldAt(body, path);

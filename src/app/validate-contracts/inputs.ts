@@ -39,6 +39,8 @@ export interface ModelFixturesInput {
 
 export interface MappingInput extends JsonInput {
   model: string;
+  /** One of the model's `mappingVariants` (used on the engines that support it), not its base mapping. */
+  variant?: boolean;
 }
 
 export interface ValidationInputs {

@@ -49,7 +49,14 @@ export async function loadValidationInputs(o: LoadOptions): Promise<ValidationIn
   }
 
   const mappings: MappingInput[] = await Promise.all(
-    o.models.map(async (m) => ({ model: m.name, ...(await readJsonFile(path.resolve(o.packageRoot, m.mappingFile), show)) })),
+    o.models.flatMap((m) => [
+      (async () => ({ model: m.name, ...(await readJsonFile(path.resolve(o.packageRoot, m.mappingFile), show)) }))(),
+      ...(m.mappingVariants ?? []).map(async (v) => ({
+        model: m.name,
+        variant: true,
+        ...(await readJsonFile(path.resolve(o.packageRoot, v), show)),
+      })),
+    ]),
   );
 
   return {

@@ -8,12 +8,14 @@ import { consumeCommand } from './consume.js';
 import { diffCommand } from './diff.js';
 import { fixturesCommand } from './fixtures/index.js';
 import { helpCommand } from './help.js';
+import { getCommand } from './get.js';
 import { lagCommand } from './lag/index.js';
 import { pruneCommand } from './prune.js';
 import { queryCommand } from './query.js';
 import { rebuildCommand } from './rebuild.js';
 import { replayCommand } from './replay.js';
 import { sandboxCommand } from './sandbox/index.js';
+import { suggestCommand } from './suggest.js';
 import { validateContractsCommand } from './validate-contracts.js';
 
 /** Every top-level command, one module each. */
@@ -26,6 +28,8 @@ export const commands: Array<(io: CliIO) => CommandUnknownOpts> = [
   consumeCommand,
   diffCommand,
   queryCommand,
+  getCommand,
+  suggestCommand,
   fixturesCommand,
   configCommand,
   sandboxCommand,

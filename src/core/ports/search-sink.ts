@@ -33,6 +33,13 @@ export interface BulkOutcome {
   tookMs: number;
 }
 
+export interface SuggestHit {
+  id: string;
+  index: string;
+  score: number | null;
+  doc: Record<string, unknown>;
+}
+
 export interface StoredDoc {
   id: string;
   version: number;
@@ -118,6 +125,10 @@ export interface SearchSink {
    * aggregations; each comes back as its buckets.
    */
   searchDocuments(index: string, body: Record<string, unknown>): Promise<SearchAnswer>;
+   * An autocomplete search (`_search` with `body`), read strictly: an answer without a hits list of the
+   * expected shape is UNREADABLE_STATE, never "no suggestions". Each hit names the index it came from.
+   */
+  suggest(index: string, body: Record<string, unknown>): Promise<SuggestHit[]>;
   /** Indices the alias points at (empty only when the engine says the alias does not exist). */
   aliasTargets(alias: string): Promise<string[]>;
   /** Every alias pointing at one index. */

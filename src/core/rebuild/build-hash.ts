@@ -25,9 +25,9 @@ export function versionedIndexName(indexBase: string, mappingVersion: number, ha
   return `${indexBase}_v${mappingVersion}_${hash}`;
 }
 
-/** `mappings/product_search.v3.json` -> 3. */
+/** `mappings/product_search.v3.json` (or a variant, `product_search.v3.analysis-common.json`) -> 3. */
 export function mappingVersionOf(file: string): number {
-  const m = /\.v(\d+)\.json$/.exec(file);
-  if (!m) throw new Error(`mapping file name must end in .v<N>.json: ${file}`);
+  const m = /\.v(\d+)(?:\.[a-z0-9-]+)?\.json$/.exec(file);
+  if (!m) throw new Error(`mapping file name must end in .v<N>.json or .v<N>.<variant>.json: ${file}`);
   return Number(m[1]);
 }

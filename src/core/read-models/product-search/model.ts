@@ -10,6 +10,9 @@ export const productSearchModel: ReadModelDefinition = {
   projection: productSearchProjection,
   upcasters: productUpcasters,
   mappingFile: 'mappings/product_search.v1.json',
+  // Edge n-grams and ASCII folding for autocomplete where analysis-common exists (OpenSearch 3.x).
+  mappingVariants: ['mappings/product_search.v1.analysis-common.json'],
+  autocompleteFields: ['title', 'category'],
   topic: 'product-events',
   consumerGroup: 'readmodel.product-search',
   indexBase: 'product_search',
