@@ -7,7 +7,6 @@ import { reasonOf } from './classify-failure.js';
 import { createSinkRequests, type RetryInfo } from './sink-requests.js';
 import { type SearchConnectionOptions, type SearchRequest, type SearchResponse, type SearchTransport } from './search-transport.js';
 import { assertIdentity, identityFromNodes, identityFromRoot, type EngineIdentity } from './engine-identity.js';
-import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, unreadable } from './state-answers.js';
 import { searchAnswerOf } from './search-answer.js';
 import { aliasesOfIndex, aliasTargetsOf, countOf, existsOf, mappingOf, mgetDocsOf, searchHitsOf, unreadable } from './state-answers.js';
 import { assertConcreteIndexName } from './concrete-index-name.js';
@@ -285,6 +284,8 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
       await identity();
       const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body: { version: true, ...body } }, `querying ${index}`);
       return searchAnswerOf(res, index, Object.keys((body.aggs ?? {}) as object), node);
+    },
+
     async suggest(index, body) {
       await identity();
       const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body }, `searching ${index} for suggestions`);

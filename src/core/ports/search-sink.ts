@@ -125,6 +125,7 @@ export interface SearchSink {
    * aggregations; each comes back as its buckets.
    */
   searchDocuments(index: string, body: Record<string, unknown>): Promise<SearchAnswer>;
+  /**
    * An autocomplete search (`_search` with `body`), read strictly: an answer without a hits list of the
    * expected shape is UNREADABLE_STATE, never "no suggestions". Each hit names the index it came from.
    */
