@@ -32,13 +32,15 @@ const facetedQuery = [
 ];
 readmodel(...facetedQuery);
 
-// ---- autocomplete goes here (readmodel suggest product-search <prefix>) ----
+// Autocomplete through the alias: what a search box asks for after a few keystrokes.
+readmodel('suggest', 'product-search', 'wirel', '--limit', '5');
 
 process.stdout.write(`
 What to try next:
   readmodel query product-search --filter categoryPath=Electronics/Audio --sort price --limit 10
                                                 drill into a category; --json for scripts
-  readmodel suggest product-search head         autocomplete on titles
+  readmodel suggest product-search "acme sma"   autocomplete on titles and categories
+  readmodel get product-search p042             one document: version, last event, the build it lives in
   readmodel lag product-search                  how far a live consumer is behind
                                                 (start one with: readmodel consume product-search)
   readmodel alias show product-search           builds, the alias and its swap history
