@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createKafkaEventSource } from '../adapters/kafka/kafka-event-source.js';
-import { createKafkaPublisher } from '../adapters/kafka/kafka-publisher.js';
+import { deferredKafkaEventSource, deferredKafkaPublisher } from '../adapters/kafka/deferred-kafka.js';
 import type { KafkaConnectionOptions } from '../adapters/kafka/kafka-connection.js';
 import { createSearchSink } from '../adapters/search/create-search-sink.js';
 import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config-types.js';
@@ -176,8 +175,8 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
         base,
       );
     },
-    source: () => createKafkaEventSource(kafkaOptions(requireKafka(config))),
-    publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
+    source: () => deferredKafkaEventSource(kafkaOptions(requireKafka(config))),
+    publisher: () => deferredKafkaPublisher(kafkaOptions(requireKafka(config))),
     kafka: () => kafkaOptions(requireKafka(config)),
     sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress, flags.retryBudget),
   };

@@ -1,5 +1,4 @@
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
-
+/** How readmodel reaches a Kafka cluster (config `kafka.*`); kafka-client-options maps it onto the client. */
 export interface KafkaConnectionOptions {
   brokers: string[];
   clientId?: string;
@@ -7,18 +6,4 @@ export interface KafkaConnectionOptions {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
-}
-
-/** One place that turns our connection options into a kafkajs client, quietly (we report errors ourselves). */
-export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
-  return new Kafka({
-    brokers: options.brokers,
-    clientId: options.clientId ?? 'readmodel',
-    connectionTimeout: options.connectionTimeoutMs ?? 3000,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 5, initialRetryTime: 200 },
-    ...(options.ssl ? { ssl: options.ssl === true ? true : { ...options.ssl } } : {}),
-    ...(options.sasl ? { sasl: options.sasl as SASLOptions } : {}),
-  });
 }
