@@ -15,8 +15,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-// kafkajs' harmless TimeoutNegativeWarning on Node 24 would clutter the figures.
-process.removeAllListeners('warning');
 const EVENTS = Number(arg('events', '1000000'));
 const PRODUCTS = Number(arg('products', '100000'));
 const PARTITIONS = Number(arg('partitions', '6'));

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createKafkaEventSource } from '../adapters/kafka/kafka-event-source.js';
-import { createKafkaPublisher } from '../adapters/kafka/kafka-publisher.js';
+import { deferredKafkaEventSource, deferredKafkaPublisher } from '../adapters/kafka/deferred-kafka.js';
 import type { KafkaConnectionOptions } from '../adapters/kafka/kafka-connection.js';
 import { createSearchSink } from '../adapters/search/create-search-sink.js';
 import type { KafkaConfig, ResolvedConfig, SearchConfig } from '../config/config-types.js';
@@ -177,13 +176,13 @@ export async function connect(io: CliIO, flags: GlobalFlags) {
         base,
       );
     },
-    /** With a progress bus, kafkajs's warnings and errors (connection errors, retries) become log events views show. */
+    /** With a progress bus, the client's retries and connection errors become log events views show. */
     source: (progress?: ProgressBus) =>
-      createKafkaEventSource({
+      deferredKafkaEventSource({
         ...kafkaOptions(requireKafka(config)),
         ...(progress ? { onLog: (l: { level: 'warn' | 'error'; message: string }) => progress.emit({ type: 'log', ...l }) } : {}),
       }),
-    publisher: () => createKafkaPublisher(kafkaOptions(requireKafka(config))),
+    publisher: () => deferredKafkaPublisher(kafkaOptions(requireKafka(config))),
     kafka: () => kafkaOptions(requireKafka(config)),
     sink: (progress?: ProgressBus) => searchSinkFor(requireSearch(config), progress, flags.retryBudget),
   };

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RawRecord } from '../../src/core/ports/event-source.js';
-import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
+import { independentKafkaClient } from '../support/kafkajs-client.js';
 import { brokers, kafkaAdmin, kafkaSource, publishEvents, uniqueName } from '../support/services.js';
 import { readFixtureEvents } from '../support/contracts.js';
 
@@ -79,7 +79,7 @@ describe('Kafka event source (real broker)', () => {
   it('skips the records of an aborted transaction and the transaction markers, keeps committed ones', async () => {
     const topic = uniqueName('src');
     await publishEvents(topic, 1, [{ key: 'k', value: 'before' }]);
-    const producer = createKafkaClient({ brokers: brokers(), clientId: 'readmodel-test' }).producer({
+    const producer = independentKafkaClient(brokers()).producer({
       transactionalId: uniqueName('tx'),
       idempotent: true,
       maxInFlightRequests: 1,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
+import { independentKafkaClient } from '../support/kafkajs-client.js';
 import { createKafkaDeadLetterSink, DLQ_HEADERS } from '../../src/adapters/kafka/kafka-dead-letter-sink.js';
 import { runConsume } from '../../src/app/run-consume.js';
 import { runReplay } from '../../src/app/run-replay.js';
@@ -45,7 +45,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000) {
 
 /** Every record of a topic with its headers (kafkajs directly: the event source does not expose headers). */
 async function readAllWithHeaders(topic: string, expected: number) {
-  const consumer = createKafkaClient({ brokers: brokers(), clientId: 'readmodel-test' }).consumer({ groupId: uniqueName('dlq-reader') });
+  const consumer = independentKafkaClient(brokers()).consumer({ groupId: uniqueName('dlq-reader') });
   const out: Array<{ key: string | null; value: string | null; headers: Record<string, string> }> = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -175,7 +175,7 @@ describe.each(ENGINES)('poison events in the live consumer on %s', (engine) => {
     const keyed: EventEnvelope[] = [p.created(), p.published(), p.priceV2(4200)];
     const unkeyed = p.stock(-3);
     await publishEvents(model.topic, 1, keyed);
-    const producer = createKafkaClient({ brokers: brokers(), clientId: 'readmodel-test' }).producer();
+    const producer = independentKafkaClient(brokers()).producer();
     await producer.connect();
     await producer.send({ topic: model.topic, acks: -1, messages: [{ key: null, value: JSON.stringify(unkeyed) }] });
     await producer.disconnect();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { createKafkaClient } from '../../src/adapters/kafka/kafka-connection.js';
+import { independentKafkaClient } from './kafkajs-client.js';
 import { createKafkaEventSource } from '../../src/adapters/kafka/kafka-event-source.js';
 import { createKafkaGroupConsumer } from '../../src/adapters/kafka/kafka-group-consumer.js';
 import { createKafkaPublisher } from '../../src/adapters/kafka/kafka-publisher.js';
@@ -41,7 +41,7 @@ export function modelGroupConsumer(model: Pick<ReadModelDefinition, 'consumerGro
 }
 
 export function kafkaAdmin() {
-  return createKafkaClient({ brokers: brokers(), clientId: 'readmodel-test' }).admin();
+  return independentKafkaClient(brokers()).admin();
 }
 
 /** Creates a topic and publishes envelopes keyed by aggregate id (raw strings pass through as-is). */

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { compatibilityPartitioner } from '@platformatic/kafka';
 import { describe, expect, it } from 'vitest';
 import { murmur2, partitionForKey } from '../../src/core/partitioning/murmur2-partition.js';
 
@@ -24,6 +25,15 @@ describe('Java-compatible murmur2 partitioning', () => {
     for (let i = 0; i < 5000; i++) {
       const key = i % 7 === 0 ? `prödüct-${i}-€` : `p${String(i).padStart(6, '0')}`;
       expect(murmur2(Buffer.from(key, 'utf8'))).toBe(kafkajsMurmur2(Buffer.from(key, 'utf8')));
+    }
+  });
+
+  it("places keys exactly where the producer's partitioner (the client's Java-compatible one, modulo the count) puts them", () => {
+    // The producer takes the partitioner's number modulo the partition count, as Java's does.
+    const producerPartition = (key: string, n: number) => compatibilityPartitioner({ topic: 't' }, Buffer.from(key, 'utf8')) % n;
+    for (let i = 0; i < 20_000; i++) {
+      const key = i % 7 === 0 ? `prödüct-${i}-€` : `p${String(i).padStart(6, '0')}`;
+      for (const n of [1, 6, 7, 12]) expect(producerPartition(key, n), `${key} on ${n}`).toBe(partitionForKey(key, n));
     }
   });
 

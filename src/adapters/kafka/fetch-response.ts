@@ -1,29 +1,41 @@
 import type { HistoryGap, RawRecord } from '../../core/ports/event-source.js';
 
-/** One record of a fetch response as kafkajs decodes it (the fields we use). */
-export interface FetchedMessage {
-  offset: string;
+/** Record batch attribute bits (Kafka's record batch format v2). */
+const TIMESTAMP_LOG_APPEND = 0x08;
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+
+/** One record of a batch as the client decodes it (the fields we use). */
+export interface FetchedRecord {
+  offsetDelta: number;
+  timestampDelta: bigint;
   key: Buffer | null;
   value: Buffer | null;
-  timestamp: string;
-  isControlRecord?: boolean;
-  /** The record batch it came from: transactional batches carry their producer id. */
-  batchContext?: { producerId?: string; inTransaction?: boolean };
+}
+
+/** One record batch of a fetch response, already decompressed (the fields we use). */
+export interface FetchedBatch {
+  firstOffset: bigint;
+  attributes: number;
+  lastOffsetDelta: number;
+  firstTimestamp: bigint;
+  maxTimestamp: bigint;
+  producerId: bigint;
+  records: FetchedRecord[];
 }
 
 /** A transaction the broker says was aborted: the producer's records from `firstOffset` on, up to its abort marker. */
 export interface AbortedTransaction {
-  producerId: string;
-  firstOffset: string;
+  producerId: bigint;
+  firstOffset: bigint;
 }
 
 export interface FetchPartition {
-  partition: number;
+  partitionIndex: number;
   errorCode: number;
-  highWatermark: string;
-  logStartOffset?: string;
-  abortedTransactions?: AbortedTransaction[] | null;
-  messages: FetchedMessage[];
+  logStartOffset: bigint;
+  abortedTransactions: AbortedTransaction[] | null;
+  records?: FetchedBatch[] | null;
 }
 
 export interface DecodedPartition {
@@ -42,25 +54,23 @@ function isAbortMarker(key: Buffer | null): boolean {
 
 /**
  * A read-committed fetch still returns the records of aborted transactions: the broker only lists
- * which transactions were aborted, and the reader must drop them. Walking the records in offset
+ * which transactions were aborted, and the reader must drop them. Walking the batches in offset
  * order, a producer's aborted transaction starts at its listed first offset and ends at that
- * producer's abort marker; its transactional records in between are dropped. Returns a predicate
- * to call once per record, in offset order.
+ * producer's abort marker, which may lie beyond this response (then everything of it here is
+ * dropped, and the next fetch lists the transaction again). Returns a predicate to call once per
+ * batch, in offset order: whether its records are dropped.
  */
-export function abortedRecordFilter(aborted: readonly AbortedTransaction[] | null | undefined): (m: FetchedMessage) => boolean {
-  const pending = [...(aborted ?? [])]
-    .map((t) => ({ producerId: t.producerId, first: Number(t.firstOffset) }))
-    .sort((a, b) => a.first - b.first);
-  const open = new Set<string>();
-  return (m) => {
-    const offset = Number(m.offset);
-    while (pending.length > 0 && pending[0]!.first <= offset) open.add(pending.shift()!.producerId);
-    const producer = m.batchContext?.producerId;
-    if (m.isControlRecord) {
-      if (producer !== undefined && isAbortMarker(m.key)) open.delete(producer);
-      return false;
+export function abortedBatchFilter(aborted: readonly AbortedTransaction[] | null | undefined): (b: FetchedBatch) => boolean {
+  const pending = [...(aborted ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const open = new Set<bigint>();
+  return (b) => {
+    const lastOffset = b.firstOffset + BigInt(b.lastOffsetDelta);
+    while (pending.length > 0 && pending[0]!.firstOffset <= lastOffset) open.add(pending.shift()!.producerId);
+    if ((b.attributes & CONTROL) !== 0) {
+      if (b.records.some((r) => isAbortMarker(r.key))) open.delete(b.producerId);
+      return true;
     }
-    return producer !== undefined && m.batchContext?.inTransaction === true && open.has(producer);
+    return (b.attributes & TRANSACTIONAL) !== 0 && open.has(b.producerId);
   };
 }
 
@@ -71,33 +81,37 @@ export function abortedRecordFilter(aborted: readonly AbortedTransaction[] | nul
  */
 export function decodeFetchedPartition(topic: string, p: FetchPartition, from: number, stop: number): DecodedPartition {
   const records: RawRecord[] = [];
-  const aborted = abortedRecordFilter(p.abortedTransactions);
+  const dropped = abortedBatchFilter(p.abortedTransactions);
   let next = from;
   let firstSeen: number | undefined;
-  for (const m of p.messages) {
-    const offset = Number(m.offset);
-    const dropped = aborted(m);
-    // A fetch returns whole record batches, which may start before the requested offset.
-    if (offset < from) continue;
-    firstSeen ??= offset;
-    if (offset >= stop) break;
-    next = offset + 1;
-    if (m.isControlRecord || dropped) continue;
-    records.push({
-      topic,
-      partition: p.partition,
-      offset,
-      key: m.key ? m.key.toString('utf8') : null,
-      value: m.value,
-      timestamp: Number(m.timestamp),
-    });
+  batches: for (const b of p.records ?? []) {
+    const skip = dropped(b);
+    const base = Number(b.firstOffset);
+    const logAppend = (b.attributes & TIMESTAMP_LOG_APPEND) !== 0;
+    for (const r of b.records) {
+      const offset = base + r.offsetDelta;
+      // A fetch returns whole record batches, which may start before the requested offset.
+      if (offset < from) continue;
+      firstSeen ??= offset;
+      if (offset >= stop) break batches;
+      next = offset + 1;
+      if (skip) continue;
+      records.push({
+        topic,
+        partition: p.partitionIndex,
+        offset,
+        key: r.key ? r.key.toString('utf8') : null,
+        value: r.value,
+        timestamp: Number(logAppend ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
+      });
+    }
   }
   // The log start moved past what we still had to read: those records were deleted, not skipped
   // by compaction (which never moves the log start). Never jump ahead silently.
-  const logStart = p.logStartOffset !== undefined ? Number(p.logStartOffset) : -1;
+  const logStart = Number(p.logStartOffset ?? -1n);
   if (firstSeen !== from && logStart > from) {
     const to = Math.min(logStart, stop, firstSeen ?? Number.POSITIVE_INFINITY);
-    return { records, next, gap: { gap: { partition: p.partition, from, to }, logStart } };
+    return { records, next, gap: { gap: { partition: p.partitionIndex, from, to }, logStart } };
   }
   return { records, next };
 }

@@ -1,9 +1,9 @@
-import type { Producer } from 'kafkajs';
 import type { DeadLetter, DeadLetterSink } from '../../core/ports/dead-letter-sink.js';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import type { KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
-import { connectIdempotentProducer } from './idempotent-producer.js';
+import { createIdempotentProducer, type KeyedProducer } from './idempotent-producer.js';
 import { ensureTopic } from './ensure-topic.js';
+import { lazyAdmin } from './lazy-admin.js';
 
 export interface KafkaDeadLetterSinkOptions extends KafkaConnectionOptions {
   topic: string;
@@ -33,19 +33,17 @@ export const DLQ_HEADERS = {
  * offsets past a record only after its letter is acknowledged.
  */
 export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): DeadLetterSink {
-  const kafka = createKafkaClient(options);
-  let producer: Producer | undefined;
+  let producer: KeyedProducer | undefined;
   let ready: Promise<void> | undefined;
   const connect = async () => {
     ready ??= (async () => {
-      const admin = kafka.admin();
-      await admin.connect();
+      const admins = lazyAdmin(options);
       try {
-        await ensureTopic(admin, options.topic, options.partitions ?? 1);
+        await ensureTopic(admins.get(), options.topic, options.partitions ?? 1);
       } finally {
-        await admin.disconnect().catch(() => undefined);
+        await admins.close();
       }
-      producer = await connectIdempotentProducer(kafka);
+      producer = createIdempotentProducer(options);
     })();
     try {
       await ready;
@@ -62,12 +60,11 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       const at = new Date().toISOString();
       try {
         await producer!.send({
-          topic: options.topic,
-          acks: -1,
           messages: letters.map((l) => ({
-            key: l.record.key,
-            value: l.record.value,
-            timestamp: String(l.record.timestamp),
+            topic: options.topic,
+            ...(l.record.key !== null ? { key: l.record.key } : {}),
+            ...(l.record.value !== null ? { value: l.record.value } : {}),
+            timestamp: BigInt(l.record.timestamp),
             headers: {
               [DLQ_HEADERS.stage]: l.stage,
               [DLQ_HEADERS.reason]: l.reason,
@@ -86,7 +83,7 @@ export function createKafkaDeadLetterSink(options: KafkaDeadLetterSinkOptions): 
       }
     },
     async close() {
-      await producer?.disconnect().catch(() => undefined);
+      await producer?.close().catch(() => undefined);
     },
   };
 }

@@ -1,15 +1,15 @@
-import type { ConfigResourceTypes } from 'kafkajs';
+import { ConfigResourceTypes, Consumer } from '@platformatic/kafka';
 import { SourceUnavailableError } from '../../core/errors.js';
 import type { EventSource, ReadRangeOptions, TopicConfig } from '../../core/ports/event-source.js';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import type { KafkaConnectionOptions } from './kafka-connection.js';
+import { clientOptions } from './kafka-client-options.js';
 import { sourceError } from './kafka-errors.js';
-import { createCluster } from './kafka-cluster.js';
 import { readTopicRanges } from './kafka-range-reader.js';
 import { lazyAdmin } from './lazy-admin.js';
+import { offsetsAt, partitionsOf, watermarksOf } from './topic-offsets.js';
+import { createPartitionFetcher } from './partition-fetcher.js';
 
 const TOPIC_CONFIGS = ['cleanup.policy', 'retention.ms', 'retention.bytes'] as const;
-/** ConfigResourceTypes.TOPIC: kafkajs' CommonJS enum is not visible as a named ESM export at run time. */
-const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
 export interface KafkaEventSourceOptions extends KafkaConnectionOptions {
   /** How long the broker may wait for data on an empty fetch. */
@@ -17,60 +17,45 @@ export interface KafkaEventSourceOptions extends KafkaConnectionOptions {
 }
 
 export function createKafkaEventSource(options: KafkaEventSourceOptions): EventSource {
-  const kafka = createKafkaClient(options);
-  const cluster = createCluster(kafka);
-  let clusterReady: Promise<void> | undefined;
   const brokers = options.brokers;
-
-  const admins = lazyAdmin(kafka, brokers);
-  const withAdmin = admins.get;
+  const admins = lazyAdmin(options);
+  // Fetches only, at explicit offsets: this consumer never joins its group nor commits.
+  let consumer: Consumer | undefined;
 
   return {
     async watermarks(topic) {
-      const a = await withAdmin();
       try {
-        const rows = await a.fetchTopicOffsets(topic);
-        return rows
-          .map((r) => ({ partition: r.partition, low: Number(r.low), high: Number(r.high) }))
-          .sort((x, y) => x.partition - y.partition);
+        return await watermarksOf(admins.get(), topic);
       } catch (err) {
         throw sourceError(err, `reading the offsets of topic "${topic}"`, brokers);
       }
     },
 
     async offsetsForTime(topic, time) {
-      const a = await withAdmin();
       try {
-        const rows = await a.fetchTopicOffsetsByTimestamp(topic, time.getTime());
-        const high = await a.fetchTopicOffsets(topic);
+        const a = admins.get();
+        const partitions = await partitionsOf(a, topic);
+        const [at, high] = await Promise.all([
+          offsetsAt(a, topic, partitions, BigInt(time.getTime())),
+          offsetsAt(a, topic, partitions, -1n),
+        ]);
         // The broker answers -1 when no record is at or after the time: then start at the end.
-        return new Map(
-          rows.map((r) => {
-            const o = Number(r.offset);
-            const h = Number(high.find((x) => x.partition === r.partition)?.high ?? 0);
-            return [r.partition, o < 0 ? h : o];
-          }),
-        );
+        return new Map(partitions.map((p) => [p, (at.get(p) ?? -1) < 0 ? (high.get(p) ?? 0) : at.get(p)!]));
       } catch (err) {
         throw sourceError(err, `looking up offsets by time in "${topic}"`, brokers);
       }
     },
 
     async topicConfig(topic): Promise<TopicConfig> {
-      const a = await withAdmin();
       let entries: Map<string, string>;
       try {
-        const r = await a.describeConfigs({
-          resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: [...TOPIC_CONFIGS] }],
+        const r = await admins.get().describeConfigs({
+          resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: [...TOPIC_CONFIGS] }],
           includeSynonyms: false,
         });
-        const res = r.resources[0];
-        if (!res || res.errorCode !== 0) {
-          throw Object.assign(new Error(res?.errorMessage || `error code ${res?.errorCode ?? 'none'}`), {
-            type: res?.errorCode === 3 ? 'UNKNOWN_TOPIC_OR_PARTITION' : `KAFKA_ERROR_${res?.errorCode}`,
-          });
-        }
-        entries = new Map(res.configEntries.map((e) => [e.configName, e.configValue]));
+        const res = r.find((d) => d.resourceName === topic);
+        if (!res) throw new Error(`the broker described no configuration for topic "${topic}"`);
+        entries = new Map(res.configs.filter((c) => c.value !== null).map((c) => [c.name, c.value!]));
       } catch (err) {
         throw sourceError(err, `reading the configuration of topic "${topic}"`, brokers);
       }
@@ -98,21 +83,12 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
     },
 
     async *readRanges({ topic, ranges, signal, maxBytesPerPartition = 1_048_576, onHistoryGap }: ReadRangeOptions) {
-      clusterReady ??= cluster.connect().then(() => cluster.addTargetTopic(topic));
-      try {
-        await clusterReady;
-        await cluster.addTargetTopic(topic);
-      } catch (err) {
-        clusterReady = undefined;
-        throw sourceError(err, `connecting to read "${topic}"`, brokers);
-      }
+      consumer ??= new Consumer({ ...clientOptions(options), groupId: 'readmodel-groupless-fetch' });
       yield* readTopicRanges(
         {
-          cluster,
-          withAdmin,
+          fetcher: createPartitionFetcher({ consumer, admin: admins.get(), topic, maxWaitMs: options.maxWaitMs ?? 500 }),
           brokers,
           topic,
-          maxWaitMs: options.maxWaitMs ?? 500,
           maxBytesPerPartition,
           ...(signal ? { signal } : {}),
           ...(onHistoryGap ? { onHistoryGap } : {}),
@@ -122,7 +98,7 @@ export function createKafkaEventSource(options: KafkaEventSourceOptions): EventS
     },
 
     async close() {
-      await Promise.allSettled([admins.close(), clusterReady ? cluster.disconnect() : undefined]);
+      await Promise.allSettled([admins.close(), consumer?.close(true)]);
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { EventSource } from '../../core/ports/event-source.js';
 import type { GroupOffsets, LagReader } from '../../core/ports/lag-reader.js';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
-import { sourceError } from './kafka-errors.js';
+import type { KafkaConnectionOptions } from './kafka-connection.js';
+import { kafkaErrorId, sourceError } from './kafka-errors.js';
 import { lazyAdmin } from './lazy-admin.js';
 import { createKafkaEventSource } from './kafka-event-source.js';
+import { watermarksOf } from './topic-offsets.js';
 
 /** A fetch returns whole record batches: a small cap keeps "read one record" from pulling megabytes. */
 const PEEK_BYTES = 64 * 1024;
@@ -13,24 +14,17 @@ const PEEK_BYTES = 64 * 1024;
  * peeks at the record at a committed offset through the group-less event source. Never joins the group.
  */
 export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { source?: EventSource } = {}): LagReader {
-  const kafka = createKafkaClient({ ...options, clientId: options.clientId ?? 'readmodel-lag' });
   const source = deps.source ?? createKafkaEventSource(options);
   const ownsSource = deps.source === undefined;
   const brokers = options.brokers;
-
-  const admins = lazyAdmin(kafka, brokers);
-  const withAdmin = admins.get;
+  const admins = lazyAdmin({ ...options, clientId: options.clientId ?? 'readmodel-lag' });
 
   return {
     async groupOffsets(groupId, topic): Promise<GroupOffsets> {
-      const a = await withAdmin();
+      const a = admins.get();
       let watermarks;
       try {
-        // Checked first: kafkajs retries an unknown topic for seconds before giving up.
-        if (!(await a.listTopics()).includes(topic)) {
-          throw Object.assign(new Error(`topic "${topic}" does not exist`), { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
-        }
-        watermarks = await a.fetchTopicOffsets(topic);
+        watermarks = await watermarksOf(a, topic);
       } catch (err) {
         throw sourceError(err, `reading the offsets of topic "${topic}"`, brokers);
       }
@@ -41,34 +35,38 @@ export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { so
       for (let attempt = 0; ; attempt++) {
         try {
           [committed, group] = await Promise.all([
-            a.fetchOffsets({ groupId, topics: [topic] }),
-            a.describeGroups([groupId]).then((d) => d.groups.find((g) => g.groupId === groupId)),
+            a.listConsumerGroupOffsets({
+              groups: [{ groupId, topics: [{ name: topic, partitionIndexes: watermarks.map((w) => w.partition) }] }],
+            }),
+            a.describeGroups({ groups: [groupId] }).then((d) => d.get(groupId)),
           ]);
           break;
         } catch (err) {
-          const coordinator =
-            /coordinator/i.test(String((err as Error)?.message)) || /COORDINATOR/.test(String((err as { type?: string }).type));
+          const coordinator = /coordinator/i.test(String((err as Error)?.message)) || /COORDINATOR/.test(String(kafkaErrorId(err)));
           if (!coordinator || attempt >= 30) throw sourceError(err, `reading the committed offsets of group "${groupId}"`, brokers);
           await new Promise((r) => setTimeout(r, 500));
         }
       }
       const byPartition = new Map<number, number>();
-      for (const t of committed) {
-        if (t.topic !== topic) continue;
-        // The broker answers -1 for a partition the group never committed.
-        for (const p of t.partitions) if (Number(p.offset) >= 0) byPartition.set(p.partition, Number(p.offset));
+      for (const g of committed) {
+        if (g.groupId !== groupId) continue;
+        for (const t of g.topics) {
+          if (t.name !== topic) continue;
+          // The broker answers -1 for a partition the group never committed.
+          for (const p of t.partitions) if (p.committedOffset >= 0n) byPartition.set(p.partitionIndex, Number(p.committedOffset));
+        }
       }
       return {
         groupId,
         topic,
-        state: group?.state ?? 'Unknown',
-        members: group?.members.length ?? 0,
+        state: stateName(group?.state),
+        members: group?.members.size ?? 0,
         partitions: watermarks
           .map((w) => ({
             partition: w.partition,
             committed: byPartition.get(w.partition) ?? null,
-            logStart: Number(w.low),
-            logEnd: Number(w.high),
+            logStart: w.low,
+            logEnd: w.high,
           }))
           .sort((x, y) => x.partition - y.partition),
       };
@@ -92,4 +90,15 @@ export function createKafkaLagReader(options: KafkaConnectionOptions, deps: { so
       await Promise.allSettled([admins.close(), ownsSource ? source.close() : undefined]);
     },
   };
+}
+
+/** The coordinator's group state in the spelling operators know from Kafka's tools (Stable, Empty, Dead, ...). */
+function stateName(state: string | undefined): string {
+  if (!state) return 'Unknown';
+  if (state !== state.toUpperCase()) return state;
+  return state
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

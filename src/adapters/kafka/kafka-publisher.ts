@@ -1,62 +1,45 @@
-import type { Producer } from 'kafkajs';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-connection.js';
+import type { KafkaConnectionOptions } from './kafka-connection.js';
 import { sourceError } from './kafka-errors.js';
 import type { EventPublisher } from '../../core/ports/event-publisher.js';
-import { connectIdempotentProducer } from './idempotent-producer.js';
+import { createIdempotentProducer, type KeyedProducer } from './idempotent-producer.js';
 import { ensureTopic } from './ensure-topic.js';
+import { lazyAdmin } from './lazy-admin.js';
+import { watermarksOf } from './topic-offsets.js';
 
 /** Keyed publishing with the Java-compatible murmur2 partitioner, so keys land where Java clients put them. */
 export function createKafkaPublisher(options: KafkaConnectionOptions): EventPublisher {
-  const kafka = createKafkaClient(options);
-  const admin = kafka.admin();
-  let producer: Producer | undefined;
-  let connected: Promise<void> | undefined;
-  const connect = async () => {
-    connected ??= (async () => {
-      await admin.connect();
-      producer = await connectIdempotentProducer(kafka);
-    })();
-    try {
-      await connected;
-    } catch (err) {
-      connected = undefined;
-      throw sourceError(err, 'connecting the publisher', options.brokers);
-    }
-  };
+  const admins = lazyAdmin(options);
+  let producer: KeyedProducer | undefined;
   return {
     async ensureTopic(topic, partitions) {
-      await connect();
       try {
-        return await ensureTopic(admin, topic, partitions);
+        return await ensureTopic(admins.get(), topic, partitions);
       } catch (err) {
         throw sourceError(err, `creating topic "${topic}"`, options.brokers);
       }
     },
     async publish(topic, records) {
-      await connect();
+      producer ??= createIdempotentProducer(options);
       try {
-        await producer!.send({
-          topic,
-          acks: -1,
-          messages: records.map((r) => ({ key: r.key, value: r.value, ...(r.timestamp ? { timestamp: String(r.timestamp) } : {}) })),
+        await producer.send({
+          messages: records.map((r) => ({ topic, key: r.key, value: r.value, ...(r.timestamp ? { timestamp: BigInt(r.timestamp) } : {}) })),
         });
       } catch (err) {
         throw sourceError(err, `publishing to "${topic}"`, options.brokers);
       }
     },
     async count(topic) {
-      await connect();
       try {
-        const existing = await admin.fetchTopicMetadata({ topics: [] });
-        if (!existing.topics.some((t) => t.name === topic)) return undefined;
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+        const a = admins.get();
+        if (!(await a.listTopics()).includes(topic)) return undefined;
+        const marks = await watermarksOf(a, topic);
+        return marks.reduce((n, m) => n + m.high - m.low, 0);
       } catch (err) {
         throw sourceError(err, `reading the size of "${topic}"`, options.brokers);
       }
     },
     async close() {
-      await Promise.allSettled([producer?.disconnect(), admin.disconnect()]);
+      await Promise.allSettled([producer?.close(), admins.close()]);
     },
   };
 }

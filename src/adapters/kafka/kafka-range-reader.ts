@@ -1,31 +1,48 @@
-import type { Admin } from 'kafkajs';
 import type { HistoryGap, PartitionRange, RawRecord } from '../../core/ports/event-source.js';
 import { historyGapError } from '../../core/rebuild/history-check.js';
 import { throwIfAborted } from '../../core/retry.js';
 import { decodeFetchedPartition, type FetchPartition } from './fetch-response.js';
-import { READ_COMMITTED, type Cluster, type FetchResponse } from './kafka-cluster.js';
 import { sourceError } from './kafka-errors.js';
 
 const OFFSET_OUT_OF_RANGE = 1;
+/** Leadership moved or metadata is stale: refresh and fetch again (UNKNOWN_TOPIC_OR_PARTITION is not one: the topic is gone). */
+const STALE_LEADER = new Set([5, 6, 74, 75]);
 /** Fetch rounds in a row without progress before the read gives up. */
 const MAX_EMPTY_ROUNDS = 20;
 
+/** What the range reader needs from a client: leaders, one fetch per leader, log starts. */
+export interface PartitionFetcher {
+  /** Partitions grouped by the node that leads them. */
+  leaders(partitions: readonly number[]): Promise<Map<number, number[]>>;
+  /**
+   * One read-committed fetch from a node. A response carrying partition errors resolves all the
+   * same: every partition's error code is the reader's to act on.
+   */
+  fetch(
+    node: number,
+    positions: ReadonlyArray<{ partition: number; offset: number }>,
+    maxBytesPerPartition: number,
+  ): Promise<FetchPartition[]>;
+  /** Forget cached leaders: the next `leaders` asks the cluster. */
+  refresh(): void;
+  /** The first offset still in the log, per partition. */
+  logStarts(): Promise<Map<number, number>>;
+}
+
 export interface RangeReaderOptions {
-  cluster: Cluster;
-  withAdmin: () => Promise<Admin>;
+  fetcher: PartitionFetcher;
   brokers: readonly string[];
   topic: string;
-  maxWaitMs: number;
   maxBytesPerPartition: number;
   signal?: AbortSignal;
   onHistoryGap?: (gap: HistoryGap) => void;
 }
 
-/** One read of explicit ranges: where each open partition stands, and the fetch asked for ahead per broker. */
+/** One read of explicit ranges: where each open partition stands, and the fetch asked for ahead per node. */
 interface RangeRead extends RangeReaderOptions {
   position: Map<number, number>;
   end: Map<number, number>;
-  prefetched: Map<string, { key: string; response: Promise<FetchResponse> }>;
+  prefetched: Map<number, { key: string; response: Promise<FetchPartition[]> }>;
 }
 
 /** Reads [start, end) of every range, in batches per partition, following leaders and reporting history gaps. */
@@ -41,15 +58,11 @@ export async function* readTopicRanges(o: RangeReaderOptions, ranges: readonly P
   while (read.position.size > 0) {
     throwIfAborted(o.signal);
     let progressed = false;
-    for (const [nodeId, partitions] of Object.entries(leadersOf(read))) {
-      const response = await fetchOrRecover(read, nodeId, partitions);
-      if (response === 'overtaken') emptyRounds = 0;
-      if (typeof response === 'string') continue;
+    for (const [node, partitions] of await leadersOf(read)) {
+      const response = await fetchOrRecover(read, node, partitions);
       const batches: RawRecord[][] = [];
-      for (const t of response.responses) {
-        for (const p of t.partitions) if (await readPartition(read, p, batches)) progressed = true;
-      }
-      prefetch(read, nodeId, partitions);
+      for (const p of response) if (await readPartition(read, p, batches)) progressed = true;
+      prefetch(read, node, partitions);
       for (const b of batches) yield b;
     }
     emptyRounds = progressed ? 0 : emptyRounds + 1;
@@ -64,77 +77,67 @@ export async function* readTopicRanges(o: RangeReaderOptions, ranges: readonly P
   }
 }
 
-function leadersOf(read: RangeRead): Record<string, number[]> {
+async function leadersOf(read: RangeRead): Promise<Map<number, number[]>> {
   try {
-    return read.cluster.findLeaderForPartitions(read.topic, [...read.position.keys()]);
+    return await read.fetcher.leaders([...read.position.keys()]);
   } catch (err) {
     throw sourceError(err, `finding the leaders of "${read.topic}"`, read.brokers);
   }
 }
 
-function fetchFrom(read: RangeRead, nodeId: string, partitions: number[]): Promise<FetchResponse> {
-  return read.cluster.findBroker({ nodeId }).then((broker) =>
-    broker.fetch({
-      replicaId: -1,
-      isolationLevel: READ_COMMITTED,
-      maxWaitTime: read.maxWaitMs,
-      minBytes: 1,
-      maxBytes: read.maxBytesPerPartition * partitions.length,
-      topics: [
-        {
-          topic: read.topic,
-          partitions: partitions.map((p) => ({
-            partition: p,
-            fetchOffset: String(read.position.get(p)),
-            maxBytes: read.maxBytesPerPartition,
-          })),
-        },
-      ],
-    }),
-  );
+function fetchFrom(read: RangeRead, node: number, partitions: readonly number[]): Promise<FetchPartition[]> {
+  const positions = partitions.map((partition) => ({ partition, offset: read.position.get(partition)! }));
+  return read.fetcher.fetch(node, positions, read.maxBytesPerPartition);
 }
 
-/** The response (the one fetched ahead when it asked for the same partitions), or what was done instead of failing. */
-async function fetchOrRecover(read: RangeRead, nodeId: string, partitions: number[]): Promise<FetchResponse | 'refreshed' | 'overtaken'> {
-  const ahead = read.prefetched.get(nodeId);
-  read.prefetched.delete(nodeId);
+/** The response (the one fetched ahead when it asked for the same partitions at the same offsets). */
+async function fetchOrRecover(read: RangeRead, node: number, partitions: readonly number[]): Promise<FetchPartition[]> {
+  const ahead = read.prefetched.get(node);
+  read.prefetched.delete(node);
   try {
-    return ahead && ahead.key === partitions.join(',') ? await ahead.response : await fetchFrom(read, nodeId, partitions);
+    if (ahead && ahead.key === keyOf(read, partitions)) return await ahead.response;
+    // One fetch at a time per node: the client keeps an incremental fetch session with each.
+    if (ahead) await ahead.response.catch(() => undefined);
+    return await fetchFrom(read, node, partitions);
   } catch (err) {
-    // Leadership moves and stale metadata are normal on real clusters: refresh and go again.
-    const e = err as { retriable?: boolean; type?: string };
-    if (e.retriable || e.type === 'NOT_LEADER_FOR_PARTITION') {
-      await read.cluster.refreshMetadata().catch(() => undefined);
-      return 'refreshed';
-    }
-    // kafkajs throws a partition's OFFSET_OUT_OF_RANGE for the whole request: find which
-    // partitions the log start overtook (records deleted under us) and treat each as a gap.
-    if (e.type === 'OFFSET_OUT_OF_RANGE' && (await skipOvertaken(read, partitions))) return 'overtaken';
     throw sourceError(err, `fetching from "${read.topic}"`, read.brokers);
   }
 }
 
+function keyOf(read: RangeRead, partitions: readonly number[]): string {
+  return partitions.map((p) => `${p}@${read.position.get(p)}`).join(',');
+}
+
 /** Ask for the next chunk now, so the broker works while the caller projects this one. */
-function prefetch(read: RangeRead, nodeId: string, partitions: number[]): void {
+function prefetch(read: RangeRead, node: number, partitions: readonly number[]): void {
   const open = partitions.filter((p) => read.position.has(p));
   if (open.length === 0) return;
-  const next = { key: open.join(','), response: fetchFrom(read, nodeId, open) };
+  const next = { key: keyOf(read, open), response: fetchFrom(read, node, open) };
   next.response.catch(() => undefined);
-  read.prefetched.set(nodeId, next);
+  read.prefetched.set(node, next);
 }
 
 /** Takes one partition's part of a response: adds its records to `batches`, moves on. Returns whether it progressed. */
 async function readPartition(read: RangeRead, p: FetchPartition, batches: RawRecord[][]): Promise<boolean> {
-  const from = read.position.get(p.partition);
-  const stop = read.end.get(p.partition);
+  const from = read.position.get(p.partitionIndex);
+  const stop = read.end.get(p.partitionIndex);
   if (from === undefined || stop === undefined) return false;
-  if (p.errorCode === OFFSET_OUT_OF_RANGE && (await skipOvertaken(read, [p.partition]))) return true;
+  if (p.errorCode === OFFSET_OUT_OF_RANGE && (await skipOvertaken(read, [p.partitionIndex]))) return true;
+  if (STALE_LEADER.has(p.errorCode)) {
+    read.fetcher.refresh();
+    return false;
+  }
   if (p.errorCode !== 0) {
     throw sourceError(
-      Object.assign(new Error(`fetch error code ${p.errorCode} on partition ${p.partition}`), {
-        type: p.errorCode === OFFSET_OUT_OF_RANGE ? 'OFFSET_OUT_OF_RANGE' : `KAFKA_ERROR_${p.errorCode}`,
+      Object.assign(new Error(`fetch error code ${p.errorCode} on partition ${p.partitionIndex}`), {
+        type:
+          p.errorCode === OFFSET_OUT_OF_RANGE
+            ? 'OFFSET_OUT_OF_RANGE'
+            : p.errorCode === 3
+              ? 'UNKNOWN_TOPIC_OR_PARTITION'
+              : `KAFKA_ERROR_${p.errorCode}`,
       }),
-      `fetching partition ${p.partition} of "${read.topic}" at offset ${from}`,
+      `fetching partition ${p.partitionIndex} of "${read.topic}" at offset ${from}`,
       read.brokers,
     );
   }
@@ -144,7 +147,7 @@ async function readPartition(read: RangeRead, p: FetchPartition, batches: RawRec
     const skipTo = gapped(read, decoded.gap.gap, decoded.gap.logStart);
     if (next === from) next = skipTo;
   }
-  advance(read, p.partition, next, stop);
+  advance(read, p.partitionIndex, next, stop);
   if (decoded.records.length > 0) batches.push(decoded.records);
   return next > from;
 }
@@ -167,10 +170,9 @@ function gapped(read: RangeRead, gap: HistoryGap, logStart: number): number {
 
 /** Below the log start means deleted under us: a gap. Returns whether any partition was overtaken. */
 async function skipOvertaken(read: RangeRead, partitions: readonly number[]): Promise<boolean> {
-  const a = await read.withAdmin();
-  let rows;
+  let starts;
   try {
-    rows = await a.fetchTopicOffsets(read.topic);
+    starts = await read.fetcher.logStarts();
   } catch (err) {
     throw sourceError(err, `reading the log start offsets of "${read.topic}"`, read.brokers);
   }
@@ -178,9 +180,8 @@ async function skipOvertaken(read: RangeRead, partitions: readonly number[]): Pr
   for (const partition of partitions) {
     const from = read.position.get(partition);
     const stop = read.end.get(partition);
-    const row = rows.find((r) => r.partition === partition);
-    if (from === undefined || stop === undefined || !row || Number(row.low) <= from) continue;
-    const low = Number(row.low);
+    const low = starts.get(partition);
+    if (from === undefined || stop === undefined || low === undefined || low <= from) continue;
     advance(read, partition, gapped(read, { partition, from, to: Math.min(low, stop) }, low), stop);
     overtaken = true;
   }

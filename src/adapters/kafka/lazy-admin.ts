@@ -1,23 +1,17 @@
-import type { Admin, Kafka } from 'kafkajs';
-import { sourceError } from './kafka-errors.js';
+import { Admin } from '@platformatic/kafka';
+import { clientOptions } from './kafka-client-options.js';
+import type { KafkaConnectionOptions } from './kafka-connection.js';
 
-/** An admin client connected on first use; a failed connect is retried by the next caller. */
-export function lazyAdmin(kafka: Kafka, brokers: readonly string[]) {
-  const admin = kafka.admin();
-  let ready: Promise<void> | undefined;
+/** An admin client created on first use (it connects per request); closed only if it was created. */
+export function lazyAdmin(options: KafkaConnectionOptions) {
+  let admin: Admin | undefined;
   return {
-    async get(): Promise<Admin> {
-      ready ??= admin.connect();
-      try {
-        await ready;
-      } catch (err) {
-        ready = undefined;
-        throw sourceError(err, 'connecting', brokers);
-      }
+    get(): Admin {
+      admin ??= new Admin(clientOptions(options));
       return admin;
     },
     async close(): Promise<void> {
-      if (ready) await admin.disconnect().catch(() => undefined);
+      await admin?.close().catch(() => undefined);
     },
   };
 }

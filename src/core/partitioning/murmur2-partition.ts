@@ -1,5 +1,5 @@
 /**
- * The partition Kafka's Java producer (and kafkajs' default partitioner) picks for a keyed record:
+ * The partition Kafka's Java producer (and our producer, with its client's Java-compatible partitioner) picks for a keyed record:
  * MurmurHash2 (32-bit, seed 0x9747b28c) of the key's UTF-8 bytes, made positive by masking the sign
  * bit, modulo the partition count. Partial replay uses it to read only the partitions that can hold
  * an aggregate's events.
