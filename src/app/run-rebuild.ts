@@ -270,15 +270,18 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     if (worker.sharded) return { outcome: 'shard-done', manifest, shard: cp };
   }
   progress.emit({ type: 'phase', phase: 'replay' });
-  const resume = ctx.created
-    ? undefined
-    : await restoreFold(sink, {
-        index,
-        sortField: o.assets.model.projection.idField,
-        checkpoint: cp,
-        ...(worker.owns ? { owns: worker.owns } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
+  // A worker writes nothing before its first checkpoint, so a shard without one has nothing to
+  // restore; a single run still reads back an index left without checkpoints (an older readmodel's).
+  const resume =
+    ctx.created || (worker.sharded && !cp)
+      ? undefined
+      : await restoreFold(sink, {
+          index,
+          sortField: o.assets.model.projection.idField,
+          checkpoint: cp,
+          ...(worker.owns ? { owns: worker.owns } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,
@@ -296,7 +299,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   const positions = new Map(worker.planned.map((r) => [r.partition, Math.max(r.start, cp?.positions[r.partition] ?? r.start)]));
   const from = remainingRanges(worker.planned, cp?.positions);
   const resumptions: Resumption[] = [...(cp?.resumptions ?? [])];
-  if (!ctx.created) {
+  if (resume) {
     resumptions.push({ at: new Date(now()).toISOString(), shard: worker.key, runId: ctx.leaseRunId, host: hostname(), from });
     progress.emit({ type: 'log', level: 'info', message: `resuming from the checkpoint: ${totalEvents(from)} events left to read` });
   }
