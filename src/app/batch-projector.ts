@@ -282,7 +282,7 @@ function checkPartitioning(o: BatchProjectorOptions, events: readonly EventEnvel
         code: 'NOT_PARTITIONED_BY_ID',
         context: { topic: r.topic, partition: r.partition, offset: r.offset, documentId: id },
         suggestion:
-          'a sharded rebuild needs every document\'s events in one partition (records keyed by the document id, Java\'s default partitioner); nothing was marked complete. Rebuild this model without --shard/--partitions',
+          "a sharded rebuild needs every document's events in one partition (records keyed by the document id, Java's default partitioner); nothing was marked complete. Rebuild this model without --shard/--partitions",
       },
     );
   }

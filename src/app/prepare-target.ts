@@ -83,7 +83,11 @@ async function existingDecision(
   );
   if (decision.action === 'already-built') return { outcome: 'already-built', manifest: decision.manifest };
   if (decision.action === 'resume') {
-    progress.emit({ type: 'log', level: 'info', message: `continuing the incomplete build ${o.index} (started ${decision.manifest.startedAt})` });
+    progress.emit({
+      type: 'log',
+      level: 'info',
+      message: `continuing the incomplete build ${o.index} (started ${decision.manifest.startedAt})`,
+    });
     return { outcome: 'resume', manifest: decision.manifest };
   }
   progress.emit({ type: 'log', level: 'info', message: decision.reason });

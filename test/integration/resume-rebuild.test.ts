@@ -130,7 +130,12 @@ describe.each(ENGINES)('resumable and sharded rebuilds on %s (real Kafka and eng
 
     // Shard 1 dies half way, is re-run, and continues from its checkpoint.
     await expect(
-      rebuild(model, sink, { shard: parseShard('1/2'), batchSize: 100, checkpointEveryMs: 0 }, { source: dyingSource(Math.floor(ref.events / 4)) }),
+      rebuild(
+        model,
+        sink,
+        { shard: parseShard('1/2'), batchSize: 100, checkpointEveryMs: 0 },
+        { source: dyingSource(Math.floor(ref.events / 4)) },
+      ),
     ).rejects.toThrow(/simulated crash/);
     await expect(runSeal({ assets }, { sink, progress })).rejects.toMatchObject({ code: 'SHARDS_INCOMPLETE' });
     expect((await rebuild(model, sink, { shard: parseShard('1/2'), batchSize: 100 })).outcome).toBe('shard-done');

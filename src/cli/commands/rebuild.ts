@@ -84,7 +84,8 @@ Examples:
       if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
       const shard = await shardFlags(flags);
-      if (flags.seal && (shard || flags.force)) throw new UsageError(`--seal does not go with ${shard ? '--shard/--partitions' : '--force'}`);
+      if (flags.seal && (shard || flags.force))
+        throw new UsageError(`--seal does not go with ${shard ? '--shard/--partitions' : '--force'}`);
       if (flags.seal) return sealCommand(io, modelName, flags);
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { VERSION } = await import('../version.js');
@@ -130,8 +131,11 @@ Examples:
               throw err;
             });
           }
-          if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
-          else io.stdout.write(rebuildText(result, swap));
+          if (flags.json) {
+            // A shard's record without its fold state (tombstones can be many).
+            const shard = result.shard && (({ tombstones: _t, skipped: _s, ...rest }) => rest)(result.shard);
+            writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}), ...(shard ? { shard } : {}) });
+          } else io.stdout.write(rebuildText(result, swap));
         } finally {
           await sink.close();
         }
@@ -151,7 +155,13 @@ async function shardFlags(flags: { shard?: string; partitions?: string }) {
 async function sealCommand(
   io: CliIO,
   modelName: string,
-  flags: Parameters<typeof rebuildInputs>[2] & { json?: boolean; verify?: boolean; replicas?: number; swap?: boolean; overrideGates?: boolean },
+  flags: Parameters<typeof rebuildInputs>[2] & {
+    json?: boolean;
+    verify?: boolean;
+    replicas?: number;
+    swap?: boolean;
+    overrideGates?: boolean;
+  },
 ) {
   const { runSeal } = await import('../../app/seal-build.js');
   const { c, model, assets } = await rebuildInputs(io, modelName, flags);

@@ -46,7 +46,11 @@ export interface ShardCheckpoint {
 
 /** The ranges still to read: from each partition's checkpoint position to its planned end. */
 export function remainingRanges(planned: readonly PartitionRange[], positions: Record<string, number> | undefined): PartitionRange[] {
-  return planned.map((r) => ({ partition: r.partition, start: Math.min(r.end, Math.max(r.start, positions?.[r.partition] ?? r.start)), end: r.end }));
+  return planned.map((r) => ({
+    partition: r.partition,
+    start: Math.min(r.end, Math.max(r.start, positions?.[r.partition] ?? r.start)),
+    end: r.end,
+  }));
 }
 
 export interface SealedTotals {
@@ -100,7 +104,10 @@ export function sealCheckpoints(index: string, plan: readonly PartitionRange[], 
   }
   const sums = records.map((r) => {
     const s = parseChecksum(r.checksum);
-    if (!s) throw new ConflictError(`the checkpoint of ${r.shard} on ${index} has an unreadable checksum "${r.checksum}"`, { code: 'UNREADABLE_STATE' });
+    if (!s)
+      throw new ConflictError(`the checkpoint of ${r.shard} on ${index} has an unreadable checksum "${r.checksum}"`, {
+        code: 'UNREADABLE_STATE',
+      });
     return s;
   });
   const sum = mergeSums(sums);

@@ -70,15 +70,26 @@ export function decideExistingTarget(
 }
 
 /** An incomplete build of this model that no alias points at: resume it, or start over when told to. */
-function incompleteTarget(index: string, m: RunManifest, o: { wanted: RunManifest; force: boolean; sharded?: boolean }, sameBuild: boolean): TargetDecision {
+function incompleteTarget(
+  index: string,
+  m: RunManifest,
+  o: { wanted: RunManifest; force: boolean; sharded?: boolean },
+  sameBuild: boolean,
+): TargetDecision {
   const layout = (x: { sharded?: boolean }) => (x.sharded ? 'sharded (rebuild --shard / --partitions, then --seal)' : 'a single run');
-  if (o.force && !o.sharded) return { action: 'replace', reason: `deleting the incomplete build ${index} (started ${m.startedAt}) to start over (--force)` };
+  if (o.force && !o.sharded)
+    return { action: 'replace', reason: `deleting the incomplete build ${index} (started ${m.startedAt}) to start over (--force)` };
   if (!sameBuild) {
-    if (!o.sharded) return { action: 'replace', reason: `deleting the incomplete build ${index} of other inputs left by an earlier run (started ${m.startedAt})` };
+    if (!o.sharded)
+      return {
+        action: 'replace',
+        reason: `deleting the incomplete build ${index} of other inputs left by an earlier run (started ${m.startedAt})`,
+      };
     throw new ConflictError(`index ${index} is an incomplete build of other inputs (topic ${m.topic}, build ${m.buildHash})`, {
       code: 'TARGET_CONFLICT',
       context: { index, topic: m.topic, buildHash: m.buildHash, wantedTopic: o.wanted.topic, wantedBuildHash: o.wanted.buildHash },
-      suggestion: 'every shard must run the same build (configuration, mapping, contracts, --topic); start it over with a single `rebuild --force`',
+      suggestion:
+        'every shard must run the same build (configuration, mapping, contracts, --topic); start it over with a single `rebuild --force`',
     });
   }
   if (Boolean(m.sharded) !== Boolean(o.wanted.sharded)) {
