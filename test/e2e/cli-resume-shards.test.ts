@@ -78,7 +78,9 @@ describe.each(ENGINES)('resumable and sharded rebuilds with the binary on %s', (
 
     // Three workers at once, racing to create the index.
     const s = sameTopic(w, engine, 's');
-    const shards = await Promise.all([0, 1, 2].map((i) => runCli(['rebuild', 'product-search', '--shard', `${i}/3`, '--json'], { cwd: s.cwd })));
+    const shards = await Promise.all(
+      [0, 1, 2].map((i) => runCli(['rebuild', 'product-search', '--shard', `${i}/3`, '--json'], { cwd: s.cwd })),
+    );
     for (const r of shards) {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ outcome: 'shard-done', manifest: { status: 'building', sharded: true } });
@@ -95,7 +97,8 @@ describe.each(ENGINES)('resumable and sharded rebuilds with the binary on %s', (
 
     // A failed shard: killed mid-replay. The seal refuses (exit 8), nothing is exposed; the re-run completes it.
     const f = sameTopic(w, engine, 'f');
-    for (const i of [0, 1]) expect((await runCli(['rebuild', 'product-search', '--shard', `${i}/3`, '--json'], { cwd: f.cwd })).code).toBe(0);
+    for (const i of [0, 1])
+      expect((await runCli(['rebuild', 'product-search', '--shard', `${i}/3`, '--json'], { cwd: f.cwd })).code).toBe(0);
     await killMidReplay(['rebuild', 'product-search', '--shard', '2/3', ...slow], f.cwd, 200);
     const refused = await runCli(['rebuild', 'product-search', '--seal', '--swap', '--json'], { cwd: f.cwd });
     expect(refused.code).toBe(8);

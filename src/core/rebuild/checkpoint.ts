@@ -2,17 +2,9 @@ import { ConflictError } from '../errors.js';
 import type { HistoryGap, PartitionRange } from '../ports/event-source.js';
 import type { Counters } from '../progress/progress-events.js';
 import { formatChecksum, mergeSums, parseChecksum, type ChecksumSum } from './content-checksum.js';
-import type { SkippedEvent } from './run-manifest.js';
+import type { Resumption, SkippedEvent } from './run-manifest.js';
 
-/** One restart of an interrupted worker, recorded in its checkpoint and then in the manifest. */
-export interface Resumption {
-  at: string;
-  shard: string;
-  runId: string;
-  host: string;
-  /** Where reading continued: the last checkpoint, up to the planned ends. */
-  from: PartitionRange[];
-}
+export type { Resumption } from './run-manifest.js';
 
 /**
  * A rebuild worker's progress on its partitions, written (in readmodel's own checkpoint index) only

@@ -1,5 +1,4 @@
 import type { HistoryGap, PartitionRange } from '../ports/event-source.js';
-import type { Resumption } from './checkpoint.js';
 
 export interface SkippedEvent {
   partition: number;
@@ -56,6 +55,16 @@ export interface RunManifest {
   resumptions?: Resumption[];
   /** Set by `rebuild --swap`: how the zero-loss cutover went. The checksum covers `checksumRanges`. */
   cutover?: { catchUpRounds: number; finalRoundEvents: number; swappedAt: string; checksumRanges: PartitionRange[] };
+}
+
+/** One restart of an interrupted worker, recorded in its checkpoint and then in the manifest. */
+export interface Resumption {
+  at: string;
+  shard: string;
+  runId: string;
+  host: string;
+  /** Where reading continued: the last checkpoint, up to the planned ends. */
+  from: PartitionRange[];
 }
 
 export const MANIFEST_KEY = 'readmodel';
