@@ -137,6 +137,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     return await load({ ...o, signal: o.signal ? AbortSignal.any([o.signal, lease.signal]) : lease.signal }, deps, {
       manifest: prepared.manifest,
       created: prepared.created,
+      uuid: prepared.uuid,
       worker: workerOf(spec, prepared.manifest),
       finalReplicas,
       finalRefresh,
@@ -232,6 +233,8 @@ interface LoadContext {
   manifest: RunManifest;
   /** This run created the index (nothing to restore). */
   created: boolean;
+  /** The index's uuid: checkpoints are only ever taken for this one. */
+  uuid: string;
   worker: Worker;
   lease: Lease;
   finalReplicas: number;
@@ -264,7 +267,8 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   const { manifest, history, worker } = ctx;
   const index = o.assets.indexName;
 
-  const cp = ctx.created ? undefined : await readCheckpoint(sink, index, worker.key);
+  const found = ctx.created ? undefined : await readCheckpoint(sink, index, worker.key);
+  const cp = found?.indexUuid === ctx.uuid ? found : undefined;
   if (cp?.status === 'done') {
     progress.emit({ type: 'log', level: 'info', message: `${worker.key} of ${index} already finished (${cp.finishedAt ?? cp.updatedAt})` });
     if (worker.sharded) return { outcome: 'shard-done', manifest, shard: cp };
@@ -308,6 +312,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     const at = new Date(now()).toISOString();
     return {
       index,
+      indexUuid: ctx.uuid,
       model: manifest.model,
       shard: worker.key,
       partitions: worker.partitions,

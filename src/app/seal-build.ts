@@ -167,9 +167,10 @@ export async function runSeal(
       });
     }
     progress.emit({ type: 'phase', phase: 'finalize', detail: 'seal' });
-    const records = await listCheckpoints(sink, index);
-    const sealed = sealCheckpoints(index, m.ranges, records);
     const uuid = String((await sink.getSettings(index))['index.uuid'] ?? '');
+    // Checkpoints left by an earlier index of this name (deleted by hand) are not this build's.
+    const records = (await listCheckpoints(sink, index)).filter((r) => r.indexUuid === uuid);
+    const sealed = sealCheckpoints(index, m.ranges, records);
     const settings = (o.assets.mapping.settings ?? {}) as Record<string, unknown>;
     const manifest = await finishBuild(sink, {
       index,

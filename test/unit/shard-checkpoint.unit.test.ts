@@ -65,6 +65,7 @@ describe('the order-independent checksum', () => {
 
 const cp = (shard: string, partitions: number[], over: Partial<ShardCheckpoint> = {}): ShardCheckpoint => ({
   index: 'ix',
+  indexUuid: 'u',
   model: 'm',
   shard,
   partitions,

@@ -13,6 +13,8 @@ export type { Resumption } from './run-manifest.js';
  */
 export interface ShardCheckpoint {
   index: string;
+  /** The uuid of the index it was made for: a checkpoint left by an earlier index of the same name is not ours. */
+  indexUuid: string;
   model: string;
   shard: string;
   partitions: number[];
