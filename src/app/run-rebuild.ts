@@ -258,6 +258,7 @@ interface LoadRun {
   now: () => number;
   checkpoint: (status: ShardCheckpoint['status'], planned: PartitionRange[]) => ShardCheckpoint;
   save: (reached: Map<number, number>) => Promise<void>;
+  stopCheckpoints: () => void;
 }
 
 /** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created or resumes, and leases. */
@@ -332,7 +333,10 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ...(status === 'done' ? { finishedAt: at } : {}),
     };
   };
+  let checkpointing = true;
   const save = async (reached: Map<number, number>) => {
+    // Once the build is complete (the final round after a swap), there is nothing left to resume.
+    if (!checkpointing) return;
     for (const [p, off] of reached) positions.set(p, Math.max(positions.get(p) ?? off, off));
     await ctx.lease.confirm();
     await writeCheckpoint(sink, checkpoint('running', worker.planned));
@@ -355,7 +359,20 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       for (const range of r) positions.set(range.partition, Math.max(positions.get(range.partition) ?? range.end, range.end));
       return x;
     });
-  const run: LoadRun = { o, deps, ctx, projector, replay, ends: new Map(positions), now, checkpoint, save };
+  const run: LoadRun = {
+    o,
+    deps,
+    ctx,
+    projector,
+    replay,
+    ends: new Map(positions),
+    now,
+    checkpoint,
+    save,
+    stopCheckpoints: () => {
+      checkpointing = false;
+    },
+  };
   if (cp?.status !== 'done') await replay(from);
   throwIfAborted(o.signal);
   run.ends = new Map(positions);
@@ -418,6 +435,7 @@ async function finalize(run: LoadRun): Promise<RunManifest> {
   const done = run.checkpoint('done', ranges);
   await ctx.confirmOwnership();
   await writeCheckpoint(sink, done);
+  run.stopCheckpoints();
   return finishBuild(sink, {
     index,
     manifest: ctx.manifest,
