@@ -1,5 +1,6 @@
 // npm run bench -- [--events 1000000] [--products 100000] [--partitions 6] [--engines opensearch,elasticsearch]
 //                  [--rss-events 3000000] [--naive-events 1000000] [--catalogue long-lived|recent]
+//                  [--resume yes|no] [--shard-workers 1,2,3]
 // Prints figures and ratios; asserts nothing. Uses the local sandbox (started if needed).
 import { spawnSync } from 'node:child_process';
 import { createSearchSink } from '../src/adapters/search/create-search-sink.js';
@@ -11,6 +12,7 @@ import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
 import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
+import { benchResume, benchShards } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,8 @@ const NODES: Record<EngineKind, string> = {
   opensearch: process.env.BENCH_OPENSEARCH_URL ?? 'http://127.0.0.1:19200',
   elasticsearch: process.env.BENCH_ELASTICSEARCH_URL ?? 'http://127.0.0.1:19201',
 };
+const RESUME = arg('resume', 'yes') !== 'no';
+const SHARD_WORKERS = arg('shard-workers', '1,2,3').split(',').filter(Boolean).map(Number);
 const BATCH = 2000;
 const SEED = 2026;
 
@@ -204,6 +208,11 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   };
   for (const i of [ceilingIndex, naiveIndex]) await sink.deleteIndex(i);
   await sink.close();
+
+  // (d) resumption cost and (e) sharded runs.
+  const scale = { engine, node: NODES[engine], topic, events, checksum: a.manifest.checksum as string };
+  if (RESUME) Object.assign(result, await benchResume({ ...scale, uninterruptedMs: a.wallMs }, workspace, log));
+  if (SHARD_WORKERS.length) result.sharded = await benchShards({ ...scale, workers: SHARD_WORKERS }, workspace, log);
   return result;
 }
 

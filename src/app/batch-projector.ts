@@ -1,3 +1,4 @@
+import { ConflictError } from '../core/errors.js';
 import type { EventValidator } from '../core/contracts/event-validator.js';
 import type { EventEnvelope } from '../core/envelope.js';
 import type { DeadLetter } from '../core/ports/dead-letter-sink.js';
@@ -5,6 +6,7 @@ import type { RawRecord } from '../core/ports/event-source.js';
 import type { BulkOutcome, BulkWrite, SearchSink } from '../core/ports/search-sink.js';
 import { emptyCounters, type Counters, type ProgressBus } from '../core/progress/progress-events.js';
 import type { DocState, Projection } from '../core/projections/projection.js';
+import { addHash, documentHash, EMPTY_SUM, type ChecksumSum } from '../core/rebuild/content-checksum.js';
 import type { SkippedEvent } from '../core/rebuild/run-manifest.js';
 import { loadBatchStates } from './batch-states.js';
 import { decodeBatch, invalidEventError } from './decode-batch.js';
@@ -52,6 +54,35 @@ export interface BatchProjectorOptions {
    * Awaited before the batch counts as written, so no offset is committed past an unparked record.
    */
   deadLetter?: (letters: readonly DeadLetter[]) => Promise<void>;
+  /**
+   * Continue a fold interrupted earlier (exclusive fresh target only): the ledger and checksum of
+   * what the index holds now, and the counters and skips of the events before the checkpoint.
+   */
+  resume?: ProjectorResume;
+  /**
+   * Sharded rebuilds: whether a document id belongs to the partition its event came from. An event
+   * whose id is placed elsewhere would let two shards fold the same document: refused.
+   */
+  idBelongs?: (id: string, partition: number) => boolean;
+}
+
+export interface ProjectorResume {
+  ledger: Map<string, number>;
+  sum: ChecksumSum;
+  counters: Counters;
+  skipped: readonly SkippedEvent[];
+  skippedNotListed: number;
+}
+
+/** What a checkpoint needs from the fold: taken only once every write was acknowledged. */
+export interface ProjectorSnapshot {
+  counters: Counters;
+  /** The checksum of what the index holds (exclusive target): every write acknowledged so far. */
+  sum: ChecksumSum;
+  /** Deleted documents and their versions: the one part of the ledger the index cannot give back. */
+  tombstones: [string, number][];
+  skipped: SkippedEvent[];
+  skippedNotListed: number;
 }
 
 export interface BatchProjector {
@@ -71,6 +102,10 @@ export interface BatchProjector {
    * documents this projector created minus those it deleted.
    */
   readonly documentCount: number;
+  /** The checksum of every document written (exclusive target), computed from the writes, not read back. */
+  readonly checksum: ChecksumSum;
+  /** The fold's resumable state; call after flush(). */
+  snapshot(): ProjectorSnapshot;
 }
 
 /** What one projector keeps between batches. */
@@ -83,7 +118,21 @@ interface ProjectorRun {
   ledger: Map<string, number> | undefined;
   exclusive: boolean;
   documentCount: number;
+  /** The checksum as written: the sum of the hashes of the documents the index holds (exclusive target). */
+  sum: ChecksumSum;
   lastBulkLatencyMs: number;
+}
+
+/** Document hashes by body object: a body kept in the LRU is hashed once, not again when it is replaced. */
+const hashes = new WeakMap<object, bigint>();
+
+function hashOf(id: string, doc: Record<string, unknown>): bigint {
+  let h = hashes.get(doc);
+  if (h === undefined) {
+    h = documentHash(id, doc);
+    hashes.set(doc, h);
+  }
+  return h;
 }
 
 /**
@@ -111,16 +160,21 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
    * A shared target (the live consumer) has no ledger: others write it, so its states come from the
    * index every time, and the engine's version check plus history repair guard it.
    */
+  const r = exclusive ? o.resume : undefined;
+  const skips = createSkipLog(o.maxSkippedListed ?? 1000);
+  for (const e of r?.skipped ?? []) skips.add(e);
   const run: ProjectorRun = {
     o,
-    counters: emptyCounters(),
-    skips: createSkipLog(o.maxSkippedListed ?? 1000),
+    counters: r ? { ...r.counters } : emptyCounters(),
+    skips,
     queue: createWriteQueue(Math.max(1, o.maxInFlight ?? 2)),
-    ledger: exclusive ? new Map() : undefined,
+    ledger: exclusive ? (r?.ledger ?? new Map()) : undefined,
     exclusive,
-    documentCount: 0,
+    documentCount: r?.sum.count ?? 0,
+    sum: r?.sum ?? EMPTY_SUM,
     lastBulkLatencyMs: 0,
   };
+  if (r) run.skips.notListedBase(r.skippedNotListed);
   return {
     process: (records) => processBatch(run, records),
     flush: () => run.queue.settle(),
@@ -138,6 +192,22 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     get documentCount() {
       return run.documentCount;
     },
+    get checksum() {
+      return run.sum;
+    },
+    snapshot: () => snapshotOf(run),
+  };
+}
+
+function snapshotOf(run: ProjectorRun): ProjectorSnapshot {
+  const tombstones: [string, number][] = [];
+  for (const [id, v] of run.ledger ?? []) if (v % 2 === 0) tombstones.push([id, v / 2]);
+  return {
+    counters: { ...run.counters },
+    sum: run.sum,
+    tombstones,
+    skipped: [...run.skips.listed],
+    skippedNotListed: run.skips.notListed,
   };
 }
 
@@ -161,6 +231,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   if (decoded.letters.length > 0) await o.deadLetter!(decoded.letters);
   const { events, sources } = decoded;
   if (events.length === 0) return;
+  if (o.idBelongs) checkPartitioning(o, events, sources);
 
   // The batch's working set: every state it touches, loaded once and folded here, never in the LRU,
   // so no eviction can lose what the batch is folding, whatever --batch-size and --cache-size are.
@@ -176,7 +247,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   if (o.repairGaps) await repairGaps(run, o.repairGaps, events, sources, prior);
 
   const fold = foldBatch({ projection: o.projection, events, prior, exclusive: run.exclusive });
-  remember(run, fold);
+  remember(run, fold, prior);
   if (fold.writes.length === 0) return;
   await run.queue.whenRoom();
   queueWrites(run, fold.writes, events, sources);
@@ -199,8 +270,30 @@ async function repairGaps(
   run.o.progress.emit({ type: 'log', level: 'info', message: `repaired history of ${gaps.length} document(s) from Kafka` });
 }
 
-/** Counts the fold and keeps its states: in the ledger and LRU (exclusive target) or the LRU alone (shared). */
-function remember(run: ProjectorRun, fold: FoldBatchResult): void {
+/** Refuses an event whose document id the topic's partitioner places in another partition (sharded rebuilds). */
+function checkPartitioning(o: BatchProjectorOptions, events: readonly EventEnvelope[], sources: readonly RawRecord[]): void {
+  for (let i = 0; i < events.length; i++) {
+    const id = o.projection.documentId(events[i]!);
+    const r = sources[i]!;
+    if (o.idBelongs!(id, r.partition)) continue;
+    throw new ConflictError(
+      `event ${events[i]!.eventId} at ${r.topic}/${r.partition}@${r.offset} is for document ${id}, which the topic's key partitioner places in another partition`,
+      {
+        code: 'NOT_PARTITIONED_BY_ID',
+        context: { topic: r.topic, partition: r.partition, offset: r.offset, documentId: id },
+        suggestion:
+          "a sharded rebuild needs every document's events in one partition (records keyed by the document id, Java's default partitioner); nothing was marked complete. Rebuild this model without --shard/--partitions",
+      },
+    );
+  }
+}
+
+/**
+ * Counts the fold and keeps its states: in the ledger and LRU (exclusive target) or the LRU alone
+ * (shared). On an exclusive target it also moves the checksum as written: each changed document's
+ * old body (known to the fold: from the LRU or read from the index) out, its new body in.
+ */
+function remember(run: ProjectorRun, fold: FoldBatchResult, prior: ReadonlyMap<string, DocState | undefined>): void {
   const { counters, ledger } = run;
   const { cache } = run.o;
   counters.eventsApplied += fold.applied;
@@ -208,6 +301,11 @@ function remember(run: ProjectorRun, fold: FoldBatchResult): void {
   counters.eventsIgnored += fold.ignored;
   for (const [id, now] of fold.states) {
     if (ledger) {
+      const was = prior.get(id);
+      if (now !== was && run.exclusive) {
+        if (was?.doc) run.sum = addHash(run.sum, hashOf(id, was.doc as Record<string, unknown>), -1);
+        if (now.doc) run.sum = addHash(run.sum, hashOf(id, now.doc as Record<string, unknown>));
+      }
       ledger.set(id, now.version * 2 + (now.doc ? 1 : 0));
       if (now.doc) cache.set(id, now);
       else cache.delete(id);
@@ -228,7 +326,7 @@ function queueWrites(run: ProjectorRun, writes: BulkWrite[], events: readonly Ev
       run.counters.retries += r.retries;
       run.counters.throttled += r.throttled;
       run.counters.splits += r.splits;
-      if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources);
+      if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources, writes);
       run.counters.docsWritten += r.written;
       run.counters.docsDeleted += r.deleted;
       run.lastBulkLatencyMs = Date.now() - started;
@@ -242,6 +340,7 @@ async function handleRejected(
   rejected: BulkOutcome['rejected'],
   events: readonly EventEnvelope[],
   sources: readonly RawRecord[],
+  writes: readonly BulkWrite[],
 ): Promise<void> {
   const { o } = run;
   const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: sources };
@@ -253,7 +352,7 @@ async function handleRejected(
     o.progress.emit({ type: 'log', level: 'warn', message: `skipped: ${entry.reason}` });
   }
   if (o.deadLetter) await o.deadLetter(rejectionLetters(docs, ctx));
-  await forgetRejected(run, rejected);
+  await forgetRejected(run, rejected, writes);
 }
 
 /**
@@ -261,7 +360,11 @@ async function handleRejected(
  * removes an older state the index may hold, and the ledger and count follow, so the next read of it
  * agrees with the ledger. Unless a later batch already moved the document on.
  */
-async function forgetRejected(run: ProjectorRun, rejected: readonly { id: string; action: string; version: number }[]): Promise<void> {
+async function forgetRejected(
+  run: ProjectorRun,
+  rejected: readonly { id: string; action: string; version: number }[],
+  writes: readonly BulkWrite[],
+): Promise<void> {
   const { ledger, o } = run;
   // The live consumer keeps what the index holds: one refused update must not hide a product.
   if (!ledger) return;
@@ -271,7 +374,10 @@ async function forgetRejected(run: ProjectorRun, rejected: readonly { id: string
     o.target,
     gone.map((w) => ({ action: 'delete' as const, id: w.id, version: w.version })),
   );
+  const bodies = new Map(writes.flatMap((w) => (w.action === 'index' ? [[w.id, w.doc] as const] : [])));
   for (const w of gone) {
+    const body = bodies.get(w.id);
+    if (body && run.exclusive) run.sum = addHash(run.sum, hashOf(w.id, body), -1);
     ledger.set(w.id, w.version * 2);
     if (o.cache.get(w.id)?.version === w.version) o.cache.delete(w.id);
     run.documentCount--;

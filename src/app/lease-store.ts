@@ -187,7 +187,13 @@ function heartbeat(
       }),
     );
   };
-  const renew = async (): Promise<void> => {
+  // One renewal at a time: two racing on the same token would make one of them look like a lost lease.
+  let renewing: Promise<void> | undefined;
+  const renew = (): Promise<void> =>
+    (renewing ??= renewOnce().finally(() => {
+      renewing = undefined;
+    }));
+  const renewOnce = async (): Promise<void> => {
     if (released || controller.signal.aborted) return;
     const next = { ...current, heartbeatAt: new Date(now()).toISOString() };
     const r = await sink.putDoc(LEASE_INDEX, o.target, next as unknown as Record<string, unknown>, { ifMatch: token });

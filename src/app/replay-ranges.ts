@@ -18,6 +18,11 @@ export interface ReplayRangesOptions {
   progressIntervalMs?: number;
   /** Given only when the operator acknowledged truncated history: vanished records are reported, not fatal. */
   onHistoryGap?: (gap: HistoryGap) => void;
+  /**
+   * Resumable replays: about every `everyMs`, once a batch was folded, waits for every write in
+   * flight and hands over where each partition's reading can continue (all of it acknowledged).
+   */
+  checkpoint?: { everyMs: number; save: (positions: Map<number, number>) => Promise<void> };
 }
 
 /**
@@ -55,6 +60,14 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     });
   };
 
+  let lastCheckpoint = now();
+  const maybeCheckpoint = async () => {
+    if (!o.checkpoint || now() - lastCheckpoint < o.checkpoint.everyMs) return;
+    await o.projector.flush();
+    await o.checkpoint.save(new Map([...parts.values()].map((p) => [p.partition, p.position])));
+    lastCheckpoint = now();
+  };
+
   let batch: RawRecord[] = [];
   const flushBatch = async () => {
     if (batch.length === 0) return;
@@ -74,7 +87,11 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       if (p) p.position = r.offset + 1;
       if (o.filter && !o.filter(r)) continue;
       batch.push(r);
-      if (batch.length >= o.batchSize) await flushBatch();
+      if (batch.length >= o.batchSize) {
+        await flushBatch();
+        // Every record read so far is folded: the positions are a consistent cut.
+        await maybeCheckpoint();
+      }
     }
     report();
   }

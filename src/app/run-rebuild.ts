@@ -1,22 +1,32 @@
-import { SinkUnavailableError } from '../core/errors.js';
+import { hostname } from 'node:os';
+import { SinkUnavailableError, UsageError } from '../core/errors.js';
+import { partitionForKey } from '../core/partitioning/murmur2-partition.js';
 import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import type { ProgressBus } from '../core/progress/progress-events.js';
 import { aliasName } from '../core/read-model.js';
 import { planRanges, totalEvents, type EndSpec, type StartSpec } from '../core/rebuild/offset-plan.js';
+import { remainingRanges, sealCheckpoints, type Resumption, type ShardCheckpoint } from '../core/rebuild/checkpoint.js';
+import { formatChecksum } from '../core/rebuild/content-checksum.js';
 import type { RunManifest } from '../core/rebuild/run-manifest.js';
+import { ALL_PARTITIONS, selectPartitions, shardKey, type ShardSpec } from '../core/rebuild/shard-spec.js';
 import { throwIfAborted } from '../core/retry.js';
 import { createBatchProjector, type OnInvalid } from './batch-projector.js';
 import { createDocStateCache } from './doc-state-cache.js';
-import { indexChecksum } from './index-checksum.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint-store.js';
 import type { ModelAssets } from './model-assets.js';
 import { writeManifest } from './read-manifest.js';
-import type { LeaseOptions } from './lease-store.js';
+import type { Lease, LeaseOptions } from './lease-store.js';
 import { prepareTarget } from './prepare-target.js';
 import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector } from './batch-projector.js';
+import { restoreFold } from './restore-fold.js';
+import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
+
+/** How often a rebuild records where it can resume (each checkpoint waits for the writes in flight). */
+export const DEFAULT_CHECKPOINT_MS = 5000;
 
 export interface RebuildOptions {
   assets: ModelAssets;
@@ -36,6 +46,15 @@ export interface RebuildOptions {
   swap?: CutoverOptions;
   /** Build even though Kafka lost history the model needs; the manifest records the gaps. */
   allowTruncatedHistory?: boolean;
+  /**
+   * Fold only some partitions (`--shard i/N`, `--partitions`): one worker of a sharded build, which
+   * records its part in its checkpoint and leaves the index to `rebuild --seal`. Default: all.
+   */
+  shard?: ShardSpec;
+  /** How often to record a checkpoint (ms); default DEFAULT_CHECKPOINT_MS. */
+  checkpointEveryMs?: number;
+  /** Before marking complete, also read the whole index back and compare its checksum. */
+  verify?: boolean;
 }
 
 export interface CutoverOptions {
@@ -57,9 +76,12 @@ export interface RebuildDeps {
 }
 
 export interface RebuildResult {
-  outcome: 'built' | 'already-built';
+  /** `shard-done`: this worker finished its partitions; the build is complete once sealed. */
+  outcome: 'built' | 'already-built' | 'shard-done';
   manifest: RunManifest;
   swap?: SwapResult;
+  /** A shard worker's record (counts, checksum, planned and reached offsets). */
+  shard?: ShardCheckpoint;
 }
 
 /**
@@ -75,6 +97,15 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const topic = o.topic ?? model.topic;
   const index = assets.indexName;
   const alias = aliasName(model);
+  const spec = o.shard ?? ALL_PARTITIONS;
+  const sharded = spec.kind !== 'all';
+  if (sharded && (o.swap || o.force)) {
+    throw new UsageError(`${o.swap ? '--swap' : '--force'} does not go with --shard/--partitions`, {
+      suggestion: o.swap
+        ? 'a sharded build is exposed after `readmodel rebuild <model> --seal` (add --swap there), once every shard finished'
+        : 'to start a sharded build over, run a single `readmodel rebuild <model> --force` while no shard runs, or delete the index',
+    });
+  }
 
   progress.emit({ type: 'phase', phase: 'connect' });
   const engine = await sink.info();
@@ -92,7 +123,9 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const live = await sink.aliasTargets(alias);
   progress.emit({ type: 'target', index, alias, aliasTargets: live });
 
-  const { manifest, history } = await snapshot(o, deps, topic);
+  const snap = await snapshot(o, deps, topic);
+  const { history } = snap;
+  const manifest: RunManifest = sharded ? { ...snap.manifest, sharded: true } : snap.manifest;
 
   const mappingSettings = (assets.mapping.settings ?? {}) as Record<string, unknown>;
   const finalReplicas = o.replicas ?? Number(mappingSettings.number_of_replicas ?? 1);
@@ -102,6 +135,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     alias,
     manifest,
     force: o.force,
+    ...(sharded ? { shard: shardKey(spec) } : {}),
     body: {
       settings: { ...mappingSettings, number_of_replicas: 0, refresh_interval: '-1', 'index.gc_deletes': '1h' },
       mappings: { ...(assets.mapping.mappings ?? {}), _meta: { readmodel: manifest } },
@@ -112,10 +146,14 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
   const { lease } = prepared;
   try {
     return await load({ ...o, signal: o.signal ? AbortSignal.any([o.signal, lease.signal]) : lease.signal }, deps, {
-      manifest,
+      manifest: prepared.manifest,
+      created: prepared.created,
+      uuid: prepared.uuid,
+      worker: workerOf(spec, prepared.manifest),
       finalReplicas,
       finalRefresh,
       confirmOwnership: () => confirmOwnership(sink, index, prepared.uuid, lease),
+      lease,
       leaseRunId: lease.record.owner.runId,
       history,
     });
@@ -169,8 +207,47 @@ async function confirmOwnership(sink: SearchSink, index: string, uuid: string, l
   }
 }
 
+/** What one worker folds: its partitions of the build's plan, and how ids map to partitions when sharded. */
+interface Worker {
+  key: string;
+  sharded: boolean;
+  partitions: number[];
+  planned: PartitionRange[];
+  /** Whether a document id falls in this worker's partitions (sharded only: the resume scan keeps those). */
+  owns?: (id: string) => boolean;
+  idBelongs?: (id: string, partition: number) => boolean;
+}
+
+/**
+ * The worker's slice of the plan. Sharding relies on each document's events sharing one partition,
+ * chosen by Java's partitioner from the document id (checked on every event while folding).
+ */
+function workerOf(spec: ShardSpec, plan: RunManifest): Worker {
+  const all = plan.ranges.map((r) => r.partition);
+  const partitions = selectPartitions(spec, all);
+  const planned = plan.ranges.filter((r) => partitions.includes(r.partition));
+  if (spec.kind === 'all') return { key: shardKey(spec), sharded: false, partitions, planned };
+  const count = all.length;
+  const mine = new Set(partitions);
+  return {
+    key: shardKey(spec),
+    sharded: true,
+    partitions,
+    planned,
+    owns: (id) => mine.has(partitionForKey(id, count)),
+    idBelongs: (id, partition) => partitionForKey(id, count) === partition,
+  };
+}
+
 interface LoadContext {
+  /** The build's manifest while building: its plan (this run's, or the one an earlier run or shard started). */
   manifest: RunManifest;
+  /** This run created the index (nothing to restore). */
+  created: boolean;
+  /** The index's uuid: checkpoints are only ever taken for this one. */
+  uuid: string;
+  worker: Worker;
+  lease: Lease;
   finalReplicas: number;
   finalRefresh: string;
   /** Throws unless the lease is still ours and the index is still the one we created. */
@@ -190,43 +267,133 @@ interface LoadRun {
   /** Where each partition's reading stopped (exclusive). */
   ends: Map<number, number>;
   now: () => number;
+  checkpoint: (status: ShardCheckpoint['status'], planned: PartitionRange[]) => ShardCheckpoint;
+  save: (reached: Map<number, number>) => Promise<void>;
+  stopCheckpoints: () => void;
 }
 
-/** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created and leases. */
+/** Replay, catch-up, finalize and (optionally) the cutover, on an index this run created or resumes, and leases. */
 async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Promise<RebuildResult> {
   const { source, sink, progress } = deps;
   const now = deps.now ?? Date.now;
-  const { manifest, history } = ctx;
+  const { manifest, history, worker } = ctx;
+  const index = o.assets.indexName;
 
+  const found = ctx.created ? undefined : await readCheckpoint(sink, index, worker.key);
+  const cp = found?.indexUuid === ctx.uuid ? found : undefined;
+  if (cp?.status === 'done') {
+    progress.emit({ type: 'log', level: 'info', message: `${worker.key} of ${index} already finished (${cp.finishedAt ?? cp.updatedAt})` });
+    if (worker.sharded) return { outcome: 'shard-done', manifest, shard: cp };
+  }
   progress.emit({ type: 'phase', phase: 'replay' });
+  // A worker writes nothing before its first checkpoint, so a shard without one has nothing to
+  // restore; a single run still reads back an index left without checkpoints (an older readmodel's).
+  const resume =
+    ctx.created || (worker.sharded && !cp)
+      ? undefined
+      : await restoreFold(sink, {
+          index,
+          sortField: o.assets.model.projection.idField,
+          checkpoint: cp,
+          ...(worker.owns ? { owns: worker.owns } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,
     sink,
-    target: o.assets.indexName,
+    target: index,
     cache: createDocStateCache(o.cacheSize ?? 10_000),
     onInvalid: o.onInvalid,
     exclusiveFreshTarget: true,
     maxInFlight: o.maxInFlight ?? 2,
     progress,
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(resume ? { resume } : {}),
+    ...(worker.idBelongs ? { idBelongs: worker.idBelongs } : {}),
   });
+  const positions = new Map(worker.planned.map((r) => [r.partition, Math.max(r.start, cp?.positions[r.partition] ?? r.start)]));
+  const from = remainingRanges(worker.planned, cp?.positions);
+  const resumptions: Resumption[] = [...(cp?.resumptions ?? [])];
+  if (resume) {
+    resumptions.push({ at: new Date(now()).toISOString(), shard: worker.key, runId: ctx.leaseRunId, host: hostname(), from });
+    progress.emit({ type: 'log', level: 'info', message: `resuming from the checkpoint: ${totalEvents(from)} events left to read` });
+  }
+  const checkpoint = (status: ShardCheckpoint['status'], planned: PartitionRange[]): ShardCheckpoint => {
+    const snap = projector.snapshot();
+    const at = new Date(now()).toISOString();
+    return {
+      index,
+      indexUuid: ctx.uuid,
+      model: manifest.model,
+      shard: worker.key,
+      partitions: worker.partitions,
+      status,
+      runId: ctx.leaseRunId,
+      planned,
+      positions: Object.fromEntries([...positions].map(([p, off]) => [String(p), off])),
+      counters: snap.counters,
+      checksum: formatChecksum(snap.sum),
+      tombstones: snap.tombstones,
+      skipped: snap.skipped,
+      skippedNotListed: snap.skippedNotListed,
+      historyGaps: mergeGaps(cp?.historyGaps ?? [], history.gaps),
+      resumptions,
+      startedAt: cp?.startedAt ?? at,
+      updatedAt: at,
+      ...(status === 'done' ? { finishedAt: at } : {}),
+    };
+  };
+  let checkpointing = true;
+  const save = async (reached: Map<number, number>) => {
+    // Once the build is complete (the final round after a swap), there is nothing left to resume.
+    if (!checkpointing) return;
+    for (const [p, off] of reached) positions.set(p, Math.max(positions.get(p) ?? off, off));
+    await ctx.lease.confirm();
+    await writeCheckpoint(sink, checkpoint('running', worker.planned));
+  };
+  // Recorded at once: the seal sees every worker that started, and the manifest every resumption.
+  await save(new Map());
   const replay = (r: readonly PartitionRange[]) =>
     replayRanges({
       source,
       projector,
       progress,
       topic: manifest.topic,
-      ranges: r,
+      ranges: r.filter((x) => x.end > x.start),
       batchSize: o.batchSize ?? 2000,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(history.onGap ? { onHistoryGap: history.onGap } : {}),
+      checkpoint: { everyMs: o.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS, save },
       now,
+    }).then(async (x) => {
+      for (const range of r) positions.set(range.partition, Math.max(positions.get(range.partition) ?? range.end, range.end));
+      return x;
     });
-  const run: LoadRun = { o, deps, ctx, projector, replay, ends: new Map(manifest.ranges.map((r) => [r.partition, r.end])), now };
-  await replay(manifest.ranges);
+  const run: LoadRun = {
+    o,
+    deps,
+    ctx,
+    projector,
+    replay,
+    ends: new Map(positions),
+    now,
+    checkpoint,
+    save,
+    stopCheckpoints: () => {
+      checkpointing = false;
+    },
+  };
+  if (cp?.status !== 'done') await replay(from);
   throwIfAborted(o.signal);
+  run.ends = new Map(positions);
 
+  if (worker.sharded) {
+    const done = checkpoint('done', worker.planned);
+    await ctx.lease.confirm();
+    await writeCheckpoint(sink, done);
+    return { outcome: 'shard-done', manifest, shard: done };
+  }
   const rounds = o.swap ? await catchUp(run, o.swap) : 0;
   const complete = await finalize(run);
   if (!o.swap) return { outcome: 'built', manifest: complete };
@@ -264,45 +431,37 @@ async function catchUp(run: LoadRun, swap: CutoverOptions): Promise<number> {
   return rounds;
 }
 
-/** Final settings, checksum, self-check, and the manifest that marks the index complete. */
+/**
+ * Records this run's part as done (the checkpoint then says so: a crash from here on resumes straight
+ * into finalize), then the final settings, the self-check and the manifest that marks the index complete.
+ * The checksum is the one computed while writing; the index is not read back (unless --verify).
+ */
 async function finalize(run: LoadRun): Promise<RunManifest> {
   const { o, ctx, projector } = run;
   const { sink, progress } = run.deps;
   const index = o.assets.indexName;
   progress.emit({ type: 'phase', phase: 'finalize' });
+  await projector.flush();
+  const ranges = covered(run);
+  const done = run.checkpoint('done', ranges);
   await ctx.confirmOwnership();
-  await sink.putSettings(index, { index: { number_of_replicas: ctx.finalReplicas, refresh_interval: ctx.finalRefresh } });
-  const { checksum, documents } = await indexChecksum(sink, index, o.assets.model.projection.idField, o.signal);
-  // Self-check: the index must hold exactly the documents the fold says exist, or nothing is marked complete.
-  const counted = await sink.count(index);
-  if (documents !== projector.documentCount || counted !== documents) {
-    throw new SinkUnavailableError(
-      `index ${index} does not hold what the build folded: ${documents} documents scanned, ${counted} counted, ${projector.documentCount} expected`,
-      {
-        code: 'SELF_CHECK_FAILED',
-        context: { index, scanned: documents, counted, expected: projector.documentCount },
-        suggestion:
-          'nothing was marked complete and the alias is untouched. Something else wrote this index during the build, or writes were lost; re-run the rebuild with --force',
-      },
-    );
-  }
-  const finished = run.now();
-  const { history } = ctx;
-  const complete: RunManifest = {
-    ...ctx.manifest,
-    ranges: covered(run),
-    status: 'complete',
-    finishedAt: new Date(finished).toISOString(),
-    durationMs: finished - Date.parse(ctx.manifest.startedAt),
-    counts: { ...finalCounts(projector), documents },
-    checksum,
-    ...(history.gaps.length ? { historyGaps: [...history.gaps] } : {}),
-    ...(projector.skipped.length ? { skipped: projector.skipped } : {}),
-    ...(projector.skippedNotListed ? { skippedNotListed: projector.skippedNotListed } : {}),
-  };
-  await ctx.confirmOwnership();
-  await writeManifest(sink, index, complete);
-  return complete;
+  await writeCheckpoint(sink, done);
+  run.stopCheckpoints();
+  return finishBuild(sink, {
+    index,
+    manifest: ctx.manifest,
+    ranges,
+    sealed: sealCheckpoints(index, ranges, [done]),
+    foldDocuments: projector.documentCount,
+    finalReplicas: ctx.finalReplicas,
+    finalRefresh: ctx.finalRefresh,
+    verify: Boolean(o.verify),
+    sortField: o.assets.model.projection.idField,
+    confirmOwnership: ctx.confirmOwnership,
+    now: run.now,
+    progress,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
 }
 
 /**
@@ -327,7 +486,7 @@ async function cutover(run: LoadRun, swapOptions: CutoverOptions, complete: RunM
   progress.emit({ type: 'phase', phase: 'catch-up', detail: 'final round after the swap' });
   projector.markShared();
   const last = await replayToEnd(run);
-  const after = finalCounts(projector);
+  const after = countsOf(projector.counters);
   const final: RunManifest = {
     ...complete,
     ranges: covered(run),
@@ -337,22 +496,6 @@ async function cutover(run: LoadRun, swapOptions: CutoverOptions, complete: RunM
   };
   await writeManifest(sink, index, final);
   return { outcome: 'built', manifest: final, swap };
-}
-
-function finalCounts(p: BatchProjector) {
-  const c = p.counters;
-  return {
-    eventsRead: c.eventsRead,
-    eventsApplied: c.eventsApplied,
-    eventsStale: c.eventsStale,
-    eventsIgnored: c.eventsIgnored,
-    eventsSkipped: c.eventsInvalid,
-    docsWritten: c.docsWritten,
-    docsDeleted: c.docsDeleted,
-    ...(c.docsRejected ? { docsRejected: c.docsRejected } : {}),
-    // The trail of faults the run rode out (writes re-sent, throttled writes, 413 splits).
-    faults: { retries: c.retries, throttled: c.throttled, splits: c.splits },
-  };
 }
 
 /** From where each partition stopped to its current high watermark (new partitions from their start). */

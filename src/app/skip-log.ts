@@ -5,6 +5,8 @@ export interface SkipLog {
   readonly listed: SkippedEvent[];
   readonly notListed: number;
   add(entry: SkippedEvent): void;
+  /** Adds skips counted by an earlier, interrupted run (resume). */
+  notListedBase(n: number): void;
 }
 
 export function createSkipLog(cap: number): SkipLog {
@@ -18,6 +20,9 @@ export function createSkipLog(cap: number): SkipLog {
     add(entry) {
       if (listed.length < cap) listed.push(entry);
       else notListed++;
+    },
+    notListedBase(n) {
+      notListed += n;
     },
   };
 }

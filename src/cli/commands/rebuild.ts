@@ -3,6 +3,7 @@ import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
 import {
   behaveLikeProgram,
+  positiveDurationOption,
   parseIntOption,
   parsePositiveIntOption,
   withConnectionOptions,
@@ -29,6 +30,16 @@ export function rebuildCommand(io: CliIO) {
       .option('--dry-run', 'print the pre-flight (as readmodel check does) and build nothing')
       .addOption(new Option('--on-invalid <action>', 'what an invalid event does').choices(['stop', 'skip']).default('stop'))
       .option('--force', 'rebuild from scratch even if a complete index of this build exists (never overrides swap gates)')
+      .option('--shard <i/N>', 'fold only shard i of N (partitions i, i+N, ...) into the shared target; complete it with --seal')
+      .option('--partitions <list>', 'fold only these partitions, e.g. 0-5,8 (a shard worker, like --shard); complete it with --seal')
+      .option('--seal', 'mark a sharded build complete once every shard finished (merges their counts and checksums)')
+      .option('--verify', 'before marking complete, also read the whole index back and check its checksum')
+      .option(
+        '--checkpoint-every <duration>',
+        'how often to record where an interrupted rebuild resumes',
+        positiveDurationOption('--checkpoint-every'),
+        5000,
+      )
       .option('--swap', 'swap the alias to the new index after a successful build (gated)')
       .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
       .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
@@ -50,9 +61,12 @@ export function rebuildCommand(io: CliIO) {
     .addHelpText(
       'after',
       `
-Exit codes: 0 built (or already built), 1 engine refused a request, 2 usage, 3 config (also: the node is not
+An interrupted rebuild (crash, SIGKILL, node loss) continues from its last checkpoint when the same
+command runs again; --force starts over. Sharded: run --shard i/N for every i (any machines), then --seal.
+
+Exit codes: 0 built (or already built, or this shard finished), 1 engine refused a request, 2 usage, 3 config (also: the node is not
 the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
-7 swap gate refused, 8 conflict (target is live, alias moved), 10 target exists but readmodel does not own it,
+7 swap gate refused, 8 conflict (target is live, alias moved, --seal with a shard missing or unfinished), 10 target exists but readmodel does not own it,
 11 another run holds the target's lease, 12 history missing (truncated by retention;
 --allow-truncated-history acknowledges it), 130 aborted.
 
@@ -62,6 +76,8 @@ Examples:
   readmodel rebuild product-search --on-invalid skip --swap
   readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates
   readmodel rebuild product-search --dry-run
+  readmodel rebuild product-search --shard 0/3        # on three machines: 0/3, 1/3, 2/3
+  readmodel rebuild product-search --seal --swap      # once all three finished
 `,
     )
     .action(async (modelName, flags) => {
@@ -76,6 +92,10 @@ Examples:
         });
       }
       if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
+      const shard = await shardFlags(flags);
+      if (flags.seal && (shard || flags.force))
+        throw new UsageError(`--seal does not go with ${shard ? '--shard/--partitions' : '--force'}`);
+      if (flags.seal) return sealCommand(io, modelName, flags);
       const { runRebuild } = await import('../../app/run-rebuild.js');
       const { VERSION } = await import('../version.js');
       const { c, model, assets, start, end } = await rebuildInputs(io, modelName, flags);
@@ -102,6 +122,9 @@ Examples:
               toolVersion: VERSION,
               signal: io.signal,
               ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
+              ...(shard ? { shard } : {}),
+              ...(flags.verify ? { verify: true } : {}),
+              checkpointEveryMs: flags.checkpointEvery,
               ...(flags.swap
                 ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } }
                 : {}),
@@ -119,8 +142,11 @@ Examples:
               throw err;
             });
           }
-          if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
-          else io.stdout.write(rebuildText(result, swap));
+          if (flags.json) {
+            // A shard's record without its fold state (tombstones can be many).
+            const shard = result.shard && (({ tombstones: _t, skipped: _s, ...rest }) => rest)(result.shard);
+            writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}), ...(shard ? { shard } : {}) });
+          } else io.stdout.write(rebuildText(result, swap));
         } finally {
           try {
             await sink.close();
@@ -131,4 +157,53 @@ Examples:
       });
     });
   return behaveLikeProgram(withRetryBudgetOption(cmd), io);
+}
+
+async function shardFlags(flags: { shard?: string; partitions?: string }) {
+  if (flags.shard === undefined && flags.partitions === undefined) return undefined;
+  if (flags.shard !== undefined && flags.partitions !== undefined) throw new UsageError('give either --shard or --partitions, not both');
+  const { parseShard, parsePartitionList } = await import('../../core/rebuild/shard-spec.js');
+  return flags.shard !== undefined ? parseShard(flags.shard) : parsePartitionList(flags.partitions!);
+}
+
+/** `rebuild --seal [--swap]`: completes a sharded build, then exposes it when asked. */
+async function sealCommand(
+  io: CliIO,
+  modelName: string,
+  flags: Parameters<typeof rebuildInputs>[2] & {
+    json?: boolean;
+    verify?: boolean;
+    replicas?: number;
+    swap?: boolean;
+    overrideGates?: boolean;
+  },
+) {
+  const { runSeal } = await import('../../app/seal-build.js');
+  const { c, model, assets } = await rebuildInputs(io, modelName, flags);
+  await withProgress(io, flags, async (progress) => {
+    const sink = c.sink(progress);
+    try {
+      const result = await runSeal(
+        { assets, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}), verify: Boolean(flags.verify), signal: io.signal },
+        { sink, progress },
+      );
+      let swap;
+      if (flags.swap) {
+        const { runAliasSwap } = await import('../../app/run-alias.js');
+        const { gatesFor } = await import('../../app/swap-gates.js');
+        const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
+        swap = await runAliasSwap(
+          { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+          { sink, progress },
+        ).catch((err) => {
+          if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
+          throw err;
+        });
+      }
+      if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
+      else io.stdout.write(rebuildText(result, swap));
+    } finally {
+      await sink.close();
+    }
+  });
 }

@@ -9,7 +9,11 @@ export interface ExistingTarget {
   aliases: readonly string[];
 }
 
-export type TargetDecision = { action: 'already-built'; manifest: RunManifest } | { action: 'replace'; reason: string };
+export type TargetDecision =
+  | { action: 'already-built'; manifest: RunManifest }
+  | { action: 'replace'; reason: string }
+  /** Our own incomplete build of the same inputs: continue it from its checkpoints (its manifest holds the plan). */
+  | { action: 'resume'; manifest: RunManifest };
 
 /**
  * What a rebuild may do with an index that already has its target name. It replaces only what it owns:
@@ -19,7 +23,7 @@ export type TargetDecision = { action: 'already-built'; manifest: RunManifest } 
  */
 export function decideExistingTarget(
   t: ExistingTarget,
-  o: { model: string; alias: string; wanted: RunManifest; force: boolean },
+  o: { model: string; alias: string; wanted: RunManifest; force: boolean; sharded?: boolean },
 ): TargetDecision {
   const m = t.manifest;
   if (!m) {
@@ -49,7 +53,10 @@ export function decideExistingTarget(
       suggestion: 'readmodel never replaces an index an alias points at; remove those aliases first if the index is really unused',
     });
   }
+  const sameBuild = m.buildHash === o.wanted.buildHash && m.topic === o.wanted.topic;
   if (m.status === 'complete') {
+    // A shard re-run after the seal finds its work done, whatever offsets its own snapshot saw.
+    if (o.sharded && sameBuild) return { action: 'already-built', manifest: m };
     if (sameBuildInputs(m, o.wanted) && !o.force) return { action: 'already-built', manifest: m };
     if (!o.force) {
       throw new ConflictError(`index ${t.index} already holds a complete build of other offsets`, {
@@ -59,5 +66,40 @@ export function decideExistingTarget(
     }
     return { action: 'replace', reason: `replacing the previous complete build ${t.index} (--force)` };
   }
-  return { action: 'replace', reason: `deleting the incomplete build ${t.index} left by an earlier run (started ${m.startedAt})` };
+  return incompleteTarget(t.index, m, o, sameBuild);
+}
+
+/** An incomplete build of this model that no alias points at: resume it, or start over when told to. */
+function incompleteTarget(
+  index: string,
+  m: RunManifest,
+  o: { wanted: RunManifest; force: boolean; sharded?: boolean },
+  sameBuild: boolean,
+): TargetDecision {
+  const layout = (x: { sharded?: boolean }) => (x.sharded ? 'sharded (rebuild --shard / --partitions, then --seal)' : 'a single run');
+  if (o.force && !o.sharded)
+    return { action: 'replace', reason: `deleting the incomplete build ${index} (started ${m.startedAt}) to start over (--force)` };
+  if (!sameBuild) {
+    if (!o.sharded)
+      return {
+        action: 'replace',
+        reason: `deleting the incomplete build ${index} of other inputs left by an earlier run (started ${m.startedAt})`,
+      };
+    throw new ConflictError(`index ${index} is an incomplete build of other inputs (topic ${m.topic}, build ${m.buildHash})`, {
+      code: 'TARGET_CONFLICT',
+      context: { index, topic: m.topic, buildHash: m.buildHash, wantedTopic: o.wanted.topic, wantedBuildHash: o.wanted.buildHash },
+      suggestion:
+        'every shard must run the same build (configuration, mapping, contracts, --topic); start it over with a single `rebuild --force`',
+    });
+  }
+  if (Boolean(m.sharded) !== Boolean(o.wanted.sharded)) {
+    throw new ConflictError(`index ${index} is being built as ${layout(m)}, and this run is ${layout(o.wanted)}`, {
+      code: 'LAYOUT_CONFLICT',
+      context: { index, startedAt: m.startedAt, sharded: Boolean(m.sharded) },
+      suggestion: m.sharded
+        ? 'finish it the way it was started: run the remaining shards, then `readmodel rebuild <model> --seal`; or start over with `rebuild --force` (no shard running)'
+        : 'resume it with the same single command (no --shard/--partitions), or start over with `rebuild --force`',
+    });
+  }
+  return { action: 'resume', manifest: m };
 }

@@ -44,8 +44,27 @@ export interface RunManifest {
    * A build with gaps is not the read model of its events: the swap gates refuse it.
    */
   historyGaps?: HistoryGap[];
+  /**
+   * True when the build is made by several workers (`rebuild --shard i/N` or `--partitions`), each
+   * folding its own partitions into this index, and made complete only by `rebuild --seal`.
+   */
+  sharded?: boolean;
+  /** Set on a sealed sharded build: what each worker folded. */
+  shards?: ShardSummary[];
+  /** Every time an interrupted worker continued from its checkpoint instead of starting over. */
+  resumptions?: Resumption[];
   /** Set by `rebuild --swap`: how the zero-loss cutover went. The checksum covers `checksumRanges`. */
   cutover?: { catchUpRounds: number; finalRoundEvents: number; swappedAt: string; checksumRanges: PartitionRange[] };
+}
+
+/** One restart of an interrupted worker, recorded in its checkpoint and then in the manifest. */
+export interface Resumption {
+  at: string;
+  shard: string;
+  runId: string;
+  host: string;
+  /** Where reading continued: the last checkpoint, up to the planned ends. */
+  from: PartitionRange[];
 }
 
 export const MANIFEST_KEY = 'readmodel';
@@ -57,4 +76,13 @@ export function sameBuildInputs(
 ): boolean {
   const key = (r: PartitionRange[]) => JSON.stringify([...r].sort((x, y) => x.partition - y.partition));
   return a.model === b.model && a.buildHash === b.buildHash && a.topic === b.topic && key(a.ranges) === key(b.ranges);
+}
+
+export interface ShardSummary {
+  shard: string;
+  partitions: number[];
+  eventsRead: number;
+  documents: number;
+  checksum: string;
+  finishedAt?: string;
 }
