@@ -27,7 +27,10 @@ export function clientOptions(options: KafkaConnectionOptions, clientId = option
     retries: 5,
     retryDelay: (_client, operation, attempt, retries, error) => {
       const delay = Math.min(200 * 2 ** (attempt - 1), 2000);
-      options.onLog?.({ level: 'warn', message: `kafka: ${operation} failed (${describeRetried(error)}); retry ${attempt} of ${retries} in ${delay} ms` });
+      options.onLog?.({
+        level: 'warn',
+        message: `kafka: ${operation} failed (${describeRetried(error)}); retry ${attempt} of ${retries} in ${delay} ms`,
+      });
       return delay;
     },
     autocreateTopics: false,
