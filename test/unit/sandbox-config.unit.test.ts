@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
-import { ARTIFACTS, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from '../../src/sandbox/artifacts.js';
+import { DEFAULT_VERSIONS, OLDEST_VERSIONS, artifactFor, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from '../../src/sandbox/artifacts.js';
+
+const ARTIFACTS = {
+  kafka: artifactFor('kafka', '4.1.1'),
+  opensearch: artifactFor('opensearch', '2.19.3'),
+  elasticsearch: artifactFor('elasticsearch', '8.19.7'),
+};
 import {
   kafkaClusterIdFromBytes,
   propertiesValue,
@@ -89,10 +95,19 @@ describe('search engine config', () => {
 });
 
 describe('artifacts', () => {
-  it('pins the versions the docs promise', () => {
-    expect(ARTIFACTS.kafka.version).toBe('4.1.1');
-    expect(ARTIFACTS.opensearch.version).toBe('2.19.3');
-    expect(ARTIFACTS.elasticsearch.version).toBe('8.19.7');
+  it('defaults to the current engines and keeps the oldest supported ones selectable', () => {
+    expect(DEFAULT_VERSIONS).toEqual({ kafka: '4.4.0', opensearch: '3.8.0', elasticsearch: '9.5.0' });
+    expect(OLDEST_VERSIONS).toEqual({ kafka: '3.9.1', opensearch: '2.19.3', elasticsearch: '8.19.7' });
+  });
+
+  it('fetches Kafka 3.x without the log4j2 binding (it logs through reload4j) and 4.x with it', () => {
+    const k3 = artifactFor('kafka', '3.9.1');
+    expect(k3.kind === 'dependency-closure' && k3.dependencies).toEqual(['org.apache.kafka:kafka_2.13:3.9.1']);
+    expect(renderFetchPom(artifactFor('kafka', '4.4.0'))).toContain('<artifactId>log4j-slf4j-impl</artifactId>');
+    expect(artifactFor('opensearch', '3.8.0')).toMatchObject({
+      dirName: 'opensearch-3.8.0',
+      coordinates: 'org.opensearch.distribution.integ-test-zip:opensearch:3.8.0:zip',
+    });
   });
 
   it('renders a pom listing the Kafka dependencies', () => {
