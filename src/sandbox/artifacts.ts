@@ -6,7 +6,10 @@ import type { ServiceName } from './types.js';
  * live in fetch.ts. Which versions are the defaults is src/core/support-matrix.ts's business.
  */
 
-/** Kafka 4 logs through SLF4J; this binding routes it into log4j2 so our log4j2.properties applies. */
+/**
+ * Kafka logs through SLF4J 1.7 and its closure carries no binding (3.9 and 4.x alike); this one routes
+ * it into log4j2 so our log4j2.properties applies.
+ */
 export const LOG4J_SLF4J_VERSION = '2.24.3';
 
 export interface DependencyClosureArtifact {
@@ -36,15 +39,14 @@ export interface ZipArtifact {
 
 export type Artifact = DependencyClosureArtifact | ZipArtifact;
 
-/** Kafka 3.x logs through reload4j (log4j 1 API); 4.x through log4j2. */
-export function kafkaLogging(version: string): 'log4j2' | 'reload4j' {
-  return (versionMajor(version) ?? 4) >= 4 ? 'log4j2' : 'reload4j';
+function zipSize(service: 'opensearch' | 'elasticsearch', major: number | undefined): string {
+  if (service === 'opensearch') return major === 2 ? '51 MB' : '160 MB';
+  return major === 8 ? '98 MB' : '130 MB';
 }
 
 export function artifactFor(service: ServiceName, version: string): Artifact {
   if (service === 'kafka') {
-    const deps = [`org.apache.kafka:kafka_2.13:${version}`];
-    if (kafkaLogging(version) === 'log4j2') deps.push(`org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`);
+    const deps = [`org.apache.kafka:kafka_2.13:${version}`, `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`];
     return { kind: 'dependency-closure', service, version, dirName: `kafka-${version}`, dependencies: deps, approxSize: '45 MB' };
   }
   const group = service === 'opensearch' ? 'org.opensearch.distribution.integ-test-zip' : 'org.elasticsearch.distribution.integ-test-zip';
@@ -55,7 +57,7 @@ export function artifactFor(service: ServiceName, version: string): Artifact {
     dirName: `${service}-${version}`,
     coordinates: `${group}:${service}:${version}:zip`,
     launcher: `bin/${service}`,
-    approxSize: service === 'opensearch' ? ((versionMajor(version) ?? 3) >= 3 ? '90 MB' : '51 MB') : '100 MB',
+    approxSize: zipSize(service, versionMajor(version)),
   };
 }
 
