@@ -41,9 +41,7 @@ export function buildProgram(io: CliIO, argv: readonly string[] = []): Command {
   // Not commander's .version(): that prints one fixed string and knows no --json.
   program.on('option:version', () => {
     const node = process.versions.node;
-    io.stdout.write(
-      wantsJson(argv) ? `${JSON.stringify(versionDocument(VERSION, node), null, 2)}\n` : versionText(VERSION, node),
-    );
+    io.stdout.write(wantsJson(argv) ? `${JSON.stringify(versionDocument(VERSION, node), null, 2)}\n` : versionText(VERSION, node));
     throw new CommanderError(0, 'commander.version', VERSION);
   });
   for (const make of commands) program.addCommand(make(io));

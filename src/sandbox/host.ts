@@ -113,7 +113,12 @@ async function explicitCandidate(home: string, source: string, env: NodeJS.Proce
   return { home, major: await readJavaMajor(home, env, true), source, explicit: true };
 }
 
-async function ambientCandidate(home: string, source: string, env: NodeJS.ProcessEnv, askBinary: boolean): Promise<JavaCandidate | undefined> {
+async function ambientCandidate(
+  home: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  askBinary: boolean,
+): Promise<JavaCandidate | undefined> {
   if (!(await isExecutable(path.join(home, 'bin', 'java')))) return undefined;
   let real = home;
   try {

@@ -88,7 +88,10 @@ export function chooseJava(service: ServiceName, version: string, candidates: re
 
   const present = candidates.flatMap((c) => (c.major === undefined ? [] : [c.major]));
   const older = olderVersionFor(service, version, present);
-  const found = candidates.length === 0 ? 'no Java at all (no JAVA_HOME, no java on PATH, nothing in /usr/lib/jvm)' : candidates.map(describe).join('; ');
+  const found =
+    candidates.length === 0
+      ? 'no Java at all (no JAVA_HOME, no java on PATH, nothing in /usr/lib/jvm)'
+      : candidates.map(describe).join('; ');
   const alternatives = [`${installHint(range)}, or point ${envName} at one`];
   if (older) {
     const preset = older === SUPPORT_MATRIX[service].oldest ? ' (or `--versions oldest` for all services)' : '';

@@ -215,7 +215,11 @@ export function resolveVersions(flags: SandboxFlags, env: NodeJS.ProcessEnv): Re
   const presetFlag = nonEmpty(flags.versions);
   const presetEnv = nonEmpty(env[ENV.versions]);
   const preset =
-    presetFlag !== undefined ? parsePreset(presetFlag, '--versions') : presetEnv !== undefined ? parsePreset(presetEnv, ENV.versions) : 'default';
+    presetFlag !== undefined
+      ? parsePreset(presetFlag, '--versions')
+      : presetEnv !== undefined
+        ? parsePreset(presetEnv, ENV.versions)
+        : 'default';
   const perFlag: Record<ServiceName, string | undefined> = {
     kafka: flags.kafkaVersion,
     opensearch: flags.opensearchVersion,

@@ -1,6 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
-import { DEFAULT_VERSIONS, OLDEST_VERSIONS, artifactFor, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from '../../src/sandbox/artifacts.js';
+import {
+  DEFAULT_VERSIONS,
+  OLDEST_VERSIONS,
+  artifactFor,
+  mavenFetchArgs,
+  parseCompleteMarker,
+  renderFetchPom,
+} from '../../src/sandbox/artifacts.js';
 
 const ARTIFACTS = {
   kafka: artifactFor('kafka', '4.1.1'),

@@ -129,7 +129,11 @@ describe('versions and per-service Java homes', () => {
   });
 
   it('lets a per-service env or flag override the preset, the flag winning', () => {
-    const env = { READMODEL_SANDBOX_VERSIONS: 'oldest', READMODEL_SANDBOX_OPENSEARCH_VERSION: '3.0.0', READMODEL_SANDBOX_KAFKA_VERSION: '4.1.1' };
+    const env = {
+      READMODEL_SANDBOX_VERSIONS: 'oldest',
+      READMODEL_SANDBOX_OPENSEARCH_VERSION: '3.0.0',
+      READMODEL_SANDBOX_KAFKA_VERSION: '4.1.1',
+    };
     expect(resolveVersions({ kafkaVersion: '4.4.0' }, env)).toEqual({ kafka: '4.4.0', opensearch: '3.0.0', elasticsearch: '8.19.7' });
   });
 
@@ -141,7 +145,11 @@ describe('versions and per-service Java homes', () => {
 
   it('reads per-service Java homes next to the sandbox-wide one', () => {
     const o = resolveSandboxOptions({
-      env: { READMODEL_SANDBOX_JAVA_HOME: '/j17', READMODEL_SANDBOX_OPENSEARCH_JAVA_HOME: '/j25', READMODEL_SANDBOX_ELASTICSEARCH_JAVA_HOME: ' ' },
+      env: {
+        READMODEL_SANDBOX_JAVA_HOME: '/j17',
+        READMODEL_SANDBOX_OPENSEARCH_JAVA_HOME: '/j25',
+        READMODEL_SANDBOX_ELASTICSEARCH_JAVA_HOME: ' ',
+      },
       homeDir: home,
       uid: 1000,
       cwd: '/w',
