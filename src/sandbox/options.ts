@@ -19,7 +19,8 @@ export const DEFAULT_PORTS: SandboxPorts = {
 const KAFKA_CONTROLLER_OFFSET = 1;
 const TRANSPORT_OFFSET = 100;
 
-export const DEFAULT_START_TIMEOUT_SECONDS = 180;
+// OpenSearch 3 and Elasticsearch 9 took up to 130 s to become healthy on a loaded 2-core machine.
+export const DEFAULT_START_TIMEOUT_SECONDS = 300;
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 export const DEFAULT_HEAP = '512m';
 export const DEFAULT_SERVICE_USER = 'readmodel';

@@ -23,7 +23,7 @@ describe('resolveSandboxOptions', () => {
     expect(o.ports.elasticsearch).toEqual({ port: 19201, internalPort: 19301 });
     expect(o.cacheDir).toBe('/home/dev/.cache/readmodel');
     expect(o.stateDir).toBe('/home/dev/.local/state/readmodel/sandbox');
-    expect(o.startTimeoutMs).toBe(180_000);
+    expect(o.startTimeoutMs).toBe(300_000);
     expect(o.heap).toBe('512m');
     expect(o.serviceUser).toBe('readmodel');
   });

@@ -8,7 +8,7 @@ export function sandboxUpCommand(io: CliIO) {
     new Command('up').description('Start the services (reusing any already running) and wait until each is healthy'),
   )
     .option('--cache-dir <dir>', 'download cache (default ~/.cache/readmodel) [READMODEL_CACHE_DIR]')
-    .option('--timeout <seconds>', 'how long each service may take to become healthy (default 180) [READMODEL_SANDBOX_TIMEOUT]')
+    .option('--timeout <seconds>', 'how long each service may take to become healthy (default 300) [READMODEL_SANDBOX_TIMEOUT]')
     .option('--versions <preset>', 'default (current engines) or oldest (oldest supported) [READMODEL_SANDBOX_VERSIONS]')
     .option('--kafka-version <version>', 'Kafka version, 3.9.x or 4.x [READMODEL_SANDBOX_KAFKA_VERSION]')
     .option('--opensearch-version <version>', 'OpenSearch version, 2.19.x or 3.x [READMODEL_SANDBOX_OPENSEARCH_VERSION]')
