@@ -61,8 +61,8 @@ export function olderVersionFor(service: ServiceName, version: string, presentMa
   return known ?? `${best.major}.x`;
 }
 
-function describe(c: JavaCandidate): string {
-  return `Java ${c.major ?? '(unknown version)'} at ${c.home} (${c.source})`;
+function describe(c: JavaCandidate, withSource = true): string {
+  return `Java ${c.major ?? '(unknown version)'} at ${c.home}${withSource ? ` (${c.source})` : ''}`;
 }
 
 /**
@@ -78,7 +78,7 @@ export function chooseJava(service: ServiceName, version: string, candidates: re
     if (explicit.major !== undefined && javaFits(range, explicit.major)) {
       return { home: explicit.home, major: explicit.major, source: explicit.source };
     }
-    throw new SandboxError(`${explicit.source} points at ${describe(explicit)}, but ${service} ${version} needs ${need}`, {
+    throw new SandboxError(`${explicit.source} points at ${describe(explicit, false)}, but ${service} ${version} needs ${need}`, {
       context: { service, version, javaHome: explicit.home, javaMajor: explicit.major ?? null, needs: need },
       suggestion: `point ${explicit.source} at a ${need} home, or unset it to let the sandbox pick one`,
     });

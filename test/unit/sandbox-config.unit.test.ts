@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
+import { fetchFailureSuggestion, mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
 import {
   DEFAULT_VERSIONS,
   OLDEST_VERSIONS,
@@ -147,6 +147,14 @@ describe('artifacts', () => {
 });
 
 describe('mvn failure output', () => {
+  it('says a version is not published instead of blaming the network', () => {
+    const missing = '[ERROR] ... Could not find artifact org.elasticsearch.distribution.integ-test-zip:elasticsearch:zip:9.3.0 in central';
+    expect(fetchFailureSuggestion(artifactFor('elasticsearch', '9.3.0'), missing)).toBe(
+      'elasticsearch 9.3.0 is not on Maven Central (some minors were never published); choose another with --elasticsearch-version or READMODEL_SANDBOX_ELASTICSEARCH_VERSION, e.g. the default 9.5.0 or the oldest supported 8.19.7',
+    );
+    expect(fetchFailureSuggestion(artifactFor('kafka', '4.4.0'), 'Connection refused')).toContain('Maven Central is reachable');
+  });
+
   it('drops colour codes and boilerplate, keeps the cause', () => {
     const out = [
       '\u001b[0m[ERROR] Could not create local repository at /home/x/.m2/repository -> [Help 1]',
