@@ -91,7 +91,7 @@ export function chooseJava(service: ServiceName, version: string, candidates: re
   const found =
     candidates.length === 0
       ? 'no Java at all (no JAVA_HOME, no java on PATH, nothing in /usr/lib/jvm)'
-      : candidates.map(describe).join('; ');
+      : candidates.map((c) => describe(c)).join('; ');
   const alternatives = [`${installHint(range)}, or point ${envName} at one`];
   if (older) {
     const preset = older === SUPPORT_MATRIX[service].oldest ? ' (or `--versions oldest` for all services)' : '';
