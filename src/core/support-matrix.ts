@@ -89,7 +89,7 @@ export function describeJavaRange(range: JavaRange): string {
   return range.min === range.max ? `Java ${range.min}` : `Java ${range.min}-${range.max}`;
 }
 
-/** One line per engine, e.g. "OpenSearch  2.19.3 (oldest) .. 3.8.0 (default)  2.x: Java 11-21, 3.x: Java 21+". */
+/** One row per engine: label, majors, oldest, default, Java per major (e.g. "2.x: Java 11-21, 3.x: Java 21+"). */
 export function supportMatrixRows(): string[][] {
   return MATRIX_SERVICES.map((s) => {
     const e = SUPPORT_MATRIX[s];
