@@ -12,7 +12,10 @@ export function sandboxUpCommand(io: CliIO) {
     .option('--versions <preset>', 'default (current engines) or oldest (oldest supported) [READMODEL_SANDBOX_VERSIONS]')
     .option('--kafka-version <version>', 'Kafka version, 3.x.y or 4.x.y (default 4.4.0) [READMODEL_SANDBOX_KAFKA_VERSION]')
     .option('--opensearch-version <version>', 'OpenSearch version, 2.x.y or 3.x.y (default 3.8.0) [READMODEL_SANDBOX_OPENSEARCH_VERSION]')
-    .option('--elasticsearch-version <version>', 'Elasticsearch version, 8.x.y or 9.x.y (default 9.5.0) [READMODEL_SANDBOX_ELASTICSEARCH_VERSION]')
+    .option(
+      '--elasticsearch-version <version>',
+      'Elasticsearch version, 8.x.y or 9.x.y (default 9.5.0) [READMODEL_SANDBOX_ELASTICSEARCH_VERSION]',
+    )
     .addHelpText(
       'after',
       `
