@@ -187,23 +187,35 @@ function heartbeat(
       }),
     );
   };
-  // One renewal at a time: two racing on the same token would make one of them look like a lost lease.
-  let renewing: Promise<void> | undefined;
-  const renew = (): Promise<void> =>
-    (renewing ??= renewOnce().finally(() => {
-      renewing = undefined;
-    }));
   const renewOnce = async (): Promise<void> => {
     if (released || controller.signal.aborted) return;
     const next = { ...current, heartbeatAt: new Date(now()).toISOString() };
     const r = await sink.putDoc(LEASE_INDEX, o.target, next as unknown as Record<string, unknown>, { ifMatch: token });
-    if (!r.ok) return lost(`lost the lease on ${o.target} to another run`);
-    token = r;
+    let landed: DocToken | undefined = r.ok ? r : undefined;
+    if (!landed) {
+      // A resent renewal whose first answer was lost conflicts with its own write: that is still ours.
+      const stored = await sink.getDoc(LEASE_INDEX, o.target);
+      const mine = stored?.doc as unknown as LeaseRecord | undefined;
+      if (stored && mine?.owner?.runId === current.owner.runId && mine.heartbeatAt === next.heartbeatAt) landed = stored;
+    }
+    if (!landed) return lost(`lost the lease on ${o.target} to another run`);
+    token = { seqNo: landed.seqNo, primaryTerm: landed.primaryTerm };
     current = next;
     lastRenewal = now();
   };
+  // One renewal at a time: two in flight with the same token would make the second look like a takeover
+  // (a slow engine under load took longer than the heartbeat interval).
+  let queue: Promise<void> = Promise.resolve();
+  let pending = 0;
+  const renew = (): Promise<void> => {
+    pending++;
+    const p = queue.then(renewOnce).finally(() => pending--);
+    queue = p.catch(() => undefined);
+    return p;
+  };
   const timer = setInterval(
     () => {
+      if (pending > 0) return;
       renew().catch(() => {
         // An unreachable engine: keep trying; past the TTL another run may take over, so stop writing.
         if (now() - lastRenewal >= ttlMs) lost(`could not renew the lease on ${o.target} for ${Math.round(ttlMs / 1000)} s`);
@@ -225,6 +237,7 @@ function heartbeat(
       if (released) return;
       released = true;
       clearInterval(timer);
+      await queue;
       if (!controller.signal.aborted) await sink.deleteDoc(LEASE_INDEX, o.target, { ifMatch: token });
     },
   };

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { versionDocument, versionText } from './output/version-text.js';
 import { AbortedError, ExitCode, UsageError } from '../core/errors.js';
 import type { CliIO } from './cli-io.js';
 import { renderError } from './render-error.js';
@@ -24,10 +25,10 @@ Examples:
  * Builds the program. Command modules import their engine code lazily inside their actions so that
  * `readmodel --help` stays fast and never loads Kafka or search clients.
  */
-export function buildProgram(io: CliIO): Command {
+export function buildProgram(io: CliIO, argv: readonly string[] = []): Command {
   const program = new Command('readmodel')
     .description('Rebuild, swap and operate CQRS read models projected from Kafka into Elasticsearch/OpenSearch')
-    .version(VERSION, '-V, --version')
+    .option('-V, --version', 'print the tool, Node and supported engine versions (--json for JSON)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -37,6 +38,12 @@ export function buildProgram(io: CliIO): Command {
     // Options after a subcommand belong to it (e.g. `lag serve --interval 5s`), not to its parent.
     .enablePositionalOptions()
     .addHelpText('after', PROGRAM_HELP);
+  // Not commander's .version(): that prints one fixed string and knows no --json.
+  program.on('option:version', () => {
+    const node = process.versions.node;
+    io.stdout.write(wantsJson(argv) ? `${JSON.stringify(versionDocument(VERSION, node), null, 2)}\n` : versionText(VERSION, node));
+    throw new CommanderError(0, 'commander.version', VERSION);
+  });
   for (const make of commands) program.addCommand(make(io));
   return program;
 }
@@ -77,7 +84,7 @@ export async function main(argv: string[], partial: Partial<CliIO> = {}): Promis
     ...partial,
   };
   try {
-    await buildProgram(io).parseAsync(argv);
+    await buildProgram(io, argv).parseAsync(argv);
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {

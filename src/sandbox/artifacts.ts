@@ -1,13 +1,15 @@
+import { SUPPORT_MATRIX, versionMajor } from '../core/support-matrix.js';
 import type { ServiceName } from './types.js';
 
 /**
- * The pinned versions the sandbox runs and how each is fetched from Maven Central. Pure data and
- * pure rendering; the effects live in fetch.ts.
+ * How each service version is fetched from Maven Central. Pure data and pure rendering; the effects
+ * live in fetch.ts. Which versions are the defaults is src/core/support-matrix.ts's business.
  */
-export const KAFKA_VERSION = '4.1.1';
-export const OPENSEARCH_VERSION = '2.19.3';
-export const ELASTICSEARCH_VERSION = '8.19.7';
-/** Kafka 4 logs through SLF4J; this binding routes it into log4j2 so our log4j2.properties applies. */
+
+/**
+ * Kafka logs through SLF4J 1.7 and its closure carries no binding (3.9 and 4.x alike); this one routes
+ * it into log4j2 so our log4j2.properties applies.
+ */
 export const LOG4J_SLF4J_VERSION = '2.24.3';
 
 export interface DependencyClosureArtifact {
@@ -37,33 +39,39 @@ export interface ZipArtifact {
 
 export type Artifact = DependencyClosureArtifact | ZipArtifact;
 
-export const ARTIFACTS: Record<ServiceName, Artifact> = {
-  kafka: {
-    kind: 'dependency-closure',
-    service: 'kafka',
-    version: KAFKA_VERSION,
-    dirName: `kafka-${KAFKA_VERSION}`,
-    dependencies: [`org.apache.kafka:kafka_2.13:${KAFKA_VERSION}`, `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`],
-    approxSize: '43 MB',
-  },
-  opensearch: {
+function zipSize(service: 'opensearch' | 'elasticsearch', major: number | undefined): string {
+  if (service === 'opensearch') return major === 2 ? '51 MB' : '160 MB';
+  return major === 8 ? '98 MB' : '130 MB';
+}
+
+export function artifactFor(service: ServiceName, version: string): Artifact {
+  if (service === 'kafka') {
+    const deps = [`org.apache.kafka:kafka_2.13:${version}`, `org.apache.logging.log4j:log4j-slf4j-impl:${LOG4J_SLF4J_VERSION}`];
+    return { kind: 'dependency-closure', service, version, dirName: `kafka-${version}`, dependencies: deps, approxSize: '45 MB' };
+  }
+  const group = service === 'opensearch' ? 'org.opensearch.distribution.integ-test-zip' : 'org.elasticsearch.distribution.integ-test-zip';
+  return {
     kind: 'zip',
-    service: 'opensearch',
-    version: OPENSEARCH_VERSION,
-    dirName: `opensearch-${OPENSEARCH_VERSION}`,
-    coordinates: `org.opensearch.distribution.integ-test-zip:opensearch:${OPENSEARCH_VERSION}:zip`,
-    launcher: 'bin/opensearch',
-    approxSize: '51 MB',
-  },
-  elasticsearch: {
-    kind: 'zip',
-    service: 'elasticsearch',
-    version: ELASTICSEARCH_VERSION,
-    dirName: `elasticsearch-${ELASTICSEARCH_VERSION}`,
-    coordinates: `org.elasticsearch.distribution.integ-test-zip:elasticsearch:${ELASTICSEARCH_VERSION}:zip`,
-    launcher: 'bin/elasticsearch',
-    approxSize: '98 MB',
-  },
+    service,
+    version,
+    dirName: `${service}-${version}`,
+    coordinates: `${group}:${service}:${version}:zip`,
+    launcher: `bin/${service}`,
+    approxSize: zipSize(service, versionMajor(version)),
+  };
+}
+
+/** The versions the sandbox runs when nothing is chosen: the current line of each engine. */
+export const DEFAULT_VERSIONS: Record<ServiceName, string> = {
+  kafka: SUPPORT_MATRIX.kafka.current,
+  opensearch: SUPPORT_MATRIX.opensearch.current,
+  elasticsearch: SUPPORT_MATRIX.elasticsearch.current,
+};
+
+export const OLDEST_VERSIONS: Record<ServiceName, string> = {
+  kafka: SUPPORT_MATRIX.kafka.oldest,
+  opensearch: SUPPORT_MATRIX.opensearch.oldest,
+  elasticsearch: SUPPORT_MATRIX.elasticsearch.oldest,
 };
 
 /** Written into a cache entry after a complete fetch (and unzip); its presence means "reusable". */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxError } from '../core/errors.js';
-import { COMPLETE_MARKER, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from './artifacts.js';
+import { COMPLETE_MARKER, DEFAULT_VERSIONS, OLDEST_VERSIONS, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from './artifacts.js';
 import type { Artifact, CompleteMarker } from './artifacts.js';
 import { runCommand } from './host.js';
 import { tailLines } from './state.js';
@@ -84,16 +84,20 @@ function failure(
       suggestion: tool === 'mvn' ? 'install Maven (`apt-get install maven`)' : `install ${tool} (\`apt-get install ${tool}\`)`,
     });
   }
+  const output = `${out.stdout}\n${out.stderr}\n${out.spawnError?.message ?? ''}`;
   return new SandboxError(`${artifact.service}: could not ${what}`, {
-    context: {
-      service: artifact.service,
-      command,
-      exitCode: out.code,
-      output: mavenOutputExcerpt(`${out.stdout}\n${out.stderr}\n${out.spawnError?.message ?? ''}`),
-    },
-    suggestion:
-      'check that Maven Central is reachable through mvn (`mvn -v`, mirrors/proxies in ~/.m2/settings.xml); a rerun resumes from the Maven local repository',
+    context: { service: artifact.service, command, exitCode: out.code, output: mavenOutputExcerpt(output) },
+    suggestion: fetchFailureSuggestion(artifact, output),
   });
+}
+
+/** A version Maven Central does not hold is the operator's choice to change, not a network problem. */
+export function fetchFailureSuggestion(artifact: Artifact, mavenOutput: string): string {
+  if (/Could not find artifact|Unable to find artifact|was not found in/i.test(mavenOutput)) {
+    const s = artifact.service;
+    return `${s} ${artifact.version} is not on Maven Central (some minors were never published); choose another with --${s}-version or READMODEL_SANDBOX_${s.toUpperCase()}_VERSION, e.g. the default ${DEFAULT_VERSIONS[s]} or the oldest supported ${OLDEST_VERSIONS[s]}`;
+  }
+  return 'check that Maven Central is reachable through mvn (`mvn -v`, mirrors/proxies in ~/.m2/settings.xml); a rerun resumes from the Maven local repository';
 }
 
 export async function ensureArtifact(artifact: Artifact, o: FetchOptions): Promise<CachedArtifact> {

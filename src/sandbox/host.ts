@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { access, constants, readFile, realpath, stat } from 'node:fs/promises';
+import { access, constants, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxError } from '../core/errors.js';
 import { ancestors, firstUntraversable, parseJavaMajorVersion, parsePasswdLine, tailLines } from './state.js';
 import type { DirEntryMode, PasswdEntry } from './state.js';
-import type { SandboxProgress } from './types.js';
+import { chooseJava, dedupeCandidates, orderScanned, serviceJavaHomeEnv } from './java-select.js';
+import type { JavaCandidate, JavaRuntime } from './java-select.js';
+import type { SandboxProgress, ServiceName } from './types.js';
 
 /**
  * Facts about (and small changes to) the host: running a command, finding Java, the service user.
@@ -85,47 +87,103 @@ export async function which(name: string, env: NodeJS.ProcessEnv): Promise<strin
   return undefined;
 }
 
-export interface JavaRuntime {
-  home: string;
-  major: number;
-}
+/** Where the sandbox looks for JDKs when neither an override nor JAVA_HOME/PATH fits. */
+export const JVM_DIR = '/usr/lib/jvm';
 
-export const MIN_JAVA_MAJOR = 17;
-
-/**
- * A Java 17+ home: explicit option, else JAVA_HOME, else the real location of `java` on PATH
- * (/usr/bin/java -> /usr/lib/jvm/java-17-openjdk-amd64/bin/java -> that home).
- */
-export async function resolveJavaRuntime(explicit: string | undefined, env: NodeJS.ProcessEnv): Promise<JavaRuntime> {
-  const suggestion =
-    'install a Java 17+ runtime (e.g. `apt-get install openjdk-17-jre-headless`) or point READMODEL_SANDBOX_JAVA_HOME / JAVA_HOME at one';
-  let home = explicit ?? (env.JAVA_HOME && env.JAVA_HOME.trim() !== '' ? env.JAVA_HOME : undefined);
-  if (home === undefined) {
-    const onPath = await which('java', env);
-    if (onPath === undefined) throw new SandboxError('no Java runtime found (no JAVA_HOME and no `java` on PATH)', { suggestion });
-    home = path.dirname(path.dirname(await realpath(onPath)));
-  }
-  const java = path.join(home, 'bin', 'java');
-  if (!(await isExecutable(java))) {
-    throw new SandboxError(`Java home ${home} has no executable bin/java`, { context: { javaHome: home }, suggestion });
-  }
-  let major: number | undefined;
+async function readJavaMajor(home: string, env: NodeJS.ProcessEnv, askBinary: boolean): Promise<number | undefined> {
   try {
-    major = parseJavaMajorVersion(await readFile(path.join(home, 'release'), 'utf8'));
+    const major = parseJavaMajorVersion(await readFile(path.join(home, 'release'), 'utf8'));
+    if (major !== undefined) return major;
   } catch {
     // No release file (some distributions): ask the binary.
   }
-  if (major === undefined) {
-    const r = await runCommand(java, ['-version'], { env, timeoutMs: 20_000 });
-    major = parseJavaMajorVersion(`${r.stderr}\n${r.stdout}`);
-  }
-  if (major === undefined || major < MIN_JAVA_MAJOR) {
-    throw new SandboxError(`Java ${major ?? '(unknown version)'} at ${home} is too old; the sandbox needs Java ${MIN_JAVA_MAJOR}+`, {
-      context: { javaHome: home },
-      suggestion,
+  if (!askBinary) return undefined;
+  const r = await runCommand(path.join(home, 'bin', 'java'), ['-version'], { env, timeoutMs: 20_000 });
+  return parseJavaMajorVersion(`${r.stderr}\n${r.stdout}`);
+}
+
+/** A home the operator named: it must hold an executable bin/java (its version is judged later). */
+async function explicitCandidate(home: string, source: string, env: NodeJS.ProcessEnv): Promise<JavaCandidate> {
+  if (!(await isExecutable(path.join(home, 'bin', 'java')))) {
+    throw new SandboxError(`${source}=${home} has no executable bin/java`, {
+      context: { javaHome: home, source },
+      suggestion: `point ${source} at a JDK home (the directory holding bin/java), or unset it`,
     });
   }
-  return { home, major };
+  return { home, major: await readJavaMajor(home, env, true), source, explicit: true };
+}
+
+async function ambientCandidate(
+  home: string,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  askBinary: boolean,
+): Promise<JavaCandidate | undefined> {
+  if (!(await isExecutable(path.join(home, 'bin', 'java')))) return undefined;
+  let real = home;
+  try {
+    real = await realpath(home);
+  } catch {
+    /* keep as given */
+  }
+  return { home: real, major: await readJavaMajor(real, env, askBinary), source, explicit: false };
+}
+
+/**
+ * Java homes found without being named: JAVA_HOME, the `java` on PATH (/usr/bin/java ->
+ * /usr/lib/jvm/java-17-openjdk-amd64/bin/java -> that home), then every JDK under /usr/lib/jvm
+ * (newest first), each with the major read from its `release` file.
+ */
+export async function discoverJavaHomes(env: NodeJS.ProcessEnv, jvmDir = JVM_DIR): Promise<JavaCandidate[]> {
+  const found: JavaCandidate[] = [];
+  const javaHome = env.JAVA_HOME?.trim();
+  if (javaHome) {
+    const c = await ambientCandidate(javaHome, 'JAVA_HOME', env, true);
+    if (c) found.push(c);
+  }
+  const onPath = await which('java', env);
+  if (onPath !== undefined) {
+    try {
+      const c = await ambientCandidate(path.dirname(path.dirname(await realpath(onPath))), 'PATH', env, true);
+      if (c) found.push(c);
+    } catch {
+      /* a dangling alternatives link: nothing on PATH */
+    }
+  }
+  let entries: string[] = [];
+  try {
+    entries = await readdir(jvmDir);
+  } catch {
+    /* no such dir: nothing to scan */
+  }
+  const scanned: JavaCandidate[] = [];
+  for (const name of entries.sort()) {
+    const c = await ambientCandidate(path.join(jvmDir, name), jvmDir, env, false);
+    if (c && c.major !== undefined) scanned.push(c);
+  }
+  return dedupeCandidates([...found, ...orderScanned(scanned)]);
+}
+
+export interface ServiceJavaInput {
+  service: ServiceName;
+  version: string;
+  /** READMODEL_SANDBOX_<SERVICE>_JAVA_HOME */
+  serviceHome?: string | undefined;
+  /** READMODEL_SANDBOX_JAVA_HOME (all services) */
+  allHome?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  discovered: () => Promise<JavaCandidate[]>;
+}
+
+/** The Java home one service runs on: its override, else the sandbox-wide one, else the first discovered that fits. */
+export async function resolveServiceJava(i: ServiceJavaInput): Promise<JavaRuntime> {
+  if (i.serviceHome !== undefined) {
+    return chooseJava(i.service, i.version, [await explicitCandidate(i.serviceHome, serviceJavaHomeEnv(i.service), i.env)]);
+  }
+  if (i.allHome !== undefined) {
+    return chooseJava(i.service, i.version, [await explicitCandidate(i.allHome, 'READMODEL_SANDBOX_JAVA_HOME', i.env)]);
+  }
+  return chooseJava(i.service, i.version, await i.discovered());
 }
 
 export async function lookupUser(name: string, env: NodeJS.ProcessEnv): Promise<PasswdEntry | undefined> {

@@ -7,4 +7,5 @@
 // export nobody imports is dead code (knip checks).
 export { createSandbox } from './sandbox.js';
 export { resolveSandboxOptions } from './options.js';
-export type { ServiceName } from './types.js';
+export type { ServiceName, UpResult } from './types.js';
+export { OLDEST_VERSIONS } from './artifacts.js';

@@ -11,7 +11,7 @@ import {
 } from './config-render.js';
 import type { SearchEngine } from './config-render.js';
 import { assertReachableBy, chownRecursive, runCommand } from './host.js';
-import type { JavaRuntime } from './host.js';
+import type { JavaRuntime } from './java-select.js';
 import { CLUSTER_NAMES, KAFKA_FORMATTED_MARKER, servicePaths, tailLines } from './state.js';
 import type { PasswdEntry, ServicePaths } from './state.js';
 import type { SandboxProgress, ServicePorts } from './types.js';

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { supportedMajors, versionMajor } from '../core/support-matrix.js';
+import { DEFAULT_VERSIONS, OLDEST_VERSIONS } from './artifacts.js';
+import { serviceJavaHomeEnv, serviceVersionEnv } from './java-select.js';
 import { SERVICE_NAMES, isServiceName } from './types.js';
 import type { SandboxEndpoints, SandboxOptions, SandboxPorts, ServiceName } from './types.js';
 
@@ -16,7 +19,8 @@ export const DEFAULT_PORTS: SandboxPorts = {
 const KAFKA_CONTROLLER_OFFSET = 1;
 const TRANSPORT_OFFSET = 100;
 
-export const DEFAULT_START_TIMEOUT_SECONDS = 180;
+// OpenSearch 3 and Elasticsearch 9 took up to 130 s to become healthy on a loaded 2-core machine.
+export const DEFAULT_START_TIMEOUT_SECONDS = 300;
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
 export const DEFAULT_HEAP = '512m';
 export const DEFAULT_SERVICE_USER = 'readmodel';
@@ -36,7 +40,11 @@ export const ENV = {
   heap: 'READMODEL_SANDBOX_HEAP',
   user: 'READMODEL_SANDBOX_USER',
   javaHome: 'READMODEL_SANDBOX_JAVA_HOME',
+  versions: 'READMODEL_SANDBOX_VERSIONS',
 } as const;
+
+export const VERSION_PRESETS = { default: DEFAULT_VERSIONS, oldest: OLDEST_VERSIONS } as const;
+export type VersionPreset = keyof typeof VERSION_PRESETS;
 
 /** Flag values as commander hands them over (strings; absent when not given). */
 export interface SandboxFlags {
@@ -47,6 +55,11 @@ export interface SandboxFlags {
   timeout?: string | undefined;
   stateDir?: string | undefined;
   cacheDir?: string | undefined;
+  /** A preset for all services: default (current engines) or oldest (oldest supported). */
+  versions?: string | undefined;
+  kafkaVersion?: string | undefined;
+  opensearchVersion?: string | undefined;
+  elasticsearchVersion?: string | undefined;
 }
 
 export interface ResolveInput {
@@ -176,6 +189,63 @@ export function assertDistinctPorts(ports: SandboxPorts): void {
   }
 }
 
+function parsePreset(raw: string, what: string): VersionPreset {
+  const v = raw.trim().toLowerCase();
+  if (v === 'default' || v === 'oldest') return v;
+  throw new UsageError(`invalid ${what}: "${raw}"`, {
+    suggestion: 'use "default" (current engines) or "oldest" (oldest supported versions)',
+  });
+}
+
+/** A version the sandbox can fetch and knows the Java for: major.minor.patch of a supported major. */
+export function parseServiceVersion(service: ServiceName, raw: string, what: string): string {
+  const v = raw.trim();
+  const major = versionMajor(v);
+  const majors = supportedMajors(service);
+  if (major === undefined || !majors.includes(major)) {
+    throw new UsageError(`unsupported ${service} version for ${what}: "${raw}"`, {
+      context: { [what]: raw, supported: majors.map((m) => `${m}.x`).join(', ') },
+      suggestion: `give a full version of a supported major (${majors.map((m) => `${m}.x.y`).join(' or ')}), e.g. ${DEFAULT_VERSIONS[service]} or ${OLDEST_VERSIONS[service]}`,
+    });
+  }
+  return v;
+}
+
+/** Versions: per-service flag > per-service env > preset (flag > env) > defaults. */
+export function resolveVersions(flags: SandboxFlags, env: NodeJS.ProcessEnv): Record<ServiceName, string> {
+  const presetFlag = nonEmpty(flags.versions);
+  const presetEnv = nonEmpty(env[ENV.versions]);
+  const preset =
+    presetFlag !== undefined
+      ? parsePreset(presetFlag, '--versions')
+      : presetEnv !== undefined
+        ? parsePreset(presetEnv, ENV.versions)
+        : 'default';
+  const perFlag: Record<ServiceName, string | undefined> = {
+    kafka: flags.kafkaVersion,
+    opensearch: flags.opensearchVersion,
+    elasticsearch: flags.elasticsearchVersion,
+  };
+  const out = { ...VERSION_PRESETS[preset] };
+  for (const s of SERVICE_NAMES) {
+    const f = nonEmpty(perFlag[s]);
+    const e = nonEmpty(env[serviceVersionEnv(s)]);
+    if (f !== undefined) out[s] = parseServiceVersion(s, f, `--${s}-version`);
+    else if (e !== undefined) out[s] = parseServiceVersion(s, e, serviceVersionEnv(s));
+  }
+  return out;
+}
+
+/** Per-service Java homes from READMODEL_SANDBOX_<SERVICE>_JAVA_HOME. */
+export function resolveServiceJavaHomes(env: NodeJS.ProcessEnv): Partial<Record<ServiceName, string>> {
+  const out: Partial<Record<ServiceName, string>> = {};
+  for (const s of SERVICE_NAMES) {
+    const v = nonEmpty(env[serviceJavaHomeEnv(s)]);
+    if (v !== undefined) out[s] = v;
+  }
+  return out;
+}
+
 export function resolveSandboxOptions(input: ResolveInput): ResolvedSandboxOptions {
   const flags = input.flags ?? {};
   const env = input.env;
@@ -204,6 +274,8 @@ export function resolveSandboxOptions(input: ResolveInput): ResolvedSandboxOptio
     heap: heapRaw === undefined ? DEFAULT_HEAP : parseHeap(heapRaw),
     serviceUser: nonEmpty(env[ENV.user]) ?? DEFAULT_SERVICE_USER,
     javaHome: nonEmpty(env[ENV.javaHome]),
+    serviceJavaHomes: resolveServiceJavaHomes(env),
+    versions: resolveVersions(flags, env),
     env,
   };
 }

@@ -26,6 +26,7 @@ export function formatUpResult(r: UpResult): string[] {
     s.endpoint,
     `pid ${s.pid}`,
     s.version,
+    s.java === null ? '' : `Java ${s.java.split(' ')[0] ?? ''}`,
     s.action === 'started' ? formatSeconds(s.elapsedMs) : '',
   ]);
   const lines = table(rows);

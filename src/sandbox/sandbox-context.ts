@@ -1,4 +1,4 @@
-import type { JavaRuntime } from './host.js';
+import type { JavaRuntime } from './java-select.js';
 import type { CachedArtifact } from './fetch.js';
 import type { PasswdEntry } from './state.js';
 import type { SandboxOptions, ServiceName } from './types.js';
@@ -11,7 +11,7 @@ export interface SandboxContext {
 
 /** Resolved once per `up` and shared by the services it starts. */
 export interface SharedResources {
-  java: () => Promise<JavaRuntime>;
+  java: (s: ServiceName) => Promise<JavaRuntime>;
   user: () => Promise<PasswdEntry | null>;
   fetch: (s: ServiceName) => Promise<CachedArtifact>;
 }

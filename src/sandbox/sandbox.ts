@@ -1,8 +1,10 @@
 import { AbortedError } from '../core/errors.js';
-import { ARTIFACTS } from './artifacts.js';
+import { artifactFor } from './artifacts.js';
 import { ensureArtifact } from './fetch.js';
 import type { CachedArtifact } from './fetch.js';
-import { ensureServiceUser, isRoot, resolveJavaRuntime } from './host.js';
+import { discoverJavaHomes, ensureServiceUser, isRoot, resolveServiceJava } from './host.js';
+import type { JavaRuntime } from './java-select.js';
+import { requestedVersion } from './state.js';
 import { withStateLock } from './lock.js';
 import { sandboxEndpoints } from './options.js';
 import type { SandboxContext, SharedResources } from './sandbox-context.js';
@@ -89,12 +91,28 @@ function sharedResources(options: SandboxOptions): SharedResources {
   // Downloads run one at a time (mvn shares ~/.m2 and 2 cores gain nothing from parallel
   // unzips); a service starts as soon as its own artifact is there.
   let fetchChain: Promise<unknown> = Promise.resolve();
+  const discovered = once(() => discoverJavaHomes(options.env));
+  const javas = new Map<ServiceName, Promise<JavaRuntime>>();
   return {
-    java: once(() => resolveJavaRuntime(options.javaHome, options.env)),
+    java: (s: ServiceName) => {
+      let p = javas.get(s);
+      if (!p) {
+        p = resolveServiceJava({
+          service: s,
+          version: requestedVersion(options, s),
+          serviceHome: options.serviceJavaHomes?.[s],
+          allHome: options.javaHome,
+          env: options.env,
+          discovered,
+        });
+        javas.set(s, p);
+      }
+      return p;
+    },
     user: once(async () => (isRoot() ? ensureServiceUser(options.serviceUser, options.env, options.onProgress) : null)),
     fetch: (s: ServiceName): Promise<CachedArtifact> => {
       const next = fetchChain.then(() =>
-        ensureArtifact(ARTIFACTS[s], {
+        ensureArtifact(artifactFor(s, requestedVersion(options, s)), {
           cacheDir: options.cacheDir,
           env: options.env,
           signal: options.signal,

@@ -3,7 +3,7 @@ import { serviceEndpoint } from './options.js';
 import { describePortOwner, isPortFree, probeHealth } from './probe.js';
 import { isSameProcess } from './proc.js';
 import { readServiceState } from './service-files.js';
-import { defaultVersion, servicePaths } from './state.js';
+import { requestedVersion, servicePaths } from './state.js';
 import type { SandboxOptions, ServiceName, ServiceStatus } from './types.js';
 
 /** Running (healthy or not) when the recorded process is ours; else stopped, with what holds its port. */
@@ -38,7 +38,7 @@ export async function serviceStatus(options: SandboxOptions, service: ServiceNam
     ...base,
     status: 'stopped',
     pid: null,
-    version: state?.version ?? defaultVersion(service),
+    version: state?.version ?? requestedVersion(options, service),
     startedAt: null,
     note: notes.length > 0 ? notes.join('; ') : null,
   };

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { AbortedError, SandboxError } from '../core/errors.js';
-import { ARTIFACTS } from './artifacts.js';
 import type { CachedArtifact } from './fetch.js';
 import { abortError, versionOf, waitHealthy } from './health.js';
 import { prepareKafka, prepareSearchEngine } from './launch.js';
@@ -12,7 +11,7 @@ import { isAlive, isGroupAlive, isSameProcess, readProcStart, stopProcessGroup }
 import type { SandboxContext, SharedResources } from './sandbox-context.js';
 import { clearServiceState, readServiceState, writeServiceState } from './service-files.js';
 import { spawnDetached } from './spawn-detached.js';
-import { servicePaths } from './state.js';
+import { requestedVersion, servicePaths } from './state.js';
 import type { ServiceState } from './state.js';
 import type { ServiceName, ServiceUpResult } from './types.js';
 
@@ -37,9 +36,12 @@ export async function upService(
     await clearServiceState(stateDir, service);
   }
   await assertPortsFree(ctx.options, service);
+  // A missing Java is found before a 100 MB download, not after.
+  const java = await shared.java(service);
+  ctx.progress(service, `${requestedVersion(ctx.options, service)} on Java ${java.major} (${java.home}, from ${java.source})`);
   const artifact = await shared.fetch(service);
   const plan = await planLaunch(ctx, service, artifact, shared);
-  return startService(ctx, service, plan, artifact, started, t0);
+  return startService(ctx, service, plan, artifact, started, t0, `${java.major} ${java.home}`);
 }
 
 async function reuseRunning(ctx: SandboxContext, service: ServiceName, state: ServiceState, t0: number): Promise<ServiceUpResult> {
@@ -50,6 +52,13 @@ async function reuseRunning(ctx: SandboxContext, service: ServiceName, state: Se
     throw new SandboxError(`${service} is already running on port ${state.port}, not on the requested ${port}`, {
       context: { service, pid: state.pid, runningOn: state.endpoint, requested: endpoint },
       suggestion: `use ${state.endpoint}, or stop it first with \`readmodel sandbox down --only ${service}\``,
+    });
+  }
+  const wanted = requestedVersion(options, service);
+  if (state.version !== wanted) {
+    throw new SandboxError(`${service} ${state.version} is already running on ${state.endpoint}, not the requested ${wanted}`, {
+      context: { service, pid: state.pid, running: state.version, requested: wanted, stateDir: options.stateDir },
+      suggestion: `use it as it is (ask for ${state.version}), stop it first with \`readmodel sandbox down --only ${service}\`, or use another --state-dir and ports`,
     });
   }
   ctx.progress(service, `already running (pid ${state.pid}), checking health`);
@@ -78,6 +87,7 @@ async function reuseRunning(ctx: SandboxContext, service: ServiceName, state: Se
     port,
     internalPort,
     version: await versionOf(service, port, state.version),
+    java: state.java,
     logFile: state.logFile,
     dataDir: state.dataDir,
     elapsedMs: Date.now() - t0,
@@ -93,7 +103,7 @@ async function planLaunch(
 ): Promise<LaunchPlan> {
   const { options } = ctx;
   const { stateDir, signal } = options;
-  const java = await shared.java();
+  const java = await shared.java(service);
   if (signal?.aborted) throw abortError(signal);
   const plan =
     service === 'kafka'
@@ -109,7 +119,7 @@ async function planLaunch(
         })
       : await prepareSearchEngine({
           engine: service,
-          version: ARTIFACTS[service].version,
+          version: requestedVersion(options, service),
           stateDir,
           ports: options.ports[service],
           distributionDir: artifact.dir,
@@ -130,6 +140,7 @@ async function startService(
   artifact: CachedArtifact,
   started: ServiceName[],
   t0: number,
+  java: string,
 ): Promise<ServiceUpResult> {
   const { options } = ctx;
   const paths = servicePaths(options.stateDir, service);
@@ -152,12 +163,13 @@ async function startService(
     procStart: await readProcStart(pid),
     port,
     internalPort,
-    version: ARTIFACTS[service].version,
+    version: requestedVersion(options, service),
     endpoint,
     logFile: paths.logFile,
     dataDir: paths.dataDir,
     startedAt: new Date().toISOString(),
     user: plan.runAs?.name ?? null,
+    java,
   });
   try {
     const deadline = spawnedAt + options.startTimeoutMs;
@@ -181,7 +193,8 @@ async function startService(
     endpoint,
     port,
     internalPort,
-    version: await versionOf(service, port, ARTIFACTS[service].version),
+    version: await versionOf(service, port, requestedVersion(options, service)),
+    java,
     logFile: paths.logFile,
     dataDir: paths.dataDir,
     elapsedMs: elapsed,

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ARTIFACTS } from './artifacts.js';
+import { DEFAULT_VERSIONS } from './artifacts.js';
 import { searchEngineLogFileName } from './config-render.js';
 import { isServiceName } from './types.js';
-import type { ServiceName } from './types.js';
+import type { SandboxOptions, ServiceName } from './types.js';
 
 /**
  * The on-disk layout of the state dir and the per-service state file. Pure: paths are computed,
@@ -77,6 +77,8 @@ export interface ServiceState {
   startedAt: string;
   /** User the process runs as, when it differs from ours. */
   user: string | null;
+  /** "<major> <home>" of the Java it runs on; null in state files written before this was recorded. */
+  java: string | null;
 }
 
 export function renderServiceState(state: ServiceState): string {
@@ -124,11 +126,13 @@ export function parseServiceState(text: string, expected: ServiceName): ServiceS
     dataDir,
     startedAt,
     user: str(r.user) ?? null,
+    java: str(r.java) ?? null,
   };
 }
 
-export function defaultVersion(service: ServiceName): string {
-  return ARTIFACTS[service].version;
+/** The version this sandbox's options ask for (the default when none was chosen). */
+export function requestedVersion(options: Pick<SandboxOptions, 'versions'>, service: ServiceName): string {
+  return options.versions?.[service] ?? DEFAULT_VERSIONS[service];
 }
 
 /**

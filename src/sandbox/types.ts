@@ -47,8 +47,12 @@ export interface SandboxOptions {
   heap: string;
   /** Unprivileged user the search engines run as when we are root (they refuse to run as root). */
   serviceUser: string;
-  /** Java 17+ home; when absent it is derived from JAVA_HOME or the `java` on PATH. */
+  /** Java home for every service (READMODEL_SANDBOX_JAVA_HOME); refused for a service it does not fit. */
   javaHome?: string | undefined;
+  /** Per-service Java homes (READMODEL_SANDBOX_<SERVICE>_JAVA_HOME); win over javaHome. */
+  serviceJavaHomes?: Partial<Record<ServiceName, string>> | undefined;
+  /** Version each service runs; absent: the defaults of src/core/support-matrix.ts. */
+  versions?: Partial<Record<ServiceName, string>> | undefined;
   /** Environment for child processes (mvn, java); PATH and MAVEN_OPTS are taken from it. */
   env: NodeJS.ProcessEnv;
   onProgress?: SandboxProgress | undefined;
@@ -64,6 +68,8 @@ export interface ServiceUpResult {
   port: number;
   internalPort: number;
   version: string;
+  /** Java the service runs on, e.g. "25 /usr/lib/jvm/temurin-25-jdk-amd64"; null when not known (reused from an older state file). */
+  java: string | null;
   logFile: string;
   dataDir: string;
   /** Wall time from the start of `up` for this service (including any download) until healthy. */

@@ -62,7 +62,7 @@ describe('search engine faults through the CLI', () => {
       cwd: space({}, topic),
     });
     expect(reference.code, reference.stderr).toBe(0);
-    proxy.set({ requestThrottle: 1 }, { forMs: 4_000 });
+    proxy.set({ requestThrottle: 1 }, { forMs: 4_000, fromFirstMatch: true });
     const r = await runCli(['rebuild', 'product-search', '--json', '--replicas', '0', '--batch-size', '50'], { cwd });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const { manifest } = JSON.parse(r.stdout);

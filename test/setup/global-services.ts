@@ -1,7 +1,5 @@
-import { homedir } from 'node:os';
 import type { TestProject } from 'vitest/node';
-import { createSandbox, resolveSandboxOptions } from '../../src/sandbox/index.js';
-import type { ServiceName } from '../../src/sandbox/index.js';
+import { runSuiteSandbox } from './suite-sandbox.js';
 
 /**
  * Vitest global setup: one real Kafka, OpenSearch and Elasticsearch for the whole run, shared by all
@@ -31,39 +29,6 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const env = process.env;
-  const options = resolveSandboxOptions({
-    env,
-    homeDir: homedir(),
-    uid: typeof process.getuid === 'function' ? process.getuid() : 1000,
-  });
-  const sandbox = createSandbox({
-    ...options,
-    onProgress: (service, message) => process.stderr.write(`[sandbox] ${service ? `${service}: ` : ''}${message}\n`),
-  });
-  const endpoints = sandbox.endpoints();
-  project.provide('kafkaBrokers', endpoints.kafkaBrokers);
-  project.provide('opensearchUrl', endpoints.opensearchUrl);
-  project.provide('elasticsearchUrl', endpoints.elasticsearchUrl);
-
-  if (env.READMODEL_SANDBOX_EXTERNAL === '1') return async () => undefined;
-
-  const t0 = Date.now();
-  const result = await sandbox.up({ stopStartedOnFailure: true });
-  const started: ServiceName[] = result.services.filter((s) => s.action === 'started').map((s) => s.service);
-  process.stderr.write(
-    `[sandbox] ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${result.services
-      .map((s) => `${s.service} ${s.action} at ${s.endpoint}`)
-      .join(', ')}\n`,
-  );
-
-  return async () => {
-    if (started.length === 0) return;
-    if (env.READMODEL_KEEP_SANDBOX === '1') {
-      process.stderr.write(`[sandbox] leaving ${started.join(', ')} running (READMODEL_KEEP_SANDBOX=1)\n`);
-      return;
-    }
-    await sandbox.down({ services: started });
-  };
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
+  return runSuiteSandbox(project, process.env, { label: 'sandbox', external: process.env.READMODEL_SANDBOX_EXTERNAL === '1' });
 }

@@ -55,8 +55,12 @@ export interface FaultStats {
 export interface FaultProxy {
   /** The proxy's base URL, e.g. `http://127.0.0.1:41234`: give it to the sink instead of the engine's. */
   readonly url: string;
-  /** Switches faults on (replacing the current ones); `forMs` switches them off again after that long. */
-  set(faults: Faults, opts?: { forMs?: number }): void;
+  /**
+   * Switches faults on (replacing the current ones); `forMs` switches them off again after that long,
+   * counted from now or, with `fromFirstMatch`, from the first request they hit (so a slow start of the
+   * client under load cannot let the window pass unseen).
+   */
+  set(faults: Faults, opts?: { forMs?: number; fromFirstMatch?: boolean }): void;
   /** Switches every fault off. */
   clear(): void;
   /** Resolves when the current timed fault window (from `set(..., { forMs })`) has ended. */
@@ -72,6 +76,8 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
   const random = seeded(opts.seed ?? 42);
   let faults: Faults = {};
   let timer: NodeJS.Timeout | undefined;
+  /** Set by `set(..., { forMs, fromFirstMatch: true })` until the first matching request starts the window. */
+  let windowOnFirstMatch: number | undefined;
   let cleared: Promise<void> = Promise.resolve();
   let resolveCleared: () => void = () => undefined;
   const stats: FaultStats = {
@@ -100,6 +106,11 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       const matches =
         f.match === 'all' || (typeof f.match === 'object' ? req.method === f.match.method && f.match.path.test(path) : isBulk);
       if (isBulk) stats.bulkRequests++;
+      if (matches && windowOnFirstMatch !== undefined) {
+        const ms = windowOnFirstMatch;
+        windowOnFirstMatch = undefined;
+        timer = setTimeout(() => proxy.clear(), ms);
+      }
 
       if (f.maxContentLength !== undefined && body.length > f.maxContentLength) {
         stats.tooLarge++;
@@ -223,11 +234,13 @@ export async function startFaultProxy(target: string, opts: { seed?: number } = 
       resolveCleared();
       faults = { ...next };
       cleared = new Promise((r) => (resolveCleared = r));
-      if (o.forMs !== undefined) timer = setTimeout(() => proxy.clear(), o.forMs);
+      windowOnFirstMatch = o.fromFirstMatch ? o.forMs : undefined;
+      if (o.forMs !== undefined && !o.fromFirstMatch) timer = setTimeout(() => proxy.clear(), o.forMs);
     },
     clear() {
       if (timer) clearTimeout(timer);
       timer = undefined;
+      windowOnFirstMatch = undefined;
       faults = {};
       resolveCleared();
     },

@@ -1,6 +1,19 @@
 import { describe, it, expect } from 'vitest';
-import { mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
-import { ARTIFACTS, mavenFetchArgs, parseCompleteMarker, renderFetchPom } from '../../src/sandbox/artifacts.js';
+import { fetchFailureSuggestion, mavenOutputExcerpt } from '../../src/sandbox/fetch.js';
+import {
+  DEFAULT_VERSIONS,
+  OLDEST_VERSIONS,
+  artifactFor,
+  mavenFetchArgs,
+  parseCompleteMarker,
+  renderFetchPom,
+} from '../../src/sandbox/artifacts.js';
+
+const ARTIFACTS = {
+  kafka: artifactFor('kafka', '4.1.1'),
+  opensearch: artifactFor('opensearch', '2.19.3'),
+  elasticsearch: artifactFor('elasticsearch', '8.19.7'),
+};
 import {
   kafkaClusterIdFromBytes,
   propertiesValue,
@@ -89,10 +102,21 @@ describe('search engine config', () => {
 });
 
 describe('artifacts', () => {
-  it('pins the versions the docs promise', () => {
-    expect(ARTIFACTS.kafka.version).toBe('4.1.1');
-    expect(ARTIFACTS.opensearch.version).toBe('2.19.3');
-    expect(ARTIFACTS.elasticsearch.version).toBe('8.19.7');
+  it('defaults to the current engines and keeps the oldest supported ones selectable', () => {
+    expect(DEFAULT_VERSIONS).toEqual({ kafka: '4.4.0', opensearch: '3.8.0', elasticsearch: '9.5.0' });
+    expect(OLDEST_VERSIONS).toEqual({ kafka: '3.9.1', opensearch: '2.19.3', elasticsearch: '8.19.7' });
+  });
+
+  it('fetches any supported version: Kafka with its log binding, the search engines as integ-test zips', () => {
+    const k3 = artifactFor('kafka', '3.9.1');
+    expect(k3.kind === 'dependency-closure' && k3.dependencies).toEqual([
+      'org.apache.kafka:kafka_2.13:3.9.1',
+      'org.apache.logging.log4j:log4j-slf4j-impl:2.24.3',
+    ]);
+    expect(artifactFor('opensearch', '3.8.0')).toMatchObject({
+      dirName: 'opensearch-3.8.0',
+      coordinates: 'org.opensearch.distribution.integ-test-zip:opensearch:3.8.0:zip',
+    });
   });
 
   it('renders a pom listing the Kafka dependencies', () => {
@@ -123,6 +147,14 @@ describe('artifacts', () => {
 });
 
 describe('mvn failure output', () => {
+  it('says a version is not published instead of blaming the network', () => {
+    const missing = '[ERROR] ... Could not find artifact org.elasticsearch.distribution.integ-test-zip:elasticsearch:zip:9.3.0 in central';
+    expect(fetchFailureSuggestion(artifactFor('elasticsearch', '9.3.0'), missing)).toBe(
+      'elasticsearch 9.3.0 is not on Maven Central (some minors were never published); choose another with --elasticsearch-version or READMODEL_SANDBOX_ELASTICSEARCH_VERSION, e.g. the default 9.5.0 or the oldest supported 8.19.7',
+    );
+    expect(fetchFailureSuggestion(artifactFor('kafka', '4.4.0'), 'Connection refused')).toContain('Maven Central is reachable');
+  });
+
   it('drops colour codes and boilerplate, keeps the cause', () => {
     const out = [
       '\u001b[0m[ERROR] Could not create local repository at /home/x/.m2/repository -> [Help 1]',

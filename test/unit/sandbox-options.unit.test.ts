@@ -7,6 +7,7 @@ import {
   parseServiceList,
   resolvePorts,
   resolveSandboxOptions,
+  resolveVersions,
   sandboxEndpoints,
 } from '../../src/sandbox/options.js';
 
@@ -22,7 +23,7 @@ describe('resolveSandboxOptions', () => {
     expect(o.ports.elasticsearch).toEqual({ port: 19201, internalPort: 19301 });
     expect(o.cacheDir).toBe('/home/dev/.cache/readmodel');
     expect(o.stateDir).toBe('/home/dev/.local/state/readmodel/sandbox');
-    expect(o.startTimeoutMs).toBe(180_000);
+    expect(o.startTimeoutMs).toBe(300_000);
     expect(o.heap).toBe('512m');
     expect(o.serviceUser).toBe('readmodel');
   });
@@ -117,5 +118,43 @@ describe('parseServiceList', () => {
       expect((e as UsageError).message).toContain('zookeeper');
       expect((e as UsageError).suggestion).toContain('kafka, opensearch, elasticsearch');
     }
+  });
+});
+
+describe('versions and per-service Java homes', () => {
+  it('defaults to the current engines; the oldest preset selects the oldest supported ones', () => {
+    expect(resolveVersions({}, {})).toEqual({ kafka: '4.4.0', opensearch: '3.8.0', elasticsearch: '9.5.0' });
+    expect(resolveVersions({ versions: 'oldest' }, {})).toEqual({ kafka: '3.9.1', opensearch: '2.19.3', elasticsearch: '8.19.7' });
+    expect(resolveVersions({}, { READMODEL_SANDBOX_VERSIONS: 'oldest' }).kafka).toBe('3.9.1');
+  });
+
+  it('lets a per-service env or flag override the preset, the flag winning', () => {
+    const env = {
+      READMODEL_SANDBOX_VERSIONS: 'oldest',
+      READMODEL_SANDBOX_OPENSEARCH_VERSION: '3.0.0',
+      READMODEL_SANDBOX_KAFKA_VERSION: '4.1.1',
+    };
+    expect(resolveVersions({ kafkaVersion: '4.4.0' }, env)).toEqual({ kafka: '4.4.0', opensearch: '3.0.0', elasticsearch: '8.19.7' });
+  });
+
+  it('refuses unsupported majors, malformed versions and unknown presets as usage errors', () => {
+    expect(() => resolveVersions({ elasticsearchVersion: '7.17.0' }, {})).toThrow(/unsupported elasticsearch version/);
+    expect(() => resolveVersions({}, { READMODEL_SANDBOX_OPENSEARCH_VERSION: '3.8' })).toThrow(UsageError);
+    expect(() => resolveVersions({ versions: 'newest' }, {})).toThrow(/invalid --versions/);
+  });
+
+  it('reads per-service Java homes next to the sandbox-wide one', () => {
+    const o = resolveSandboxOptions({
+      env: {
+        READMODEL_SANDBOX_JAVA_HOME: '/j17',
+        READMODEL_SANDBOX_OPENSEARCH_JAVA_HOME: '/j25',
+        READMODEL_SANDBOX_ELASTICSEARCH_JAVA_HOME: ' ',
+      },
+      homeDir: home,
+      uid: 1000,
+      cwd: '/w',
+    });
+    expect(o.javaHome).toBe('/j17');
+    expect(o.serviceJavaHomes).toEqual({ opensearch: '/j25' });
   });
 });

@@ -28,6 +28,7 @@ const state: ServiceState = {
   dataDir: '/s/kafka/data',
   startedAt: '2025-01-01T00:00:00.000Z',
   user: null,
+  java: '17 /usr/lib/jvm/java-17-openjdk-amd64',
 };
 
 describe('state file', () => {

@@ -65,6 +65,7 @@ describe('reports', () => {
         port: 19092,
         internalPort: 19093,
         version: '4.1.1',
+        java: '17 /usr/lib/jvm/java-17-openjdk-amd64',
         logFile: '/s/kafka/logs/server.log',
         dataDir: '/s/kafka/data',
         elapsedMs: 3456,
@@ -78,6 +79,7 @@ describe('reports', () => {
         port: 19200,
         internalPort: 19300,
         version: '2.19.3',
+        java: null,
         logFile: '/s/os.log',
         dataDir: '/s/os',
         elapsedMs: 20,
@@ -88,7 +90,7 @@ describe('reports', () => {
 
   it('lists where each service listens', () => {
     const lines = formatUpResult(up);
-    expect(lines[0]).toMatch(/^kafka\s+started\s+127\.0\.0\.1:19092\s+pid 10\s+4\.1\.1\s+3\.5 s$/);
+    expect(lines[0]).toMatch(/^kafka\s+started\s+127\.0\.0\.1:19092\s+pid 10\s+4\.1\.1\s+Java 17\s+3\.5 s$/);
     expect(lines[1]).toMatch(/^opensearch\s+reused\s+http:\/\/127\.0\.0\.1:19200\s+pid 11\s+2\.19\.3$/);
     expect(lines).toContain('kafka log: /s/kafka/logs/server.log');
   });

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import type { EngineKind } from '../../core/ports/search-sink.js';
+import { supportedMajors } from '../../core/support-matrix.js';
 import type { SearchResponse } from './search-transport.js';
 
 export interface EngineIdentity {
@@ -9,8 +10,11 @@ export interface EngineIdentity {
   clusterName: string;
 }
 
-/** Majors readmodel is tested against; anything else is refused rather than half-working. */
-export const SUPPORTED_MAJORS: Record<EngineKind, readonly number[]> = { elasticsearch: [8, 9], opensearch: [2, 3] };
+/** Majors readmodel is tested against (src/core/support-matrix.ts); anything else is refused rather than half-working. */
+export const SUPPORTED_MAJORS: Record<EngineKind, readonly number[]> = {
+  elasticsearch: supportedMajors('elasticsearch'),
+  opensearch: supportedMajors('opensearch'),
+};
 
 /**
  * What the node says it is. `GET /` names the distribution on OpenSearch; minimal Elasticsearch
