@@ -5,6 +5,8 @@ process.removeAllListeners('warning');
 process.on('warning', (w) => {
   if (w.name !== 'TimeoutNegativeWarning') process.stderr.write(`${w.name}: ${w.message}\n`);
 });
+// Before any work: keeps the heap near its live size (see memory-governor.ts).
+(await import('../dist/cli/memory-governor.js')).governMemory();
 const { main } = await import('../dist/cli/main.js');
 
 process.exitCode = await main(process.argv);
