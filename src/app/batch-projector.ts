@@ -250,16 +250,18 @@ function queueWrites(
   const { sendable, refused } = screenWrites(writes);
   const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
   run.queue.add(
-    sent.then(async (outcome) => {
-      const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
-      run.counters.retries += r.retries;
-      run.counters.throttled += r.throttled;
-      run.counters.splits += r.splits;
-      if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources);
-      run.counters.docsWritten += r.written;
-      run.counters.docsDeleted += r.deleted;
-      run.lastBulkLatencyMs = Date.now() - started;
-    }).finally(() => releaseUnacknowledged(run, writing)),
+    sent
+      .then(async (outcome) => {
+        const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
+        run.counters.retries += r.retries;
+        run.counters.throttled += r.throttled;
+        run.counters.splits += r.splits;
+        if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources);
+        run.counters.docsWritten += r.written;
+        run.counters.docsDeleted += r.deleted;
+        run.lastBulkLatencyMs = Date.now() - started;
+      })
+      .finally(() => releaseUnacknowledged(run, writing)),
   );
 }
 
