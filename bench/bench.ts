@@ -83,6 +83,30 @@ async function ensureTopic(events: number, products: number): Promise<{ topic: s
   return { topic, events: n };
 }
 
+/**
+ * The raw read ceiling: the whole topic read with our own Kafka source and each value JSON-parsed,
+ * nothing else (no validation, fold or writes). No rebuild can be faster than this on this machine.
+ */
+async function rawRead(topic: string): Promise<{ records: number; seconds: number; parseOnlySeconds: number }> {
+  const source = createKafkaEventSource({ brokers: [BROKERS] });
+  try {
+    const marks = await source.watermarks(topic);
+    const ranges = marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high }));
+    let records = 0;
+    let parseNs = 0n;
+    const t = performance.now();
+    for await (const batch of source.readRanges({ topic, ranges })) {
+      const p = process.hrtime.bigint();
+      for (const r of batch) if (r.value) JSON.parse(r.value.toString('utf8'));
+      parseNs += process.hrtime.bigint() - p;
+      records += batch.length;
+    }
+    return { records, seconds: (performance.now() - t) / 1000, parseOnlySeconds: Number(parseNs) / 1e9 };
+  } finally {
+    await source.close();
+  }
+}
+
 function workspace(engine: EngineKind, topic: string, indexBase: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'readmodel-bench-'));
   writeFileSync(
@@ -228,8 +252,18 @@ async function main() {
   log(`readmodel --help: median ${help.medianMs} ms, max ${help.maxMs} ms over 7 runs (goal < 300 ms)`);
 
   const { topic, events } = await ensureTopic(EVENTS, PRODUCTS);
-  const results = [];
-  for (const engine of ENGINES) results.push(await benchEngine(engine, topic, events));
+  const raw = await rawRead(topic);
+  log(
+    `raw read ceiling: ${fmt(raw.records)} records read + JSON-parsed with our Kafka source in ${fmt(raw.seconds, 1)} s ` +
+      `(${fmt(raw.records / raw.seconds)} events/s; parsing alone ${fmt(raw.parseOnlySeconds, 1)} s)`,
+  );
+  const results: Array<Record<string, unknown>> = [];
+  for (const engine of ENGINES) {
+    const r = await benchEngine(engine, topic, events);
+    const rebuildSeconds = r.rebuildSeconds as number;
+    log(`rebuild / raw read = ${fmt(rebuildSeconds / raw.seconds, 2)}x`);
+    results.push({ ...r, rebuildOverRawRead: rebuildSeconds / raw.seconds });
+  }
 
   if (RSS_EVENTS > 0) {
     const big = await ensureTopic(RSS_EVENTS, Math.round((PRODUCTS * RSS_EVENTS) / EVENTS));
@@ -239,7 +273,8 @@ async function main() {
       `\npeak RSS scaling on ${engine}: ${fmt(events)} events -> ${results[0]!.rebuildPeakRssMb} MB; ${fmt(big.events)} events -> ${r.peakRssMb} MB (${fmt(big.events / (r.wallMs / 1000))} events/s)`,
     );
   }
-  log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, results })}`);
+  const rawRow = { seconds: raw.seconds, eventsPerSec: raw.records / raw.seconds, parseSeconds: raw.parseOnlySeconds };
+  log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, rawRead: rawRow, results })}`);
 }
 
 await main();

@@ -116,6 +116,8 @@ interface ProjectorRun {
   queue: WriteQueue;
   /** Per-id `version * 2 + (exists ? 1 : 0)`, for an exclusive fresh target only (see the state design). */
   ledger: Map<string, number> | undefined;
+  /** The latest state of each document whose write is not acknowledged yet (read-your-writes without waiting). */
+  unacknowledged: Map<string, DocState>;
   exclusive: boolean;
   documentCount: number;
   /** The checksum as written: the sum of the hashes of the documents the index holds (exclusive target). */
@@ -145,15 +147,16 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
   /**
    * Why a rebuild is exact whatever --batch-size and --cache-size are (the state design):
    * - A live document's body lives in the LRU (`cache`, bounded by --cache-size) or else in the
-   *   target index itself, read back with a real-time _mget once every write in flight was
-   *   acknowledged. The index is the state store; the LRU only saves reads.
+   *   target index itself, read back with a real-time _mget. A document whose write is still in flight
+   *   is never read: its state is kept (`unacknowledged`) until the bulk is acknowledged, so reads do
+   *   not wait for writes. The index is the state store; the LRU only saves reads.
    * - What the index cannot tell is kept here, for an exclusive fresh target: one entry per document
    *   id ever folded, `version * 2 + (exists ? 1 : 0)`. An _mget returns nothing for a deleted
    *   document (its tombstone's version is not readable) nor for one never created, yet the fold
    *   needs that version: without it a duplicate or stale event, or an update to a deleted product,
    *   is folded onto nothing and resurrects or corrupts the document. It also proves that an unknown
    *   id is absent without a read, and lets a read check that the index holds exactly what we wrote.
-   * Memory: --cache-size document bodies + one batch's documents + one ledger entry per distinct
+   * Memory: --cache-size document bodies + the documents of the batches in flight + one ledger entry per distinct
    * document id (measured ~55 bytes for an 8-character id, ~90 for a UUID: 6-9 MB per 100k
    * documents, 55-90 MB per 1M), whatever the number of events. Keeping every body instead would
    * cost their full size (1-2 KB each); pinning only the batch's ids would still lose deletes.
@@ -169,6 +172,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     skips,
     queue: createWriteQueue(Math.max(1, o.maxInFlight ?? 2)),
     ledger: exclusive ? (r?.ledger ?? new Map()) : undefined,
+    unacknowledged: new Map(),
     exclusive,
     documentCount: r?.sum.count ?? 0,
     sum: r?.sum ?? EMPTY_SUM,
@@ -242,15 +246,32 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     cache: o.cache,
     ledger: run.ledger,
     exclusive: run.exclusive,
-    settle: () => run.queue.settle(),
+    unacknowledged: run.unacknowledged,
   });
   if (o.repairGaps) await repairGaps(run, o.repairGaps, events, sources, prior);
 
   const fold = foldBatch({ projection: o.projection, events, prior, exclusive: run.exclusive });
   remember(run, fold, prior);
   if (fold.writes.length === 0) return;
+  const writing = holdUnacknowledged(run, fold);
   await run.queue.whenRoom();
-  queueWrites(run, fold.writes, events, sources);
+  queueWrites(run, fold.writes, events, sources, writing);
+}
+
+/** Marks the batch's written states as unacknowledged until their bulk (and its rejection handling) is done. */
+function holdUnacknowledged(run: ProjectorRun, fold: FoldBatchResult): Array<[string, DocState]> {
+  const writing: Array<[string, DocState]> = [];
+  for (const w of fold.writes) {
+    const state = fold.states.get(w.id)!;
+    run.unacknowledged.set(w.id, state);
+    writing.push([w.id, state]);
+  }
+  return writing;
+}
+
+/** A later batch may have written the document again meanwhile: only our own entry is released. */
+function releaseUnacknowledged(run: ProjectorRun, writing: ReadonlyArray<[string, DocState]>): void {
+  for (const [id, state] of writing) if (run.unacknowledged.get(id) === state) run.unacknowledged.delete(id);
 }
 
 async function repairGaps(
@@ -315,22 +336,30 @@ function remember(run: ProjectorRun, fold: FoldBatchResult, prior: ReadonlyMap<s
 }
 
 /** Sends the batch's writes as one bulk in the background (up to maxInFlight at once). */
-function queueWrites(run: ProjectorRun, writes: BulkWrite[], events: readonly EventEnvelope[], sources: readonly RawRecord[]): void {
+function queueWrites(
+  run: ProjectorRun,
+  writes: BulkWrite[],
+  events: readonly EventEnvelope[],
+  sources: readonly RawRecord[],
+  writing: ReadonlyArray<[string, DocState]>,
+): void {
   const { o } = run;
   const started = Date.now();
   const { sendable, refused } = screenWrites(writes);
   const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
   run.queue.add(
-    sent.then(async (outcome) => {
-      const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
-      run.counters.retries += r.retries;
-      run.counters.throttled += r.throttled;
-      run.counters.splits += r.splits;
-      if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources, writes);
-      run.counters.docsWritten += r.written;
-      run.counters.docsDeleted += r.deleted;
-      run.lastBulkLatencyMs = Date.now() - started;
-    }),
+    sent
+      .then(async (outcome) => {
+        const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
+        run.counters.retries += r.retries;
+        run.counters.throttled += r.throttled;
+        run.counters.splits += r.splits;
+        if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources, writes);
+        run.counters.docsWritten += r.written;
+        run.counters.docsDeleted += r.deleted;
+        run.lastBulkLatencyMs = Date.now() - started;
+      })
+      .finally(() => releaseUnacknowledged(run, writing)),
   );
 }
 

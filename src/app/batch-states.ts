@@ -14,18 +14,27 @@ export interface BatchStatesOptions {
   ledger: ReadonlyMap<string, number> | undefined;
   /** False once others write the target too (after a cutover swap). */
   exclusive: boolean;
-  /** Waits for every write in flight: a read must see what we wrote. */
-  settle: () => Promise<void>;
+  /**
+   * The state of every document whose write is queued or in flight and not yet acknowledged (the
+   * latest one per id). Read-your-writes without waiting: such a document is taken from here, and
+   * any other is settled in the index, so a read never waits for the bulks in flight.
+   */
+  unacknowledged: ReadonlyMap<string, DocState>;
 }
 
 /**
- * The batch's working set: every state it touches, in `ids` order, from the ledger, the LRU or else
- * the index (read-your-writes). Undefined: the document is absent and was never written.
+ * The batch's working set: every state it touches, in `ids` order, from our unacknowledged writes,
+ * the ledger, the LRU or else the index (read-your-writes). Undefined: the document is absent and was never written.
  */
 export async function loadBatchStates(ids: readonly string[], o: BatchStatesOptions): Promise<Map<string, DocState | undefined>> {
   const prior = new Map<string, DocState | undefined>(ids.map((id) => [id, undefined]));
   const toRead: string[] = [];
   for (const id of ids) {
+    const writing = o.unacknowledged.get(id);
+    if (writing) {
+      prior.set(id, writing);
+      continue;
+    }
     const known = o.ledger?.get(id);
     const cached = known === undefined || known % 2 === 1 ? o.cache.get(id) : undefined;
     if (cached) prior.set(id, cached);
@@ -35,8 +44,6 @@ export async function loadBatchStates(ids: readonly string[], o: BatchStatesOpti
     else toRead.push(id);
   }
   if (toRead.length > 0) {
-    // Read-your-writes: what we are about to read may still be in a bulk request in flight.
-    await o.settle();
     for (let i = 0; i < toRead.length; i += MGET_CHUNK) {
       const chunk = toRead.slice(i, i + MGET_CHUNK);
       const stored = await o.sink.getMany(o.target, chunk);
