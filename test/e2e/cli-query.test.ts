@@ -17,7 +17,7 @@ describe.each(ENGINES)('readmodel query through the binary on %s', (engine) => {
   it('exit 1 ALIAS_MISSING before the alias exists, then a table with facets and a --json answer through it', async () => {
     const missing = await query('--text', 'headphones');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`error[ALIAS_MISSING]: alias ${w.alias} does not exist`);
+    expect(missing.stderr).toContain(`error[ALIAS_MISSING]: the alias ${w.alias} does not exist`);
     expect(missing.stderr).toContain('readmodel rebuild product-search --swap');
     expect(missing.stdout).toBe('');
 
