@@ -196,6 +196,17 @@ export async function runAliasSwap(o: SwapOptions, deps: AliasDeps): Promise<Swa
 }
 
 /**
+ * Exposes a complete build after `rebuild --swap` or `--seal --swap`: a build that already is live is
+ * the outcome asked for, not a conflict, so it answers undefined (no swap happened).
+ */
+export async function exposeBuild(o: SwapOptions, deps: AliasDeps): Promise<SwapResult | undefined> {
+  return runAliasSwap(o, deps).catch((err: unknown) => {
+    if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
+    throw err;
+  });
+}
+
+/**
  * `alias swap --dry-run`: the same reads, checks and gates as the swap, then stops before the swap
  * lease, the `_aliases` request and the history write. Refusals before the gates (unknown index,
  * wrong model, incomplete, leased, already live) throw exactly as the swap would.

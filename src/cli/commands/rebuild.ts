@@ -105,7 +105,7 @@ Examples:
         const source = c.source(progress);
         const sink = c.sink(progress);
         try {
-          const { runAliasSwap } = await import('../../app/run-alias.js');
+          const { exposeBuild } = await import('../../app/run-alias.js');
           const { gatesFor } = await import('../../app/swap-gates.js');
           const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
           const result = await runRebuild(
@@ -134,13 +134,10 @@ Examples:
           let swap = result.swap;
           if (flags.swap && result.outcome === 'already-built') {
             // Nothing new to load: expose the existing complete build unless it already is live.
-            swap = await runAliasSwap(
+            swap = await exposeBuild(
               { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
               { sink, progress },
-            ).catch((err) => {
-              if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
-              throw err;
-            });
+            );
           }
           if (flags.json) {
             // A shard's record without its fold state (tombstones can be many).
@@ -189,16 +186,13 @@ async function sealCommand(
       );
       let swap;
       if (flags.swap) {
-        const { runAliasSwap } = await import('../../app/run-alias.js');
+        const { exposeBuild } = await import('../../app/run-alias.js');
         const { gatesFor } = await import('../../app/swap-gates.js');
         const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
-        swap = await runAliasSwap(
+        swap = await exposeBuild(
           { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
           { sink, progress },
-        ).catch((err) => {
-          if ((err as { code?: string }).code === 'ALREADY_LIVE') return undefined;
-          throw err;
-        });
+        );
       }
       if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
       else io.stdout.write(rebuildText(result, swap));
