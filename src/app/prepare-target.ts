@@ -20,6 +20,8 @@ export interface PrepareTargetOptions {
   alias: string;
   manifest: RunManifest;
   force: boolean;
+  /** The ends were given (`--to`): an incomplete build planned to other ends is not continued. */
+  explicitEnd?: boolean;
   /** The worker's name when the build is sharded (its lease is its own); undefined for a single run. */
   shard?: string;
   body: { settings: Record<string, unknown>; mappings: Record<string, unknown> };
@@ -79,7 +81,14 @@ async function existingDecision(
   const found = await readManifest(sink, o.index);
   const decision = decideExistingTarget(
     { index: o.index, manifest: found, aliases: await sink.indexAliases(o.index) },
-    { model: o.manifest.model, alias: o.alias, wanted: o.manifest, force: o.force, sharded: Boolean(o.shard) },
+    {
+      model: o.manifest.model,
+      alias: o.alias,
+      wanted: o.manifest,
+      force: o.force,
+      sharded: Boolean(o.shard),
+      explicitEnd: Boolean(o.explicitEnd),
+    },
   );
   if (decision.action === 'already-built') return { outcome: 'already-built', manifest: decision.manifest };
   if (decision.action === 'resume') {

@@ -135,6 +135,7 @@ export async function runRebuild(o: RebuildOptions, deps: RebuildDeps): Promise<
     alias,
     manifest,
     force: o.force,
+    explicitEnd: o.end.kind === 'explicit',
     ...(sharded ? { shard: shardKey(spec) } : {}),
     body: {
       settings: { ...mappingSettings, number_of_replicas: 0, refresh_interval: '-1', 'index.gc_deletes': '1h' },

@@ -145,6 +145,19 @@ describe('an existing incomplete target', () => {
     expect(decide(m({ buildHash: 'other' }), grown).action).toBe('replace');
   });
 
+  it('is started over when this run asks for other offsets: another start, or another --to', () => {
+    const decideEnd = (found: RunManifest, wanted: RunManifest) =>
+      decideExistingTarget(
+        { index: 'ix', manifest: found, aliases: [] },
+        { model: 'm', alias: 'm_current', wanted, force: false, explicitEnd: true },
+      );
+    const otherEnd = m({ ranges: plan.map((r) => ({ ...r, end: r.end + 5 })) });
+    expect(decideEnd(m(), m())).toEqual({ action: 'resume', manifest: m() });
+    expect(decideEnd(m(), otherEnd)).toMatchObject({ action: 'replace', reason: expect.stringMatching(/other offsets/) });
+    expect(decide(m(), m({ ranges: plan.map((r) => ({ ...r, start: r.start + 1 })) })).action).toBe('replace');
+    expect(decide(m(), m({ ranges: plan.slice(1) })).action).toBe('replace');
+  });
+
   it('a sharded worker joins a sharded build, and never meets a single-run one (or vice versa) without a clear conflict', () => {
     expect(decide(m({ sharded: true }), m({ sharded: true }), false, true).action).toBe('resume');
     expect(() => decide(m(), m({ sharded: true }), false, true)).toThrow(expect.objectContaining({ code: 'LAYOUT_CONFLICT', exitCode: 8 }));

@@ -23,7 +23,7 @@ export type TargetDecision =
  */
 export function decideExistingTarget(
   t: ExistingTarget,
-  o: { model: string; alias: string; wanted: RunManifest; force: boolean; sharded?: boolean },
+  o: { model: string; alias: string; wanted: RunManifest; force: boolean; sharded?: boolean; explicitEnd?: boolean },
 ): TargetDecision {
   const m = t.manifest;
   if (!m) {
@@ -73,7 +73,7 @@ export function decideExistingTarget(
 function incompleteTarget(
   index: string,
   m: RunManifest,
-  o: { wanted: RunManifest; force: boolean; sharded?: boolean },
+  o: { wanted: RunManifest; force: boolean; sharded?: boolean; explicitEnd?: boolean },
   sameBuild: boolean,
 ): TargetDecision {
   const layout = (x: { sharded?: boolean }) => (x.sharded ? 'sharded (rebuild --shard / --partitions, then --seal)' : 'a single run');
@@ -92,6 +92,12 @@ function incompleteTarget(
         'every shard must run the same build (configuration, mapping, contracts, --topic); start it over with a single `rebuild --force`',
     });
   }
+  if (!o.sharded && !m.sharded && !samePlan(m, o.wanted, Boolean(o.explicitEnd))) {
+    return {
+      action: 'replace',
+      reason: `deleting the incomplete build ${index} (started ${m.startedAt}): it was planned over other offsets than this run asks for`,
+    };
+  }
   if (Boolean(m.sharded) !== Boolean(o.wanted.sharded)) {
     throw new ConflictError(`index ${index} is being built as ${layout(m)}, and this run is ${layout(o.wanted)}`, {
       code: 'LAYOUT_CONFLICT',
@@ -102,4 +108,18 @@ function incompleteTarget(
     });
   }
   return { action: 'resume', manifest: m };
+}
+
+/**
+ * Whether this run asks for the plan the incomplete build started: the same start on every partition,
+ * and the same end when the ends are given (`--to`). Without `--to` the end is "the end offsets at
+ * start": a re-run snapshots later ends, and continuing the build means keeping its own.
+ */
+function samePlan(m: RunManifest, wanted: RunManifest, explicitEnd: boolean): boolean {
+  const found = new Map(m.ranges.map((r) => [r.partition, r]));
+  if (found.size !== wanted.ranges.length) return false;
+  return wanted.ranges.every((w) => {
+    const f = found.get(w.partition);
+    return f !== undefined && f.start === w.start && (!explicitEnd || f.end === w.end);
+  });
 }
