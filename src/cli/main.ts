@@ -17,8 +17,13 @@ Each command's --help says which of them it uses.
 Examples:
   readmodel check product-search
   readmodel rebuild product-search --swap
+  readmodel query product-search --text headphones --filter 'price<100'
   readmodel alias show product-search
   readmodel lag --watch
+
+Environment: NO_COLOR=1 turns colour off everywhere; TERM=dumb also turns off the terminal UI and
+progress bars (plain lines instead). Connection settings: READMODEL_KAFKA_BROKERS, READMODEL_SEARCH_NODE,
+READMODEL_SEARCH_ENGINE, ... (readmodel config show prints what is in effect).
 `;
 
 /**
