@@ -104,34 +104,36 @@ const CORE = {
  * OpenSearch's analysis-common module (in the 3.x test distribution, not in 2.x): the n-gram and
  * pattern tokenizers, folding, stemming and synonym filters, char filters and language analyzers.
  */
+const ANALYSIS_COMMON_ANALYZERS = [
+  'pattern',
+  'fingerprint',
+  'snowball',
+  'english',
+  'french',
+  'german',
+  'spanish',
+  'italian',
+  'dutch',
+  'portuguese',
+];
+const ANALYSIS_COMMON_TOKENIZERS = [
+  'keyword',
+  'whitespace',
+  'letter',
+  'lowercase',
+  'classic',
+  'uax_url_email',
+  'pattern',
+  'ngram',
+  'edge_ngram',
+  'path_hierarchy',
+];
 const ANALYSIS_COMMON = {
-  analyzers: ['pattern', 'fingerprint', 'snowball', 'english', 'french', 'german', 'spanish', 'italian', 'dutch', 'portuguese'],
-  analyzerTypes: ['pattern', 'fingerprint', 'snowball', 'english', 'french', 'german', 'spanish', 'italian', 'dutch', 'portuguese'],
-  tokenizers: [
-    'keyword',
-    'whitespace',
-    'letter',
-    'lowercase',
-    'classic',
-    'uax_url_email',
-    'pattern',
-    'ngram',
-    'edge_ngram',
-    'path_hierarchy',
-  ],
-  tokenizerTypes: [
-    'keyword',
-    'whitespace',
-    'letter',
-    'lowercase',
-    'classic',
-    'uax_url_email',
-    'pattern',
-    'ngram',
-    'edge_ngram',
-    'path_hierarchy',
-    'char_group',
-  ],
+  // Each built-in analyzer and tokenizer is also a type to configure one from (char_group only that).
+  analyzers: ANALYSIS_COMMON_ANALYZERS,
+  analyzerTypes: ANALYSIS_COMMON_ANALYZERS,
+  tokenizers: ANALYSIS_COMMON_TOKENIZERS,
+  tokenizerTypes: [...ANALYSIS_COMMON_TOKENIZERS, 'char_group'],
   tokenFilters: [
     'asciifolding',
     'uppercase',
