@@ -13,7 +13,16 @@ import { decodeBatch, invalidEventError } from './decode-batch.js';
 import type { DocStateCache } from './doc-state-cache.js';
 import { foldBatch, type FoldBatchResult } from './fold-batch.js';
 import { findHistoryGaps, type HistoryGap } from './history-gaps.js';
-import { attributeRejections, emptyOutcome, rejectionError, rejectionLetters, rejectionSkips, screenWrites } from './rejected-writes.js';
+import { createHeldWrites, originsByDocument, type HeldWrite, type HeldWrites } from './held-writes.js';
+import {
+  attributeRejections,
+  emptyOutcome,
+  rejectionError,
+  rejectionLetters,
+  rejectionSkips,
+  screenWrites,
+  type RejectedDocument,
+} from './rejected-writes.js';
 import { createSkipLog, type SkipLog } from './skip-log.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
@@ -37,6 +46,13 @@ export interface BatchProjectorOptions {
   exclusiveFreshTarget?: boolean;
   /** Bulk requests allowed in flight at once (pipelining); 1 = strictly sequential. */
   maxInFlight?: number;
+  /**
+   * Exclusive fresh target only: hold up to this many changed documents instead of writing each
+   * batch's, so a document folded in many batches is written once, when flush() sends what is held
+   * (at a checkpoint, the end of a partition, the end) or when this many are held. 0 or absent:
+   * every batch's writes are sent at once.
+   */
+  holdWrites?: number;
   progress: ProgressBus;
   signal?: AbortSignal;
   /** Keep at most this many skipped events in the report; the rest are only counted. */
@@ -116,8 +132,11 @@ interface ProjectorRun {
   queue: WriteQueue;
   /** Per-id `version * 2 + (exists ? 1 : 0)`, for an exclusive fresh target only (see the state design). */
   ledger: Map<string, number> | undefined;
-  /** The latest state of each document whose write is not acknowledged yet (read-your-writes without waiting). */
+  /** The latest state of each document whose write is held or not acknowledged yet (read-your-writes without waiting). */
   unacknowledged: Map<string, DocState>;
+  /** Changed documents not sent yet (holdWrites): each written once however many batches change it. */
+  held: HeldWrites;
+  holdLimit: number;
   exclusive: boolean;
   documentCount: number;
   /** The checksum as written: the sum of the hashes of the documents the index holds (exclusive target). */
@@ -173,6 +192,8 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     queue: createWriteQueue(Math.max(1, o.maxInFlight ?? 2)),
     ledger: exclusive ? (r?.ledger ?? new Map()) : undefined,
     unacknowledged: new Map(),
+    held: createHeldWrites(),
+    holdLimit: exclusive ? Math.max(0, o.holdWrites ?? 0) : 0,
     exclusive,
     documentCount: r?.sum.count ?? 0,
     sum: r?.sum ?? EMPTY_SUM,
@@ -181,7 +202,10 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
   if (r) run.skips.notListedBase(r.skippedNotListed);
   return {
     process: (records) => processBatch(run, records),
-    flush: () => run.queue.settle(),
+    flush: async () => {
+      await sendHeld(run);
+      await run.queue.settle();
+    },
     counters: run.counters,
     skipped: run.skips.listed,
     get skippedNotListed() {
@@ -191,7 +215,10 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       return run.lastBulkLatencyMs;
     },
     markShared() {
+      // Held writes belong to the exclusive phase: a shared target is written batch by batch.
+      if (run.held.size > 0) throw new Error('markShared() with writes held: flush() first');
       run.exclusive = false;
+      run.holdLimit = 0;
     },
     get documentCount() {
       return run.documentCount;
@@ -254,8 +281,55 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   remember(run, fold, prior);
   if (fold.writes.length === 0) return;
   const writing = holdUnacknowledged(run, fold);
+  if (holding(run)) {
+    const origins = originsByDocument(new Set(fold.writes.map((w) => w.id)), events, sources, (e) => o.projection.documentId(e));
+    // A delete of a document the index never held is not sent: the ledger alone says it is gone.
+    for (const id of run.held.hold(fold.writes, fold.states, prior, origins, hashOf)) run.unacknowledged.delete(id);
+    if (run.held.size >= run.holdLimit) await sendHeld(run);
+    return;
+  }
   await run.queue.whenRoom();
-  queueWrites(run, fold.writes, events, sources, writing);
+  const ctx = rejectionContext(run);
+  queueWrites(run, fold.writes, (rejected) => attributeRejections(rejected, { ...ctx, events, records: sources }), writing);
+}
+
+const holding = (run: ProjectorRun) => run.exclusive && run.holdLimit > 0;
+
+/** Writes per bulk call when sending held documents (the sink still cuts each by bytes). */
+const HELD_CHUNK = 1000;
+
+/**
+ * Sends every held write, in the order the documents first changed, and moves the checksum as
+ * written: each write's replaced body out, its new body in. Only final states are hashed.
+ */
+async function sendHeld(run: ProjectorRun): Promise<void> {
+  if (run.held.size === 0) return;
+  const all = run.held.take();
+  for (let i = 0; i < all.length; i += HELD_CHUNK) {
+    const chunk = all.slice(i, i + HELD_CHUNK);
+    for (const h of chunk) {
+      if (h.replaces !== undefined) run.sum = addHash(run.sum, h.replaces, -1);
+      if (h.write.action === 'index') run.sum = addHash(run.sum, hashOf(h.write.id, h.write.doc));
+    }
+    await run.queue.whenRoom();
+    queueWrites(
+      run,
+      chunk.map((h) => h.write),
+      (rejected) => heldRejections(rejected, chunk),
+      chunk.map((h) => [h.write.id, h.state] as [string, DocState]),
+    );
+  }
+}
+
+/** Refused held writes, each with the events that produced it (their records are gone by now). */
+function heldRejections(rejected: BulkOutcome['rejected'], chunk: readonly HeldWrite[]): RejectedDocument[] {
+  const byId = new Map(chunk.map((h) => [h.write.id, h]));
+  return rejected.map((w) => ({ write: w, origins: byId.get(w.id)?.origins ?? [], records: [] }));
+}
+
+function rejectionContext(run: ProjectorRun) {
+  const { o } = run;
+  return { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection };
 }
 
 /** Marks the batch's written states as unacknowledged until their bulk (and its rejection handling) is done. */
@@ -323,7 +397,8 @@ function remember(run: ProjectorRun, fold: FoldBatchResult, prior: ReadonlyMap<s
   for (const [id, now] of fold.states) {
     if (ledger) {
       const was = prior.get(id);
-      if (now !== was && run.exclusive) {
+      // Held writes move the checksum when sent, from final states only.
+      if (now !== was && run.exclusive && !holding(run)) {
         if (was?.doc) run.sum = addHash(run.sum, hashOf(id, was.doc as Record<string, unknown>), -1);
         if (now.doc) run.sum = addHash(run.sum, hashOf(id, now.doc as Record<string, unknown>));
       }
@@ -339,8 +414,7 @@ function remember(run: ProjectorRun, fold: FoldBatchResult, prior: ReadonlyMap<s
 function queueWrites(
   run: ProjectorRun,
   writes: BulkWrite[],
-  events: readonly EventEnvelope[],
-  sources: readonly RawRecord[],
+  attribute: (rejected: BulkOutcome['rejected']) => RejectedDocument[],
   writing: ReadonlyArray<[string, DocState]>,
 ): void {
   const { o } = run;
@@ -354,7 +428,7 @@ function queueWrites(
         run.counters.retries += r.retries;
         run.counters.throttled += r.throttled;
         run.counters.splits += r.splits;
-        if (r.rejected.length > 0) await handleRejected(run, r.rejected, events, sources, writes);
+        if (r.rejected.length > 0) await handleRejected(run, r.rejected, attribute(r.rejected), writes);
         run.counters.docsWritten += r.written;
         run.counters.docsDeleted += r.deleted;
         run.lastBulkLatencyMs = Date.now() - started;
@@ -367,13 +441,11 @@ function queueWrites(
 async function handleRejected(
   run: ProjectorRun,
   rejected: BulkOutcome['rejected'],
-  events: readonly EventEnvelope[],
-  sources: readonly RawRecord[],
+  docs: RejectedDocument[],
   writes: readonly BulkWrite[],
 ): Promise<void> {
   const { o } = run;
-  const ctx = { engine: o.sink.engine, node: o.sink.node, target: o.target, projection: o.projection, events, records: sources };
-  const docs = attributeRejections(rejected, ctx);
+  const ctx = rejectionContext(run);
   if (o.onInvalid === 'stop') throw rejectionError(docs, ctx);
   run.counters.docsRejected += docs.length;
   for (const entry of rejectionSkips(docs, ctx)) {

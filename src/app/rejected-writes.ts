@@ -39,43 +39,58 @@ export function emptyOutcome(): BulkOutcome {
   return { written: 0, deleted: 0, stale: 0, retries: 0, throttled: 0, splits: 0, rejected: [], tookMs: 0 };
 }
 
-export interface RejectedContext {
+/** What the refusal error names besides the documents. */
+export interface RejectedErrorContext {
   engine: string;
   node: string;
   target: string;
+}
+
+export interface RejectedContext extends RejectedErrorContext {
   projection: Projection<any>;
   /** The batch's events and, at the same index, the record each came from. */
   events: readonly EventEnvelope[];
   records: readonly RawRecord[];
 }
 
+/** Where an event that produced a document came from: enough to point an operator at it. */
+export interface EventOrigin {
+  topic: string;
+  partition: number;
+  offset: number;
+  eventId: string;
+}
+
 export interface RejectedDocument {
   write: RejectedWrite;
-  /** The batch's records that produced the refused state, oldest first. */
+  /** The events that produced the refused state, oldest first. */
+  origins: EventOrigin[];
+  /** Their records, when still at hand (a write sent with its batch): what a dead-letter topic parks. */
   records: RawRecord[];
-  events: EventEnvelope[];
 }
+
+export const originOf = (r: RawRecord, e: EventEnvelope): EventOrigin => ({ topic: r.topic, partition: r.partition, offset: r.offset, eventId: e.eventId });
 
 /** Which of the batch's events made each refused document: what an operator must look at. */
 export function attributeRejections(rejected: readonly RejectedWrite[], c: RejectedContext): RejectedDocument[] {
-  const byId = new Map(rejected.map((w) => [w.id, { write: w, records: [] as RawRecord[], events: [] as EventEnvelope[] }]));
+  const byId = new Map(rejected.map((w) => [w.id, { write: w, origins: [] as EventOrigin[], records: [] as RawRecord[] }]));
   c.events.forEach((e, i) => {
     const entry = byId.get(c.projection.documentId(e));
     if (entry) {
       entry.records.push(c.records[i]!);
-      entry.events.push(e);
+      entry.origins.push(originOf(c.records[i]!, e));
     }
   });
   return [...byId.values()];
 }
 
-const where = (r: RawRecord) => `${r.topic}/${r.partition}@${r.offset}`;
+const where = (r: EventOrigin) => `${r.topic}/${r.partition}@${r.offset}`;
 
 /** The error that stops a run on a refused document (`--on-invalid stop`). */
-export function rejectionError(docs: readonly RejectedDocument[], c: RejectedContext): SinkRejectedError {
+export function rejectionError(docs: readonly RejectedDocument[], c: RejectedErrorContext): SinkRejectedError {
   const first = docs[0]!;
-  const positions = first.records.map(where);
-  const last = first.records[first.records.length - 1];
+  const positions = first.origins.map(where);
+  const last = first.origins[first.origins.length - 1];
   return new SinkRejectedError(
     `${c.engine} rejected document ${first.write.id} (version ${first.write.version}) in ${c.target}: ${first.write.reason}` +
       (positions.length ? `; it was produced by the event(s) at ${positions.join(', ')}` : ''),
@@ -89,7 +104,7 @@ export function rejectionError(docs: readonly RejectedDocument[], c: RejectedCon
         reason: first.write.reason,
         ...(last ? { topic: last.topic, partition: last.partition, offset: last.offset } : {}),
         positions,
-        eventIds: first.events.map((e) => e.eventId),
+        eventIds: first.origins.map((e) => e.eventId),
         rejected: docs.length,
       },
       suggestion:
@@ -102,13 +117,12 @@ export function rejectionError(docs: readonly RejectedDocument[], c: RejectedCon
 /** One manifest entry per refused document, at the last event that produced it. */
 export function rejectionSkips(docs: readonly RejectedDocument[], c: Pick<RejectedContext, 'engine'>): SkippedEvent[] {
   return docs.map((d) => {
-    const last = d.records[d.records.length - 1];
-    const lastEvent = d.events[d.events.length - 1];
-    const positions = d.records.map((r) => `${r.partition}@${r.offset}`).join(', ');
+    const last = d.origins[d.origins.length - 1];
+    const positions = d.origins.map((r) => `${r.partition}@${r.offset}`).join(', ');
     return {
       partition: last?.partition ?? -1,
       offset: last?.offset ?? -1,
-      ...(lastEvent ? { eventId: lastEvent.eventId } : {}),
+      ...(last ? { eventId: last.eventId } : {}),
       reason: `document ${d.write.id} (version ${d.write.version}) rejected by ${c.engine} (${d.write.status}): ${d.write.reason}${positions ? `; events ${positions}` : ''}`,
     };
   });

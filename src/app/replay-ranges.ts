@@ -23,6 +23,12 @@ export interface ReplayRangesOptions {
    * flight and hands over where each partition's reading can continue (all of it acknowledged).
    */
   checkpoint?: { everyMs: number; save: (positions: Map<number, number>) => Promise<void> };
+  /**
+   * Read the partitions one after another, flushing the projector (and recording a checkpoint) as
+   * each one ends. With a topic keyed by document id a partition's documents are final once it is
+   * read, so a projector that holds its writes holds one partition's documents, not the topic's.
+   */
+  onePartitionAtATime?: boolean;
 }
 
 /**
@@ -68,8 +74,8 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
   };
 
   let lastCheckpoint = now();
-  const maybeCheckpoint = async () => {
-    if (!o.checkpoint || now() - lastCheckpoint < o.checkpoint.everyMs) return;
+  const maybeCheckpoint = async (force = false) => {
+    if (!o.checkpoint || (!force && now() - lastCheckpoint < o.checkpoint.everyMs)) return;
     await o.projector.flush();
     await o.checkpoint.save(new Map([...parts.values()].map((p) => [p.partition, p.position])));
     lastCheckpoint = now();
@@ -82,28 +88,40 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     batch = [];
     await o.projector.process(b);
   };
-  for await (const records of o.source.readRanges({
-    topic: o.topic,
-    ranges: o.ranges,
-    maxBytesPerPartition: REPLAY_FETCH_BYTES_PER_PARTITION,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.onHistoryGap ? { onHistoryGap: o.onHistoryGap } : {}),
-  })) {
-    for (const r of records) {
-      scanned++;
-      const p = parts.get(r.partition);
-      if (p) p.position = r.offset + 1;
-      if (o.filter && !o.filter(r)) continue;
-      batch.push(r);
-      if (batch.length >= o.batchSize) {
-        await flushBatch();
-        // Every record read so far is folded: the positions are a consistent cut.
-        await maybeCheckpoint();
+  const read = async (ranges: readonly PartitionRange[], fetchBytes: number) => {
+    for await (const records of o.source.readRanges({
+      topic: o.topic,
+      ranges,
+      maxBytesPerPartition: fetchBytes,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onHistoryGap ? { onHistoryGap: o.onHistoryGap } : {}),
+    })) {
+      for (const r of records) {
+        scanned++;
+        const p = parts.get(r.partition);
+        if (p) p.position = r.offset + 1;
+        if (o.filter && !o.filter(r)) continue;
+        batch.push(r);
+        if (batch.length >= o.batchSize) {
+          await flushBatch();
+          // Every record read so far is folded: the positions are a consistent cut.
+          await maybeCheckpoint();
+        }
       }
+      report();
     }
-    report();
-  }
-  await flushBatch();
+    await flushBatch();
+  };
+  if (o.onePartitionAtATime) {
+    for (const range of [...o.ranges].sort((a, b) => a.partition - b.partition)) {
+      // One partition's fetch may be as large as all of them together would have been.
+      await read([range], REPLAY_FETCH_BYTES_PER_PARTITION * Math.min(4, o.ranges.length));
+      const p = parts.get(range.partition)!;
+      p.position = p.end;
+      if (o.checkpoint) await maybeCheckpoint(true);
+      else await o.projector.flush();
+    }
+  } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);
   await o.projector.flush();
   for (const p of parts.values()) p.position = p.end;
   report(true);

@@ -28,6 +28,12 @@ import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
 /** How often a rebuild records where it can resume (each checkpoint waits for the writes in flight). */
 export const DEFAULT_CHECKPOINT_MS = 5000;
 
+/**
+ * Changed documents a rebuild holds before writing them (see BatchProjectorOptions.holdWrites). Read
+ * one partition at a time, a partition of up to this many documents is written once per document.
+ */
+export const DEFAULT_HOLD_WRITES = 50_000;
+
 export interface RebuildOptions {
   assets: ModelAssets;
   topic?: string;
@@ -38,6 +44,8 @@ export interface RebuildOptions {
   batchSize?: number;
   cacheSize?: number;
   maxInFlight?: number;
+  /** Changed documents held before writing (default DEFAULT_HOLD_WRITES); 0 writes every batch's at once. */
+  holdWrites?: number;
   /** Replicas after the load (during it: 0). Default: the mapping's, else 1. */
   replicas?: number;
   toolVersion: string;
@@ -308,6 +316,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     onInvalid: o.onInvalid,
     exclusiveFreshTarget: true,
     maxInFlight: o.maxInFlight ?? 2,
+    holdWrites: o.holdWrites ?? DEFAULT_HOLD_WRITES,
     progress,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(resume ? { resume } : {}),
@@ -366,6 +375,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ...(o.signal ? { signal: o.signal } : {}),
       ...(history.onGap ? { onHistoryGap: history.onGap } : {}),
       checkpoint: { everyMs: o.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS, save },
+      onePartitionAtATime: (o.holdWrites ?? DEFAULT_HOLD_WRITES) > 0,
       now,
     }).then(async (x) => {
       for (const range of r) positions.set(range.partition, Math.max(positions.get(range.partition) ?? range.end, range.end));

@@ -27,7 +27,7 @@ async function referenceFold(model: ReadModelDefinition, events: readonly EventE
 
 const SEEDS = [101, 202, 303];
 
-describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --batch-size and --cache-size on %s', (engine) => {
+describe.each(ENGINES)('the rebuilt index equals the reference fold whatever the batch, cache and hold sizes on %s', (engine) => {
   const sink = sinkFor(engine);
   afterAll(() => sink.close());
 
@@ -43,17 +43,21 @@ describe.each(ENGINES)('the rebuilt index equals the reference fold whatever --b
     expect(await allDocs(sink, base.manifest.index)).toEqual(expected);
     expect(base.manifest.counts!.documents).toBe(expected.size);
 
-    // Tiny batches and caches, and batches holding far more documents than the cache.
-    const pairs: Array<[number, number]> = [
-      [rnd.int(1, 10), rnd.int(1, 10)],
-      [rnd.int(11, 400), rnd.int(1, 10)],
-      [rnd.int(1, 400), rnd.int(1, 80)],
+    // Tiny batches and caches, batches holding far more documents than the cache, writes sent with
+    // every batch (hold 0) and held writes sent early many times over (a hold far below the catalogue).
+    const runs: Array<[number, number, number]> = [
+      [rnd.int(1, 10), rnd.int(1, 10), rnd.int(1, 5)],
+      [rnd.int(11, 400), rnd.int(1, 10), 0],
+      [rnd.int(1, 400), rnd.int(1, 80), rnd.int(6, 40)],
+      [rnd.int(1, 400), rnd.int(1, 80), 0],
     ];
-    for (const [batchSize, cacheSize] of pairs) {
-      const r = await rebuild(model, sink, { force: true, batchSize, cacheSize });
+    for (const [batchSize, cacheSize, holdWrites] of runs) {
+      const what = `batch ${batchSize}, cache ${cacheSize}, hold ${holdWrites}`;
+      const r = await rebuild(model, sink, { force: true, batchSize, cacheSize, holdWrites });
       const docs = await allDocs(sink, r.manifest.index);
-      expect(docs, `--batch-size ${batchSize} --cache-size ${cacheSize}`).toEqual(expected);
-      expect(r.manifest.checksum, `--batch-size ${batchSize} --cache-size ${cacheSize}`).toBe(base.manifest.checksum);
+      expect(docs, what).toEqual(expected);
+      expect(r.manifest.checksum, what).toBe(base.manifest.checksum);
+      expect(r.manifest.counts!.documents, what).toBe(expected.size);
     }
   });
 
