@@ -122,6 +122,13 @@ export interface BatchProjector {
   readonly checksum: ChecksumSum;
   /** The fold's resumable state; call after flush(). */
   snapshot(): ProjectorSnapshot;
+  /**
+   * A checkpoint without waiting: sends what is held and takes the snapshot now, while the fold goes
+   * on. `acknowledged` resolves true once every write up to here is acknowledged and the snapshot
+   * still stands (false if a refused document changed the fold's accounting meanwhile: take a later
+   * one); it rejects if a write failed.
+   */
+  cut(): { snapshot: ProjectorSnapshot; acknowledged: Promise<boolean> };
 }
 
 /** What one projector keeps between batches. */
@@ -142,6 +149,8 @@ interface ProjectorRun {
   /** The checksum as written: the sum of the hashes of the documents the index holds (exclusive target). */
   sum: ChecksumSum;
   lastBulkLatencyMs: number;
+  /** Refused documents handled so far: a cut taken before one no longer describes the fold. */
+  rejections: number;
 }
 
 /** Document hashes by body object: a body kept in the LRU is hashed once, not again when it is replaced. */
@@ -198,12 +207,13 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     documentCount: r?.sum.count ?? 0,
     sum: r?.sum ?? EMPTY_SUM,
     lastBulkLatencyMs: 0,
+    rejections: 0,
   };
   if (r) run.skips.notListedBase(r.skippedNotListed);
   return {
     process: (records) => processBatch(run, records),
     flush: async () => {
-      await sendHeld(run);
+      sendHeld(run);
       await run.queue.settle();
     },
     counters: run.counters,
@@ -227,6 +237,12 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       return run.sum;
     },
     snapshot: () => snapshotOf(run),
+    cut() {
+      sendHeld(run);
+      const snapshot = snapshotOf(run);
+      const rejections = run.rejections;
+      return { snapshot, acknowledged: run.queue.settle().then(() => run.rejections === rejections) };
+    },
   };
 }
 
@@ -285,7 +301,10 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     const origins = originsByDocument(new Set(fold.writes.map((w) => w.id)), events, sources, (e) => o.projection.documentId(e));
     // A delete of a document the index never held is not sent: the ledger alone says it is gone.
     for (const id of run.held.hold(fold.writes, fold.states, prior, origins, hashOf)) run.unacknowledged.delete(id);
-    if (run.held.size >= run.holdLimit) await sendHeld(run);
+    if (run.held.size >= run.holdLimit) {
+      sendHeld(run);
+      await run.queue.whenRoom();
+    }
     return;
   }
   await run.queue.whenRoom();
@@ -299,10 +318,11 @@ const holding = (run: ProjectorRun) => run.exclusive && run.holdLimit > 0;
 const HELD_CHUNK = 1000;
 
 /**
- * Sends every held write, in the order the documents first changed, and moves the checksum as
- * written: each write's replaced body out, its new body in. Only final states are hashed.
+ * Queues every held write, in the order the documents first changed, and moves the checksum as
+ * written: each write's replaced body out, its new body in. Only final states are hashed. Nothing
+ * waits here: the sink's limiter paces the requests, so the fold goes on while they are indexed.
  */
-async function sendHeld(run: ProjectorRun): Promise<void> {
+function sendHeld(run: ProjectorRun): void {
   if (run.held.size === 0) return;
   const all = run.held.take();
   for (let i = 0; i < all.length; i += HELD_CHUNK) {
@@ -311,7 +331,6 @@ async function sendHeld(run: ProjectorRun): Promise<void> {
       if (h.replaces !== undefined) run.sum = addHash(run.sum, h.replaces, -1);
       if (h.write.action === 'index') run.sum = addHash(run.sum, hashOf(h.write.id, h.write.doc));
     }
-    await run.queue.whenRoom();
     queueWrites(
       run,
       chunk.map((h) => h.write),
@@ -446,6 +465,7 @@ async function handleRejected(
 ): Promise<void> {
   const { o } = run;
   const ctx = rejectionContext(run);
+  run.rejections++;
   if (o.onInvalid === 'stop') throw rejectionError(docs, ctx);
   run.counters.docsRejected += docs.length;
   for (const entry of rejectionSkips(docs, ctx)) {

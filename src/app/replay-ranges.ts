@@ -1,7 +1,7 @@
 import type { EventSource, HistoryGap, PartitionRange, RawRecord } from '../core/ports/event-source.js';
 import type { PartitionProgress, ProgressBus } from '../core/progress/progress-events.js';
 import { totalEvents } from '../core/rebuild/offset-plan.js';
-import type { BatchProjector } from './batch-projector.js';
+import type { BatchProjector, ProjectorSnapshot } from './batch-projector.js';
 
 export interface ReplayRangesOptions {
   source: EventSource;
@@ -22,7 +22,7 @@ export interface ReplayRangesOptions {
    * Resumable replays: about every `everyMs`, once a batch was folded, waits for every write in
    * flight and hands over where each partition's reading can continue (all of it acknowledged).
    */
-  checkpoint?: { everyMs: number; save: (positions: Map<number, number>) => Promise<void> };
+  checkpoint?: { everyMs: number; save: (positions: Map<number, number>, snapshot?: ProjectorSnapshot) => Promise<void> };
   /**
    * Read the partitions one after another, flushing the projector (and recording a checkpoint) as
    * each one ends. With a topic keyed by document id a partition's documents are final once it is
@@ -73,12 +73,36 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     });
   };
 
+  const positions = () => new Map([...parts.values()].map((p) => [p.partition, p.position]));
+  // Checkpoints recorded behind the fold (at the end of each partition), one after another.
+  let behind: Promise<void> = Promise.resolve();
+  let behindFailure: unknown;
+  const checkBehind = () => {
+    if (behindFailure !== undefined) throw behindFailure;
+  };
   let lastCheckpoint = now();
-  const maybeCheckpoint = async (force = false) => {
-    if (!o.checkpoint || (!force && now() - lastCheckpoint < o.checkpoint.everyMs)) return;
+  const maybeCheckpoint = async () => {
+    checkBehind();
+    if (!o.checkpoint || now() - lastCheckpoint < o.checkpoint.everyMs) return;
+    await behind;
+    checkBehind();
     await o.projector.flush();
-    await o.checkpoint.save(new Map([...parts.values()].map((p) => [p.partition, p.position])));
+    await o.checkpoint.save(positions());
     lastCheckpoint = now();
+  };
+  /** The end of a partition: its writes go out and its checkpoint is recorded once they are acknowledged, while the next one is read. */
+  const checkpointBehind = () => {
+    const cut = o.projector.cut();
+    const save = o.checkpoint?.save;
+    const at = positions();
+    lastCheckpoint = now();
+    behind = behind
+      .then(async () => {
+        if ((await cut.acknowledged) && save) await save(at, cut.snapshot);
+      })
+      .catch((err: unknown) => {
+        behindFailure ??= err;
+      });
   };
 
   let batch: RawRecord[] = [];
@@ -118,10 +142,11 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       await read([range], REPLAY_FETCH_BYTES_PER_PARTITION * Math.min(4, o.ranges.length));
       const p = parts.get(range.partition)!;
       p.position = p.end;
-      if (o.checkpoint) await maybeCheckpoint(true);
-      else await o.projector.flush();
+      checkpointBehind();
     }
   } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);
+  await behind;
+  checkBehind();
   await o.projector.flush();
   for (const p of parts.values()) p.position = p.end;
   report(true);

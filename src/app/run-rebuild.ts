@@ -21,7 +21,7 @@ import { prepareTarget } from './prepare-target.js';
 import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
-import type { BatchProjector } from './batch-projector.js';
+import type { BatchProjector, ProjectorSnapshot } from './batch-projector.js';
 import { restoreFold } from './restore-fold.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
 
@@ -277,7 +277,7 @@ interface LoadRun {
   ends: Map<number, number>;
   now: () => number;
   checkpoint: (status: ShardCheckpoint['status'], planned: PartitionRange[]) => ShardCheckpoint;
-  save: (reached: Map<number, number>) => Promise<void>;
+  save: (reached: Map<number, number>, taken?: ProjectorSnapshot) => Promise<void>;
   stopCheckpoints: () => void;
 }
 
@@ -329,8 +329,8 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     resumptions.push({ at: new Date(now()).toISOString(), shard: worker.key, runId: ctx.leaseRunId, host: hostname(), from });
     progress.emit({ type: 'log', level: 'info', message: `resuming from the checkpoint: ${totalEvents(from)} events left to read` });
   }
-  const checkpoint = (status: ShardCheckpoint['status'], planned: PartitionRange[]): ShardCheckpoint => {
-    const snap = projector.snapshot();
+  const checkpoint = (status: ShardCheckpoint['status'], planned: PartitionRange[], taken?: ProjectorSnapshot): ShardCheckpoint => {
+    const snap = taken ?? projector.snapshot();
     const at = new Date(now()).toISOString();
     return {
       index,
@@ -355,12 +355,12 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     };
   };
   let checkpointing = true;
-  const save = async (reached: Map<number, number>) => {
+  const save = async (reached: Map<number, number>, taken?: ProjectorSnapshot) => {
     // Once the build is complete (the final round after a swap), there is nothing left to resume.
     if (!checkpointing) return;
     for (const [p, off] of reached) positions.set(p, Math.max(positions.get(p) ?? off, off));
     await ctx.lease.confirm();
-    await writeCheckpoint(sink, checkpoint('running', worker.planned));
+    await writeCheckpoint(sink, checkpoint('running', worker.planned, taken));
   };
   // Recorded at once: the seal sees every worker that started, and the manifest every resumption.
   await save(new Map());
