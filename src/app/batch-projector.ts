@@ -13,7 +13,7 @@ import { decodeBatch, invalidEventError } from './decode-batch.js';
 import type { DocStateCache } from './doc-state-cache.js';
 import { foldBatch, type FoldBatchResult } from './fold-batch.js';
 import { findHistoryGaps, type HistoryGap } from './history-gaps.js';
-import { createHeldWrites, originsByDocument, type HeldWrite, type HeldWrites } from './held-writes.js';
+import { createHeldWrites, heldOrigins, type HeldWrite, type HeldWrites } from './held-writes.js';
 import {
   attributeRejections,
   emptyOutcome,
@@ -298,9 +298,10 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   if (fold.writes.length === 0) return;
   const writing = holdUnacknowledged(run, fold);
   if (holding(run)) {
-    const origins = originsByDocument(new Set(fold.writes.map((w) => w.id)), events, sources, (e) => o.projection.documentId(e));
+    const documentId = (e: EventEnvelope) => o.projection.documentId(e);
+    const dropped = run.held.hold({ writes: fold.writes, states: fold.states, prior, events, sources, documentId, hashOf });
     // A delete of a document the index never held is not sent: the ledger alone says it is gone.
-    for (const id of run.held.hold(fold.writes, fold.states, prior, origins, hashOf)) run.unacknowledged.delete(id);
+    for (const id of dropped) run.unacknowledged.delete(id);
     if (run.held.size >= run.holdLimit) {
       sendHeld(run);
       await run.queue.whenRoom();
@@ -343,7 +344,10 @@ function sendHeld(run: ProjectorRun): void {
 /** Refused held writes, each with the events that produced it (their records are gone by now). */
 function heldRejections(rejected: BulkOutcome['rejected'], chunk: readonly HeldWrite[]): RejectedDocument[] {
   const byId = new Map(chunk.map((h) => [h.write.id, h]));
-  return rejected.map((w) => ({ write: w, origins: byId.get(w.id)?.origins ?? [], records: [] }));
+  return rejected.map((w) => {
+    const h = byId.get(w.id);
+    return { write: w, origins: h ? heldOrigins(h) : [], records: [] };
+  });
 }
 
 function rejectionContext(run: ProjectorRun) {

@@ -69,7 +69,12 @@ export interface RejectedDocument {
   records: RawRecord[];
 }
 
-export const originOf = (r: RawRecord, e: EventEnvelope): EventOrigin => ({ topic: r.topic, partition: r.partition, offset: r.offset, eventId: e.eventId });
+const originOf = (r: RawRecord, e: EventEnvelope): EventOrigin => ({
+  topic: r.topic,
+  partition: r.partition,
+  offset: r.offset,
+  eventId: e.eventId,
+});
 
 /** Which of the batch's events made each refused document: what an operator must look at. */
 export function attributeRejections(rejected: readonly RejectedWrite[], c: RejectedContext): RejectedDocument[] {
