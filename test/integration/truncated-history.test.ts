@@ -161,11 +161,12 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
     expect(high).toBeGreaterThan(4000);
 
     // While the first bulk of the new build is held, retention removes all but the newest 100 records.
+    // (A hold far below the partition's 900 documents makes the build write while it still reads.)
     const v2 = nextVersion(model);
     const during = await rebuild(
       v2,
       pausingSink(sink, () => deleteBefore(model.topic, 0, high - 100)),
-      { batchSize: 50, swap: { gates: gatesFor(v2, undefined, sink) } },
+      { batchSize: 50, holdWrites: 50, swap: { gates: gatesFor(v2, undefined, sink) } },
     ).then(
       () => undefined,
       (e: unknown) => e as { code: string; exitCode: number; message: string; context: Record<string, number> },
@@ -182,7 +183,7 @@ describe.each(ENGINES)('truncated history on %s (real Kafka and engine)', (engin
     const acked = await rebuild(
       v3,
       pausingSink(sink, () => deleteBefore(model.topic, 0, high2 - 100)),
-      { batchSize: 50, allowTruncatedHistory: true },
+      { batchSize: 50, holdWrites: 50, allowTruncatedHistory: true },
     );
     expect(acked.outcome).toBe('built');
     const gaps = acked.manifest.historyGaps!;
