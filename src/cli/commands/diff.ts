@@ -48,6 +48,7 @@ export function diffCommand(io: CliIO) {
         6: 'search engine unavailable or its answer unreadable',
       },
       examples: ['readmodel diff product-search', 'readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json'],
+      seeAlso: ['readmodel alias swap', 'readmodel rebuild', 'readmodel get'],
     }),
     io,
   );

@@ -82,6 +82,7 @@ export function replayCommand(io: CliIO) {
         'readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json',
         'readmodel replay product-search --aggregate-id p0042 --since 2026-11-01T00:00:00Z',
       ],
+      seeAlso: ['readmodel get', 'readmodel rebuild', 'readmodel consume'],
     }),
     io,
   );
