@@ -7,6 +7,7 @@ import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
 import { assertIndexName, assertTopicName } from '../core/naming/name-checks.js';
 import type { ExitCodeValue } from '../core/errors.js';
+import { governMemory } from './memory-governor.js';
 
 /** The typed option values of a command, as its declarations make them. */
 export type OptionsOf<C> = C extends { opts(): infer Opts } ? Opts : never;
@@ -144,6 +145,23 @@ function nameOption(check: (value: string, source: { flag: string }) => string, 
 export const indexNameOption = (flag: string) => nameOption(assertIndexName, flag);
 /** A Kafka topic given on the command line, checked before any broker is asked. */
 export const topicNameOption = (flag: string) => nameOption(assertTopicName, flag);
+
+const memoryHeavy = new WeakSet<CommandUnknownOpts>();
+
+/**
+ * Declares a long-running, memory-heavy command: the memory governor (memory-governor.ts) starts
+ * just before its action runs, after its flags parsed. Every other command, `--help` and usage
+ * errors never start the governor's timer.
+ */
+export function withMemoryGovernor<C extends CommandUnknownOpts>(cmd: C): C {
+  memoryHeavy.add(cmd);
+  return cmd.hook('preAction', () => governMemory()) as C;
+}
+
+/** Whether a command was declared with withMemoryGovernor. */
+export function governsMemory(cmd: CommandUnknownOpts): boolean {
+  return memoryHeavy.has(cmd);
+}
 
 /** Runs work with a progress bus and whichever view fits the terminal, and always closes the view. */
 export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus: ProgressBus) => Promise<T>): Promise<T> {

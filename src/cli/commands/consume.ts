@@ -8,6 +8,7 @@ import {
   topicNameOption,
   withConnectionOptions,
   withHelp,
+  withMemoryGovernor,
   withProgress,
   withRetryBudgetOption,
 } from '../command-kit.js';
@@ -82,23 +83,25 @@ export function consumeCommand(io: CliIO) {
     }).finally(() => Promise.all([source.close(), deadLetters?.close()]));
   });
   return behaveLikeProgram(
-    withHelp(withRetryBudgetOption(cmd), {
-      exitCodes: {
-        0: 'stopped cleanly (SIGINT/SIGTERM)',
-        1: 'the engine refused a document (--on-invalid stop)',
-        2: 'usage (also: the alias does not exist yet, --dead-letter-topic without --on-invalid skip)',
-        3: 'config',
-        4: 'invalid event (--on-invalid stop)',
-        5: 'Kafka unavailable',
-        6: 'search engine unavailable longer than --max-sink-wait',
-      },
-      examples: [
-        'readmodel consume product-search --group readmodel.product-search',
-        'readmodel consume product-search --dead-letter-topic product-events.dlq --max-sink-wait 15m',
-        'readmodel consume product-search --on-invalid stop --retry-budget 10m --no-tui',
-      ],
-      seeAlso: ['readmodel lag', 'readmodel replay', 'readmodel rebuild'],
-    }),
+    withMemoryGovernor(
+      withHelp(withRetryBudgetOption(cmd), {
+        exitCodes: {
+          0: 'stopped cleanly (SIGINT/SIGTERM)',
+          1: 'the engine refused a document (--on-invalid stop)',
+          2: 'usage (also: the alias does not exist yet, --dead-letter-topic without --on-invalid skip)',
+          3: 'config',
+          4: 'invalid event (--on-invalid stop)',
+          5: 'Kafka unavailable',
+          6: 'search engine unavailable longer than --max-sink-wait',
+        },
+        examples: [
+          'readmodel consume product-search --group readmodel.product-search',
+          'readmodel consume product-search --dead-letter-topic product-events.dlq --max-sink-wait 15m',
+          'readmodel consume product-search --on-invalid stop --retry-budget 10m --no-tui',
+        ],
+        seeAlso: ['readmodel lag', 'readmodel replay', 'readmodel rebuild'],
+      }),
+    ),
     io,
   );
 }

@@ -8,6 +8,7 @@ import {
   parsePositiveIntOption,
   withConnectionOptions,
   withHelp,
+  withMemoryGovernor,
   withProgress,
   withRetryBudgetOption,
 } from '../command-kit.js';
@@ -131,35 +132,37 @@ export function rebuildCommand(io: CliIO) {
     });
   });
   return behaveLikeProgram(
-    withHelp(withRetryBudgetOption(cmd), {
-      notes: `An interrupted rebuild (crash, SIGKILL, node loss) continues from its last checkpoint when the same
+    withMemoryGovernor(
+      withHelp(withRetryBudgetOption(cmd), {
+        notes: `An interrupted rebuild (crash, SIGKILL, node loss) continues from its last checkpoint when the same
 command runs again; --force starts over. Sharded: run --shard i/N for every i (any machines), then --seal.`,
-      exitCodes: {
-        0: 'built (or already built, or this shard finished)',
-        1: 'engine refused a request',
-        2: 'usage',
-        3: 'config (also: the node is not the configured engine)',
-        4: 'invalid event',
-        5: 'Kafka unavailable',
-        6: 'search engine unavailable or unreadable',
-        7: 'swap gate refused',
-        8: 'conflict (target is live, alias moved, --seal with a shard missing or unfinished)',
-        10: 'target exists but readmodel does not own it',
-        11: "another run holds the target's lease",
-        12: 'history missing (truncated by retention; --allow-truncated-history acknowledges it)',
-        130: 'aborted',
-      },
-      examples: [
-        'readmodel rebuild product-search',
-        'readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json',
-        'readmodel rebuild product-search --on-invalid skip --swap',
-        'readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates',
-        'readmodel rebuild product-search --dry-run',
-        'readmodel rebuild product-search --shard 0/3        # on three machines: 0/3, 1/3, 2/3',
-        'readmodel rebuild product-search --seal --swap      # once all three finished',
-      ],
-      seeAlso: ['readmodel check', 'readmodel alias swap', 'readmodel diff', 'readmodel prune'],
-    }),
+        exitCodes: {
+          0: 'built (or already built, or this shard finished)',
+          1: 'engine refused a request',
+          2: 'usage',
+          3: 'config (also: the node is not the configured engine)',
+          4: 'invalid event',
+          5: 'Kafka unavailable',
+          6: 'search engine unavailable or unreadable',
+          7: 'swap gate refused',
+          8: 'conflict (target is live, alias moved, --seal with a shard missing or unfinished)',
+          10: 'target exists but readmodel does not own it',
+          11: "another run holds the target's lease",
+          12: 'history missing (truncated by retention; --allow-truncated-history acknowledges it)',
+          130: 'aborted',
+        },
+        examples: [
+          'readmodel rebuild product-search',
+          'readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json',
+          'readmodel rebuild product-search --on-invalid skip --swap',
+          'readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates',
+          'readmodel rebuild product-search --dry-run',
+          'readmodel rebuild product-search --shard 0/3        # on three machines: 0/3, 1/3, 2/3',
+          'readmodel rebuild product-search --seal --swap      # once all three finished',
+        ],
+        seeAlso: ['readmodel check', 'readmodel alias swap', 'readmodel diff', 'readmodel prune'],
+      }),
+    ),
     io,
   );
 }
