@@ -163,9 +163,16 @@ export function governsMemory(cmd: CommandUnknownOpts): boolean {
   return memoryHeavy.has(cmd);
 }
 
-/** Runs work with a progress bus and whichever view fits the terminal, and always closes the view. */
-export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus: ProgressBus) => Promise<T>): Promise<T> {
-  const bus = createProgressBus();
+/**
+ * Runs work with a progress bus and whichever view fits the terminal, and always closes the view.
+ * `bus` is for work whose adapters were made before the view (they report to it from then on).
+ */
+export async function withProgress<T>(
+  io: CliIO,
+  flags: GlobalFlags,
+  work: (bus: ProgressBus) => Promise<T>,
+  bus: ProgressBus = createProgressBus(),
+): Promise<T> {
   const view = await attachProgressView(bus, io, { ...(flags.json ? { json: true } : {}), ...(flags.tui === false ? { tui: false } : {}) });
   try {
     const result = await work(bus);

@@ -17,10 +17,10 @@ export type PreflightFlags = GlobalFlags &
 export async function runPreflightCommand(io: CliIO, modelName: string, flags: PreflightFlags): Promise<void> {
   const { runPreflight } = await import('../../app/run-preflight.js');
   const { truncatedHistoryError } = await import('../../core/rebuild/history-check.js');
-  const { c, assets, start, end } = await rebuildInputs(io, modelName, flags);
-  const source = c.source();
-  const sink = c.sink();
+  const { c, assets, start, end, sink, closeSink } = await rebuildInputs(io, modelName, flags);
+  let source: ReturnType<typeof c.source> | undefined;
   try {
+    source = c.source();
     // A few quick reads: no progress view, the report is the output.
     const report = await runPreflight(
       {
@@ -36,7 +36,7 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
     else io.stdout.write(preflightText(report));
     if (!report.wouldRun) throw Object.assign(truncatedHistoryError(report.history, report.model), { reported: true });
   } finally {
-    await Promise.allSettled([sink.close(), source.close()]);
+    await Promise.allSettled([closeSink(), source?.close()]);
   }
 }
 

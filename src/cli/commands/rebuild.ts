@@ -13,6 +13,7 @@ import {
   withRetryBudgetOption,
 } from '../command-kit.js';
 import { UsageError } from '../../core/errors.js';
+import { createProgressBus } from '../../core/progress/progress-events.js';
 import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
 import { rebuildInputs } from '../rebuild-inputs.js';
@@ -76,60 +77,65 @@ export function rebuildCommand(io: CliIO) {
     if (flags.seal) return sealCommand(io, modelName, flags);
     const { runRebuild } = await import('../../app/run-rebuild.js');
     const { VERSION } = await import('../version.js');
-    const { c, model, assets, start, end } = await rebuildInputs(io, modelName, flags);
-    await withProgress(io, flags, async (progress) => {
-      // The brokers for the views' headers; the engine code names the model, topic and search cluster.
-      progress.emit({ type: 'context', brokers: c.kafka().brokers });
-      const source = c.source(progress);
-      const sink = c.sink(progress);
-      try {
-        const { exposeBuild } = await import('../../app/run-alias.js');
-        const { gatesFor } = await import('../../app/swap-gates.js');
-        const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
-        const result = await runRebuild(
-          {
-            assets,
-            ...(flags.topic ? { topic: flags.topic } : {}),
-            start,
-            end,
-            onInvalid: flags.onInvalid,
-            force: Boolean(flags.force),
-            batchSize: flags.batchSize,
-            cacheSize: flags.cacheSize,
-            ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
-            toolVersion: VERSION,
-            signal: io.signal,
-            ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
-            ...(shard ? { shard } : {}),
-            ...(flags.verify ? { verify: true } : {}),
-            checkpointEveryMs: flags.checkpointEvery,
-            ...(flags.swap
-              ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } }
-              : {}),
-          },
-          { source, sink, progress },
-        );
-        let swap = result.swap;
-        if (flags.swap && result.outcome === 'already-built') {
-          // Nothing new to load: expose the existing complete build unless it already is live.
-          swap = await exposeBuild(
-            { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
-            { sink, progress },
-          );
-        }
-        if (flags.json) {
-          // A shard's record without its fold state (tombstones can be many).
-          const shard = result.shard && (({ tombstones: _t, skipped: _s, ...rest }) => rest)(result.shard);
-          writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}), ...(shard ? { shard } : {}) });
-        } else io.stdout.write(rebuildText(result, swap));
-      } finally {
+    const bus = createProgressBus();
+    const { c, model, assets, start, end, sink, closeSink } = await rebuildInputs(io, modelName, flags, bus);
+    await withProgress(
+      io,
+      flags,
+      async (progress) => {
+        // The brokers for the views' headers; the engine code names the model, topic and search cluster.
+        progress.emit({ type: 'context', brokers: c.kafka().brokers });
+        const source = c.source(progress);
         try {
-          await sink.close();
+          const { exposeBuild } = await import('../../app/run-alias.js');
+          const { gatesFor } = await import('../../app/swap-gates.js');
+          const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
+          const result = await runRebuild(
+            {
+              assets,
+              ...(flags.topic ? { topic: flags.topic } : {}),
+              start,
+              end,
+              onInvalid: flags.onInvalid,
+              force: Boolean(flags.force),
+              batchSize: flags.batchSize,
+              cacheSize: flags.cacheSize,
+              ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
+              toolVersion: VERSION,
+              signal: io.signal,
+              ...(flags.allowTruncatedHistory ? { allowTruncatedHistory: true } : {}),
+              ...(shard ? { shard } : {}),
+              ...(flags.verify ? { verify: true } : {}),
+              checkpointEveryMs: flags.checkpointEvery,
+              ...(flags.swap
+                ? { swap: { gates, overrideGates: Boolean(flags.overrideGates), maxLag: flags.catchUpLag, maxRounds: flags.catchUpRounds } }
+                : {}),
+            },
+            { source, sink, progress },
+          );
+          let swap = result.swap;
+          if (flags.swap && result.outcome === 'already-built') {
+            // Nothing new to load: expose the existing complete build unless it already is live.
+            swap = await exposeBuild(
+              { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+              { sink, progress },
+            );
+          }
+          if (flags.json) {
+            // A shard's record without its fold state (tombstones can be many).
+            const shard = result.shard && (({ tombstones: _t, skipped: _s, ...rest }) => rest)(result.shard);
+            writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}), ...(shard ? { shard } : {}) });
+          } else io.stdout.write(rebuildText(result, swap));
         } finally {
-          await source.close();
+          try {
+            await closeSink();
+          } finally {
+            await source.close();
+          }
         }
-      }
-    });
+      },
+      bus,
+    ).finally(closeSink);
   });
   return behaveLikeProgram(
     withMemoryGovernor(
@@ -187,28 +193,38 @@ async function sealCommand(
   },
 ) {
   const { runSeal } = await import('../../app/seal-build.js');
-  const { c, model, assets } = await rebuildInputs(io, modelName, flags);
-  await withProgress(io, flags, async (progress) => {
-    const sink = c.sink(progress);
-    try {
-      const result = await runSeal(
-        { assets, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}), verify: Boolean(flags.verify), signal: io.signal },
-        { sink, progress },
-      );
-      let swap;
-      if (flags.swap) {
-        const { exposeBuild } = await import('../../app/run-alias.js');
-        const { gatesFor } = await import('../../app/swap-gates.js');
-        const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
-        swap = await exposeBuild(
-          { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+  const bus = createProgressBus();
+  const { c, model, assets, sink, closeSink } = await rebuildInputs(io, modelName, flags, bus);
+  await withProgress(
+    io,
+    flags,
+    async (progress) => {
+      try {
+        const result = await runSeal(
+          {
+            assets,
+            ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
+            verify: Boolean(flags.verify),
+            signal: io.signal,
+          },
           { sink, progress },
         );
+        let swap;
+        if (flags.swap) {
+          const { exposeBuild } = await import('../../app/run-alias.js');
+          const { gatesFor } = await import('../../app/swap-gates.js');
+          const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
+          swap = await exposeBuild(
+            { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+            { sink, progress },
+          );
+        }
+        if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
+        else io.stdout.write(rebuildText(result, swap));
+      } finally {
+        await closeSink();
       }
-      if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
-      else io.stdout.write(rebuildText(result, swap));
-    } finally {
-      await sink.close();
-    }
-  });
+    },
+    bus,
+  ).finally(closeSink);
 }
