@@ -5,7 +5,7 @@ import { SANDBOX_EXIT_CODES, sandboxDeps, withSandboxOptions } from './common-op
 
 export function sandboxStatusCommand(io: CliIO) {
   const cmd = withSandboxOptions(
-    new Command('status').description('Show each service: running or stopped, pid, endpoint, version, log'),
+    new Command('status').description('Show each service: running or stopped, pid, endpoint, version, Java, log'),
   ).action(async (opts) => {
     const { runSandboxStatus } = await import('../../../sandbox/run.js');
     await runSandboxStatus(opts, sandboxDeps(io));
