@@ -14,7 +14,7 @@ const PROGRAM_HELP: CommandHelp = {
 progress bars (plain lines instead). Connection settings: READMODEL_KAFKA_BROKERS, READMODEL_SEARCH_NODE,
 READMODEL_SEARCH_ENGINE, ... (readmodel config show prints what is in effect).
 
-Each command's --help lists the exit codes it uses; all of them:`,
+Below are all of readmodel's exit codes; each command's --help lists those it uses.`,
   exitCodes: {
     0: 'ok',
     1: 'failure (engine refused, violations, differences, lag finding)',
