@@ -7,6 +7,7 @@ import { attachProgressView } from './output/attach-progress-view.js';
 import type { GlobalFlags } from './connect.js';
 import { assertIndexName, assertTopicName } from '../core/naming/name-checks.js';
 import type { ExitCodeValue } from '../core/errors.js';
+import { governMemory } from './memory-governor.js';
 
 /** The typed option values of a command, as its declarations make them. */
 export type OptionsOf<C> = C extends { opts(): infer Opts } ? Opts : never;
@@ -145,9 +146,33 @@ export const indexNameOption = (flag: string) => nameOption(assertIndexName, fla
 /** A Kafka topic given on the command line, checked before any broker is asked. */
 export const topicNameOption = (flag: string) => nameOption(assertTopicName, flag);
 
-/** Runs work with a progress bus and whichever view fits the terminal, and always closes the view. */
-export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus: ProgressBus) => Promise<T>): Promise<T> {
-  const bus = createProgressBus();
+const memoryHeavy = new WeakSet<CommandUnknownOpts>();
+
+/**
+ * Declares a long-running, memory-heavy command: the memory governor (memory-governor.ts) starts
+ * just before its action runs, after its flags parsed. Every other command, `--help` and usage
+ * errors never start the governor's timer.
+ */
+export function withMemoryGovernor<C extends CommandUnknownOpts>(cmd: C): C {
+  memoryHeavy.add(cmd);
+  return cmd.hook('preAction', () => governMemory()) as C;
+}
+
+/** Whether a command was declared with withMemoryGovernor. */
+export function governsMemory(cmd: CommandUnknownOpts): boolean {
+  return memoryHeavy.has(cmd);
+}
+
+/**
+ * Runs work with a progress bus and whichever view fits the terminal, and always closes the view.
+ * `bus` is for work whose adapters were made before the view (they report to it from then on).
+ */
+export async function withProgress<T>(
+  io: CliIO,
+  flags: GlobalFlags,
+  work: (bus: ProgressBus) => Promise<T>,
+  bus: ProgressBus = createProgressBus(),
+): Promise<T> {
   const view = await attachProgressView(bus, io, { ...(flags.json ? { json: true } : {}), ...(flags.tui === false ? { tui: false } : {}) });
   try {
     const result = await work(bus);
@@ -159,7 +184,7 @@ export async function withProgress<T>(io: CliIO, flags: GlobalFlags, work: (bus:
   }
 }
 
-/** What every command's --help ends with: when it exits with which code, and how it is typed. */
+/** What every command's --help ends with: when it exits with which code, how it is typed, what is related. */
 export interface CommandHelp {
   /** Text before the exit codes (rules, statuses, what is never touched). */
   notes?: string;
@@ -167,23 +192,34 @@ export interface CommandHelp {
   exitCodes: Partial<Record<ExitCodeValue, string>>;
   /** Whole command lines, each starting with `readmodel`; a trailing `# ...` explains it. */
   examples: readonly string[];
+  /** Related commands as their paths, e.g. `readmodel alias swap` (the help test checks each exists). */
+  seeAlso: readonly string[];
 }
 
+const declaredHelp = new WeakMap<CommandUnknownOpts, CommandHelp>();
+
 /**
- * Declares a command's exit codes and examples in the one format every --help uses (the help unit test
- * walks the whole command tree and fails on a command without them).
+ * Declares a command's exit codes, examples and related commands in the one format every --help uses
+ * (the help unit test walks the whole command tree and fails on a command declared without it).
  */
 export function withHelp<C extends CommandUnknownOpts>(cmd: C, help: CommandHelp): C {
+  declaredHelp.set(cmd, help);
   return cmd.addHelpText('after', helpFooter(help)) as C;
 }
 
-/** The "Exit codes:" and "Examples:" paragraphs, wrapped for an 80-120 column terminal. */
+/** What withHelp declared for a command, if anything. */
+export function helpOf(cmd: CommandUnknownOpts): CommandHelp | undefined {
+  return declaredHelp.get(cmd);
+}
+
+/** The "Exit codes:", "Examples:" and "See also:" paragraphs, wrapped for an 80-120 column terminal. */
 export function helpFooter(help: CommandHelp): string {
   // A code never ends a line apart from the words that say when (the placeholder is a no-break join).
   const codes = Object.entries(help.exitCodes).map(([code, when]) => `${code}\u00a0${when}`);
   const exit = wrap(`Exit codes: ${codes.join(', ')}.`, 110).replaceAll('\u00a0', ' ');
   const examples = help.examples.map((e) => `  ${e}`).join('\n');
-  return `\n${help.notes ? `${help.notes.trim()}\n\n` : ''}${exit}\n\n${help.examples.length === 1 ? 'Example' : 'Examples'}:\n${examples}\n`;
+  const seeAlso = wrap(`See also: ${help.seeAlso.map((p) => p.replaceAll(' ', '\u00a0')).join(', ')}.`, 110).replaceAll('\u00a0', ' ');
+  return `\n${help.notes ? `${help.notes.trim()}\n\n` : ''}${exit}\n\n${help.examples.length === 1 ? 'Example' : 'Examples'}:\n${examples}\n\n${seeAlso}\n`;
 }
 
 function wrap(text: string, width: number): string {

@@ -4,27 +4,43 @@ import { AbortedError, ExitCode, UsageError } from '../core/errors.js';
 import type { CliIO } from './cli-io.js';
 import { renderError } from './render-error.js';
 import { commands } from './commands/index.js';
+import { withHelp, type CommandHelp } from './command-kit.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
 
-const PROGRAM_HELP = `
-Exit codes: 0 ok, 1 failure (engine refused, violations, differences, lag finding), 2 usage, 3 config,
-4 invalid event, 5 Kafka unavailable, 6 search engine unavailable, 7 swap gate refused, 8 conflict,
-9 sandbox failure, 10 not owned, 11 lease held, 12 history missing, 70 internal bug, 130 aborted.
-Each command's --help says which of them it uses.
-
-Examples:
-  readmodel check product-search
-  readmodel rebuild product-search --swap
-  readmodel query product-search --text headphones --filter 'price<100'
-  readmodel alias show product-search
-  readmodel lag --watch
-
-Environment: NO_COLOR=1 turns colour off everywhere; TERM=dumb also turns off the terminal UI and
+const PROGRAM_HELP: CommandHelp = {
+  notes: `Environment: NO_COLOR=1 turns colour off everywhere; TERM=dumb also turns off the terminal UI and
 progress bars (plain lines instead). Connection settings: READMODEL_KAFKA_BROKERS, READMODEL_SEARCH_NODE,
 READMODEL_SEARCH_ENGINE, ... (readmodel config show prints what is in effect).
-`;
+
+Below are all of readmodel's exit codes; each command's --help lists those it uses.`,
+  exitCodes: {
+    0: 'ok',
+    1: 'failure (engine refused, violations, differences, lag finding)',
+    2: 'usage',
+    3: 'config',
+    4: 'invalid event',
+    5: 'Kafka unavailable',
+    6: 'search engine unavailable',
+    7: 'swap gate refused',
+    8: 'conflict',
+    9: 'sandbox failure',
+    10: 'not owned',
+    11: 'lease held',
+    12: 'history missing',
+    70: 'internal bug',
+    130: 'aborted',
+  },
+  examples: [
+    'readmodel check product-search',
+    'readmodel rebuild product-search --swap',
+    "readmodel query product-search --text headphones --filter 'price<100'",
+    'readmodel alias show product-search',
+    'readmodel lag --watch',
+  ],
+  seeAlso: ['readmodel help', 'readmodel config show', 'readmodel completion'],
+};
 
 /**
  * Builds the program. Command modules import their engine code lazily inside their actions so that
@@ -41,8 +57,8 @@ export function buildProgram(io: CliIO, argv: readonly string[] = []): Command {
     })
     .exitOverride()
     // Options after a subcommand belong to it (e.g. `lag serve --interval 5s`), not to its parent.
-    .enablePositionalOptions()
-    .addHelpText('after', PROGRAM_HELP);
+    .enablePositionalOptions();
+  withHelp(program, PROGRAM_HELP);
   // Not commander's .version(): that prints one fixed string and knows no --json.
   program.on('option:version', () => {
     const node = process.versions.node;

@@ -1,5 +1,12 @@
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
+let governed = false;
+
+/** Whether governMemory ran in this process. */
+export function memoryGoverned(): boolean {
+  return governed;
+}
+
 /** Young generation size (both semi-spaces) above which it may not grow further. */
 const YOUNG_BYTES = 16 * 1024 * 1024;
 /**
@@ -16,8 +23,12 @@ const HEAP_GROWING_PERCENT = 50;
  * growth stops once the young generation reaches YOUNG_BYTES (and resumes if V8 shrinks it). Flags
  * the operator gave (NODE_OPTIONS or the command line) win. Measured on a 1M-event rebuild (100k
  * products): peak RSS 499 -> ~230 MB.
+ *
+ * Started only by the commands declared with withMemoryGovernor (command-kit.ts), once per process.
  */
 export function governMemory(given = `${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`): void {
+  if (governed) return;
+  governed = true;
   const has = (name: string) => given.includes(name) || given.includes(name.replaceAll('-', '_'));
   if (!has('heap-growing-percent')) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   if (has('semi-space')) return;

@@ -1,13 +1,22 @@
 import type { CliIO } from './cli-io.js';
 import type { GlobalFlags } from './connect.js';
-import type { SearchSink } from '../core/ports/search-sink.js';
+import type { ProgressBus } from '../core/progress/progress-events.js';
 import { targetOf } from '../core/engines/engine-capabilities.js';
 
 /**
  * What `rebuild` and its pre-flight (`check`, `rebuild --dry-run`) both start from: the offsets asked
- * for (checked before connecting), the resolved configuration and model, and the model's assets.
+ * for (checked before connecting), the resolved configuration and model, the model's assets, and the
+ * search sink that identified the engine. The sink is handed on rather than opened again, so the node
+ * is asked what it is once per run (the sink keeps the answer); the caller closes it with `closeSink`,
+ * which may be called more than once. `progress` is the bus the sink reports retries and throttling
+ * to, for the view the caller attaches.
  */
-export async function rebuildInputs(io: CliIO, modelName: string, flags: GlobalFlags & { from?: string; fromTime?: string; to?: string }) {
+export async function rebuildInputs(
+  io: CliIO,
+  modelName: string,
+  flags: GlobalFlags & { from?: string; fromTime?: string; to?: string },
+  progress?: ProgressBus,
+) {
   const { connect } = await import('./connect.js');
   const { loadModelAssets } = await import('../app/model-assets.js');
   const { parseStartSpec, parseEndSpec } = await import('../core/rebuild/offset-plan.js');
@@ -19,17 +28,16 @@ export async function rebuildInputs(io: CliIO, modelName: string, flags: GlobalF
   // Kafka's configuration is checked first, as the commands always have; then the node is asked what
   // engine and major it is, which picks the mapping (and so the build hash and index name).
   c.kafka();
-  const engine = await detectEngine(c.sink());
-  const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT, engine });
-  return { c, model, assets, start, end };
-}
-
-/** The engine and major the node reports (checked against search.engine): it picks the model's mapping. */
-async function detectEngine(sink: SearchSink) {
+  const sink = c.sink(progress);
   try {
     const info = await sink.info();
-    return targetOf(info.engine, info.version);
-  } finally {
-    await sink.close();
+    const engine = targetOf(info.engine, info.version);
+    const assets = await loadModelAssets(model, { contractsDir: c.config.contractsDir, packageRoot: PACKAGE_ROOT, engine });
+    let closing: Promise<void> | undefined;
+    const closeSink = () => (closing ??= sink.close());
+    return { c, model, assets, start, end, sink, closeSink };
+  } catch (err) {
+    await sink.close().catch(() => undefined);
+    throw err;
   }
 }

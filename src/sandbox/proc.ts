@@ -1,6 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseFdinfoFlags, parseProcStatStartTime, survivesExec } from './state.js';
+import { javaHomeOfExecutable, parseFdinfoFlags, parseJavaMajorVersion, parseProcStatStartTime, survivesExec } from './state.js';
 
 /**
  * Process liveness, identity and group termination. Services are spawned detached, so each is the
@@ -117,4 +118,19 @@ export async function inheritableFds(): Promise<number[]> {
     }
   }
   return out.sort((a, b) => a - b);
+}
+
+/**
+ * "<major> <home>" of the Java a process runs on, read from the process (Linux /proc) and the home's
+ * `release` file; undefined when either cannot be read (no /proc, another user's process, no release).
+ */
+export async function javaOfProcess(pid: number): Promise<string | undefined> {
+  try {
+    const home = javaHomeOfExecutable(await readlink(`/proc/${pid}/exe`));
+    if (!home) return undefined;
+    const major = parseJavaMajorVersion(await readFile(path.join(home, 'release'), 'utf8'));
+    return major === undefined ? undefined : `${major} ${home}`;
+  } catch {
+    return undefined;
+  }
 }

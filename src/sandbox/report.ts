@@ -15,6 +15,11 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** The major of a "<major> <home>" Java as `up` records it. */
+function javaMajorOf(java: string): string {
+  return java.split(' ')[0] ?? '';
+}
+
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -26,7 +31,7 @@ export function formatUpResult(r: UpResult): string[] {
     s.endpoint,
     `pid ${s.pid}`,
     s.version,
-    s.java === null ? '' : `Java ${s.java.split(' ')[0] ?? ''}`,
+    s.java === null ? '' : `Java ${javaMajorOf(s.java)}`,
     s.action === 'started' ? formatSeconds(s.elapsedMs) : '',
   ]);
   const lines = table(rows);
@@ -41,9 +46,10 @@ export function formatDownResult(r: DownResult): string[] {
 }
 
 export function formatStatusResult(r: StatusResult): string[] {
-  const rows = [['SERVICE', 'STATUS', 'PID', 'ENDPOINT', 'VERSION', 'LOG']];
+  const rows = [['SERVICE', 'STATUS', 'PID', 'ENDPOINT', 'VERSION', 'JAVA', 'LOG']];
   for (const s of r.services) {
-    rows.push([s.service, s.status, s.pid === null ? '-' : String(s.pid), s.endpoint, s.version, s.logFile]);
+    const java = s.java === null ? '-' : javaMajorOf(s.java);
+    rows.push([s.service, s.status, s.pid === null ? '-' : String(s.pid), s.endpoint, s.version, java, s.logFile]);
   }
   const lines = table(rows);
   for (const s of r.services) if (s.note) lines.push(`  ${s.service}: ${s.note}`);

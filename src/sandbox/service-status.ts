@@ -1,7 +1,7 @@
 import { HEALTH_PROBE_TIMEOUT_MS, versionOf } from './health.js';
 import { serviceEndpoint } from './options.js';
 import { describePortOwner, isPortFree, probeHealth } from './probe.js';
-import { isSameProcess } from './proc.js';
+import { isSameProcess, javaOfProcess } from './proc.js';
 import { readServiceState } from './service-files.js';
 import { requestedVersion, servicePaths } from './state.js';
 import type { SandboxOptions, ServiceName, ServiceStatus } from './types.js';
@@ -24,6 +24,8 @@ export async function serviceStatus(options: SandboxOptions, service: ServiceNam
       status: h.healthy ? 'running' : 'unhealthy',
       pid: state.pid,
       version: await versionOf(service, state.port, state.version),
+      // State files written before the Java was recorded: ask the process.
+      java: state.java ?? (await javaOfProcess(state.pid)) ?? null,
       startedAt: state.startedAt,
       note: h.healthy ? null : h.detail,
     };
@@ -39,6 +41,7 @@ export async function serviceStatus(options: SandboxOptions, service: ServiceNam
     status: 'stopped',
     pid: null,
     version: state?.version ?? requestedVersion(options, service),
+    java: null,
     startedAt: null,
     note: notes.length > 0 ? notes.join('; ') : null,
   };

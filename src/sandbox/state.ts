@@ -168,6 +168,18 @@ export function parsePasswdLine(line: string): PasswdEntry | undefined {
   return { name, uid: Number(uid), gid: Number(gid), home: home ?? '', shell: shell ?? '' };
 }
 
+/**
+ * The Java home of a running JVM from its executable (the target of /proc/<pid>/exe), e.g.
+ * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -> /usr/lib/jvm/temurin-25-jdk-amd64; undefined when
+ * it is not a `<home>/bin/java` or was deleted since (a JDK upgraded under a running service).
+ */
+export function javaHomeOfExecutable(exe: string): string | undefined {
+  if (exe.endsWith(' (deleted)')) return undefined;
+  const bin = path.dirname(exe);
+  if (path.basename(exe) !== 'java' || path.basename(bin) !== 'bin') return undefined;
+  return path.dirname(bin);
+}
+
 /** Major version from a JDK `release` file (JAVA_VERSION="17.0.15") or `java -version` output. */
 export function parseJavaMajorVersion(text: string): number | undefined {
   const m = /JAVA_VERSION="([^"]+)"/.exec(text) ?? /version "([^"]+)"/.exec(text);

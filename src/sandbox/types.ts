@@ -107,6 +107,11 @@ export interface ServiceStatus {
   endpoint: string;
   port: number;
   version: string;
+  /**
+   * Java a running (or unhealthy) service runs on, "<major> <home>" as `up` reports it: recorded by
+   * `up`, else read from the process itself; null when stopped or not known.
+   */
+  java: string | null;
   logFile: string;
   startedAt: string | null;
   /** Extra facts worth a glance: stale state file, port held by another process, ... */

@@ -144,7 +144,7 @@ describe('readmodel lag (built binary): unreachable services and usage', () => {
     expect((await runCli(['lag', 'product-search', '--watch', '--prometheus'], { cwd })).code).toBe(2);
     const help = await runCli(['lag', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('Exit codes: 0 every partition and read model OK; 1 any finding');
+    expect(help.stdout).toContain('Exit codes: 0 every partition and read model OK, 1 any finding');
     expect(help.stdout).toContain('readmodel_read_model_status');
     expect(help.stdout).toContain('GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG TIME-LAG STATUS MODEL');
     const serveHelp = await runCli(['lag', 'serve', '--help']);

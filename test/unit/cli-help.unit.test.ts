@@ -3,7 +3,7 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import type { CliIO } from '../../src/cli/cli-io.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { behaveLikeProgram, helpFooter } from '../../src/cli/command-kit.js';
+import { behaveLikeProgram, helpFooter, helpOf } from '../../src/cli/command-kit.js';
 import { ExitCode } from '../../src/core/errors.js';
 
 function capturingIo(): { io: CliIO; take: () => string } {
@@ -28,6 +28,31 @@ function capturingIo(): { io: CliIO; take: () => string } {
 function everyCommand(cmd: CommandUnknownOpts, path: string[] = []): Array<{ path: string; cmd: CommandUnknownOpts }> {
   const here = [...path, cmd.name()];
   return [{ path: here.join(' '), cmd }, ...cmd.commands.flatMap((sub) => everyCommand(sub, here))];
+}
+
+/** The words of the readmodel command line in an example, up to a pipe, redirect or comment (quotes removed). */
+function exampleWords(example: string): string[] {
+  const from = example.indexOf('readmodel ');
+  const words: string[] = [];
+  for (const m of example.slice(from).matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) {
+    const bare = m[3];
+    if (bare !== undefined && /^(\||>|#|&&|;|\))/.test(bare)) break;
+    words.push(m[1] ?? m[2] ?? bare!.replace(/\)$/, ''));
+  }
+  return words.slice(1);
+}
+
+/** The command an example runs (its longest command path) and the arguments that command parses. */
+function resolveExample(program: CommandUnknownOpts, example: string): { target: CommandUnknownOpts; args: string[] } {
+  const words = exampleWords(example);
+  let target = program;
+  let i = 0;
+  for (; i < words.length; i++) {
+    const next = target.commands.find((c) => c.name() === words[i]);
+    if (!next) break;
+    target = next;
+  }
+  return { target, args: words.slice(i) };
 }
 
 describe('readmodel help', () => {
@@ -113,8 +138,54 @@ describe('readmodel help', () => {
     expect(help).not.toMatch(/\nExit codes: /);
   });
 
-  it('withHelp renders exit codes and examples in the format every command uses', () => {
-    const text = helpFooter({ exitCodes: { 0: 'done', 7: 'refused' }, examples: ['readmodel x', 'readmodel x --json'] });
-    expect(text).toBe('\nExit codes: 0 done, 7 refused.\n\nExamples:\n  readmodel x\n  readmodel x --json\n');
+  it('withHelp renders exit codes, examples and related commands in the format every command uses', () => {
+    const text = helpFooter({
+      exitCodes: { 0: 'done', 7: 'refused' },
+      examples: ['readmodel x', 'readmodel x --json'],
+      seeAlso: ['readmodel y', 'readmodel y z'],
+    });
+    expect(text).toBe(
+      '\nExit codes: 0 done, 7 refused.\n\nExamples:\n  readmodel x\n  readmodel x --json\n\nSee also: readmodel y, readmodel y z.\n',
+    );
   });
+
+  it.each(all.map((c) => [c.path, c.cmd] as const))(
+    '%s declares its help with withHelp: one exit-code paragraph, examples, see also',
+    (_path, cmd) => {
+      const declared = helpOf(cmd);
+      expect(declared, 'declared with withHelp()').toBeDefined();
+      cmd.outputHelp();
+      const help = take();
+      expect(help.match(/\nExit codes: /g)).toHaveLength(1);
+      expect(help).toMatch(/\n\nSee also: readmodel[^\n]*\.\n+$/);
+      expect(declared!.seeAlso.length).toBeGreaterThan(0);
+    },
+  );
+
+  const paths = new Set(all.map((c) => c.path));
+
+  it.each(all.map((c) => [c.path, c.cmd] as const))('%s: every "see also" is another existing command', (path, cmd) => {
+    for (const related of helpOf(cmd)?.seeAlso ?? []) {
+      expect(paths, related).toContain(related);
+      expect(related).not.toBe(path);
+    }
+  });
+
+  it.each(all.map((c) => [c.path, c.cmd] as const))(
+    '%s: every example parses with the flags and values its command declares',
+    (_path, cmd) => {
+      for (const example of helpOf(cmd)?.examples ?? []) {
+        // A fresh tree per example: parsing stores option values on the commands.
+        const { target, args } = resolveExample(buildProgram(capturingIo().io), example);
+        const { operands, unknown } = target.parseOptions(args.filter((a) => a !== '--help'));
+        expect(unknown, example).toEqual([]);
+        // `... --help` shows the help whatever else the line lacks.
+        if (args.includes('--help')) continue;
+        const declaredArgs = target.registeredArguments;
+        const required = declaredArgs.filter((a) => a.required).length;
+        expect(operands.length, example).toBeGreaterThanOrEqual(required);
+        if (!declaredArgs.some((a) => a.variadic)) expect(operands.length, example).toBeLessThanOrEqual(declaredArgs.length);
+      }
+    },
+  );
 });

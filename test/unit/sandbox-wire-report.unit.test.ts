@@ -107,6 +107,7 @@ describe('reports', () => {
           endpoint: 'http://127.0.0.1:19201',
           port: 19201,
           version: '8.19.7',
+          java: null,
           logFile: '/l',
           startedAt: null,
           note: 'port 19201 is held by a process this sandbox did not start',
@@ -117,6 +118,47 @@ describe('reports', () => {
     expect(lines[0]).toMatch(/^SERVICE\s+STATUS\s+PID\s+ENDPOINT/);
     expect(lines[1]).toMatch(/^elasticsearch\s+stopped\s+-\s+http/);
     expect(lines[2]).toContain('held by a process');
+  });
+
+  it('shows the Java each running service runs on as its major, "-" when stopped or not known', () => {
+    const running = (service: 'kafka' | 'opensearch', pid: number, java: string | null) => ({
+      service,
+      status: 'running' as const,
+      pid,
+      endpoint: service === 'kafka' ? '127.0.0.1:19092' : 'http://127.0.0.1:19200',
+      port: service === 'kafka' ? 19092 : 19200,
+      version: service === 'kafka' ? '4.4.0' : '3.8.0',
+      java,
+      logFile: `/s/${service}.log`,
+      startedAt: '2026-12-01T20:00:00.000Z',
+      note: null,
+    });
+    const st: StatusResult = {
+      stateDir: '/s',
+      cacheDir: '/c',
+      services: [
+        running('kafka', 10, '17 /usr/lib/jvm/java-17-openjdk-amd64'),
+        running('opensearch', 11, null),
+        {
+          service: 'elasticsearch',
+          status: 'stopped',
+          pid: null,
+          endpoint: 'http://127.0.0.1:19201',
+          port: 19201,
+          version: '9.5.0',
+          java: null,
+          logFile: '/s/es.log',
+          startedAt: null,
+          note: null,
+        },
+      ],
+    };
+    expect(formatStatusResult(st)).toEqual([
+      'SERVICE        STATUS   PID  ENDPOINT                VERSION  JAVA  LOG',
+      'kafka          running  10   127.0.0.1:19092         4.4.0    17    /s/kafka.log',
+      'opensearch     running  11   http://127.0.0.1:19200  3.8.0    -     /s/opensearch.log',
+      'elasticsearch  stopped  -    http://127.0.0.1:19201  9.5.0    -     /s/es.log',
+    ]);
   });
 
   it('reports down actions', () => {

@@ -1,7 +1,7 @@
 import { Command, type OptionValues } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, topicNameOption, withConnectionOptions, type OptionsOf } from '../command-kit.js';
+import { behaveLikeProgram, topicNameOption, withConnectionOptions, withHelp, type OptionsOf } from '../command-kit.js';
 import type { GlobalFlags } from '../connect.js';
 import { preflightText } from '../output/preflight-text.js';
 import { rebuildInputs } from '../rebuild-inputs.js';
@@ -17,10 +17,10 @@ export type PreflightFlags = GlobalFlags &
 export async function runPreflightCommand(io: CliIO, modelName: string, flags: PreflightFlags): Promise<void> {
   const { runPreflight } = await import('../../app/run-preflight.js');
   const { truncatedHistoryError } = await import('../../core/rebuild/history-check.js');
-  const { c, assets, start, end } = await rebuildInputs(io, modelName, flags);
-  const source = c.source();
-  const sink = c.sink();
+  const { c, assets, start, end, sink, closeSink } = await rebuildInputs(io, modelName, flags);
+  let source: ReturnType<typeof c.source> | undefined;
   try {
+    source = c.source();
     // A few quick reads: no progress view, the report is the output.
     const report = await runPreflight(
       {
@@ -36,7 +36,7 @@ export async function runPreflightCommand(io: CliIO, modelName: string, flags: P
     else io.stdout.write(preflightText(report));
     if (!report.wouldRun) throw Object.assign(truncatedHistoryError(report.history, report.model), { reported: true });
   } finally {
-    await Promise.allSettled([sink.close(), source.close()]);
+    await Promise.allSettled([closeSink(), source?.close()]);
   }
 }
 
@@ -64,18 +64,24 @@ export function checkCommand(io: CliIO) {
         )
         .argument('<model>', 'read model, e.g. product-search'),
     ),
-  )
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 a rebuild would run, 12 history missing (a rebuild would refuse), 2 usage, 3 config,
-5 Kafka unavailable, 6 search engine unavailable.
-
-Examples:
-  readmodel check product-search
-  readmodel check product-search --json
-`,
-    )
-    .action((modelName, flags) => runPreflightCommand(io, modelName, flags));
-  return behaveLikeProgram(cmd, io);
+  ).action((modelName, flags) => runPreflightCommand(io, modelName, flags));
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      exitCodes: {
+        0: 'a rebuild would run',
+        2: 'usage',
+        3: 'config (also: the node is not the configured engine)',
+        5: 'Kafka unavailable',
+        6: 'search engine unavailable or its answer unreadable',
+        12: 'history missing (a rebuild would refuse)',
+      },
+      examples: [
+        'readmodel check product-search',
+        'readmodel check product-search --from-time 2026-11-01T00:00:00Z --json',
+        'readmodel check product-search --allow-truncated-history   # what a build that acknowledges the gap would read',
+      ],
+      seeAlso: ['readmodel rebuild', 'readmodel lag'],
+    }),
+    io,
+  );
 }

@@ -28,6 +28,7 @@ export function completionCommand(io: CliIO) {
         'readmodel completion fish > ~/.config/fish/completions/readmodel.fish',
         'source <(readmodel completion bash)   # this shell only',
       ],
+      seeAlso: ['readmodel help'],
     }),
     io,
   );

@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions, withHelp } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions, withHelp, withMemoryGovernor } from '../command-kit.js';
 import { diffText } from '../output/diff-text.js';
 
 export function diffCommand(io: CliIO) {
@@ -39,16 +39,19 @@ export function diffCommand(io: CliIO) {
     }
   });
   return behaveLikeProgram(
-    withHelp(cmd, {
-      exitCodes: {
-        0: 'identical',
-        1: 'differences found (the report is printed)',
-        2: 'usage (unknown model, index not found, nothing to compare with)',
-        3: 'config',
-        6: 'search engine unavailable or its answer unreadable',
-      },
-      examples: ['readmodel diff product-search', 'readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json'],
-    }),
+    withMemoryGovernor(
+      withHelp(cmd, {
+        exitCodes: {
+          0: 'identical',
+          1: 'differences found (the report is printed)',
+          2: 'usage (unknown model, index not found, nothing to compare with)',
+          3: 'config',
+          6: 'search engine unavailable or its answer unreadable',
+        },
+        examples: ['readmodel diff product-search', 'readmodel diff product-search --to product_search_v1_3f9c2a7b1e --json'],
+        seeAlso: ['readmodel alias swap', 'readmodel rebuild', 'readmodel get'],
+      }),
+    ),
     io,
   );
 }

@@ -31,6 +31,7 @@ export function helpCommand(io: CliIO) {
     withHelp(cmd, {
       exitCodes: { 0: 'shown', 2: 'usage (no such command)' },
       examples: ['readmodel help', 'readmodel help alias swap', 'readmodel alias swap --help   # the same'],
+      seeAlso: ['readmodel completion'],
     }),
     io,
   );

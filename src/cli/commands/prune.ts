@@ -37,6 +37,7 @@ export function pruneCommand(io: CliIO) {
         'leased builds, complete builds finished after the last swap (candidates), the next --keep rollback targets.',
       exitCodes: { 0: 'done (or nothing to delete)', 2: 'usage', 3: 'config', 6: 'search engine unavailable or unreadable' },
       examples: ['readmodel prune product-search --dry-run', 'readmodel prune product-search --keep 1 --json'],
+      seeAlso: ['readmodel alias show', 'readmodel alias rollback', 'readmodel rebuild'],
     }),
     io,
   );

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, parseIntOption, withConnectionOptions, withHelp } from '../command-kit.js';
 import { parseFilter } from '../../core/query/query-filter.js';
 import { parseSort } from '../../core/query/query-sort.js';
 import { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from '../../core/query/query-plan.js';
@@ -48,53 +48,56 @@ export function queryCommand(io: CliIO) {
       .option('--offset <n>', 'hits to skip (offset + limit at most 10000)', parseIntOption('--offset'), 0)
       .option('--index <index|alias>', 'read this index or alias instead of <model>_current', indexNameOption('--index'))
       .option('--no-facets', "skip the model's facets"),
-  )
-    .addHelpText(
-      'after',
-      `
-Facets are declared per read model (product-search: category tree, price ranges, availability,
+  ).action(async (modelName, flags) => {
+    const { connect } = await import('../connect.js');
+    const { runQuery } = await import('../../app/run-query.js');
+    const { queryText } = await import('../output/query-text.js');
+    const c = await connect(io, flags);
+    const model = await c.model(modelName);
+    const sink = c.sink();
+    try {
+      const r = await runQuery(
+        {
+          model,
+          ...(flags.index ? { index: flags.index } : {}),
+          filters: flags.filter ?? [],
+          ...(flags.sort !== undefined ? { sort: flags.sort } : {}),
+          ...(flags.text !== undefined ? { text: flags.text } : {}),
+          limit: flags.limit,
+          offset: flags.offset,
+          facets: flags.facets,
+        },
+        { sink },
+      );
+      if (flags.json) {
+        const { plan, ...rest } = r;
+        writeJson(io, { ...rest, sort: plan.sort });
+      } else io.stdout.write(queryText(r, model.query));
+    } finally {
+      await sink.close();
+    }
+  });
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      notes: `Facets are declared per read model (product-search: category tree, price ranges, availability,
 attribute pairs); a --filter on the category path starts the category tree there. Attribute pairs
-filter as --filter attributeFacets=color=red.
-
-Exit codes: 0 ok (also when nothing matches), 1 the alias does not exist or the engine refused the query,
-2 usage (syntax, or a field that cannot be filtered/sorted: the message lists those that can),
-3 config, 6 search engine unavailable or its answer unreadable, 8 alias points at several indices.
-
-Examples:
-  readmodel query product-search --text headphones --filter availability=in_stock --filter 'price<100'
-  readmodel query product-search --sort -rankingScore,price --limit 10 --offset 20
-  readmodel query product-search --filter categoryPath=Electronics/Audio --no-facets --json
-  readmodel query order-history --filter customerId=c-0042 --sort -placedAt
-`,
-    )
-    .action(async (modelName, flags) => {
-      const { connect } = await import('../connect.js');
-      const { runQuery } = await import('../../app/run-query.js');
-      const { queryText } = await import('../output/query-text.js');
-      const c = await connect(io, flags);
-      const model = await c.model(modelName);
-      const sink = c.sink();
-      try {
-        const r = await runQuery(
-          {
-            model,
-            ...(flags.index ? { index: flags.index } : {}),
-            filters: flags.filter ?? [],
-            ...(flags.sort !== undefined ? { sort: flags.sort } : {}),
-            ...(flags.text !== undefined ? { text: flags.text } : {}),
-            limit: flags.limit,
-            offset: flags.offset,
-            facets: flags.facets,
-          },
-          { sink },
-        );
-        if (flags.json) {
-          const { plan, ...rest } = r;
-          writeJson(io, { ...rest, sort: plan.sort });
-        } else io.stdout.write(queryText(r, model.query));
-      } finally {
-        await sink.close();
-      }
-    });
-  return behaveLikeProgram(cmd, io);
+filter as --filter attributeFacets=color=red.`,
+      exitCodes: {
+        0: 'ok (also when nothing matches)',
+        1: 'the alias does not exist or the engine refused the query',
+        2: 'usage (syntax, or a field that cannot be filtered/sorted: the message lists those that can)',
+        3: 'config',
+        6: 'search engine unavailable or its answer unreadable',
+        8: 'alias points at several indices',
+      },
+      examples: [
+        "readmodel query product-search --text headphones --filter availability=in_stock --filter 'price<100'",
+        'readmodel query product-search --sort -rankingScore,price --limit 10 --offset 20',
+        'readmodel query product-search --filter categoryPath=Electronics/Audio --no-facets --json',
+        'readmodel query order-history --filter customerId=c-0042 --sort -placedAt',
+      ],
+      seeAlso: ['readmodel suggest', 'readmodel get'],
+    }),
+    io,
+  );
 }

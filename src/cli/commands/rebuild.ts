@@ -7,10 +7,13 @@ import {
   parseIntOption,
   parsePositiveIntOption,
   withConnectionOptions,
+  withHelp,
+  withMemoryGovernor,
   withProgress,
   withRetryBudgetOption,
 } from '../command-kit.js';
 import { UsageError } from '../../core/errors.js';
+import { createProgressBus } from '../../core/progress/progress-events.js';
 import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
 import { rebuildInputs } from '../rebuild-inputs.js';
@@ -57,53 +60,32 @@ export function rebuildCommand(io: CliIO) {
         parsePositiveIntOption('--catch-up-rounds'),
         10,
       ),
-  )
-    .addHelpText(
-      'after',
-      `
-An interrupted rebuild (crash, SIGKILL, node loss) continues from its last checkpoint when the same
-command runs again; --force starts over. Sharded: run --shard i/N for every i (any machines), then --seal.
-
-Exit codes: 0 built (or already built, or this shard finished), 1 engine refused a request, 2 usage, 3 config (also: the node is not
-the configured engine), 4 invalid event, 5 Kafka unavailable, 6 search engine unavailable or unreadable,
-7 swap gate refused, 8 conflict (target is live, alias moved, --seal with a shard missing or unfinished), 10 target exists but readmodel does not own it,
-11 another run holds the target's lease, 12 history missing (truncated by retention;
---allow-truncated-history acknowledges it), 130 aborted.
-
-Examples:
-  readmodel rebuild product-search
-  readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json
-  readmodel rebuild product-search --on-invalid skip --swap
-  readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates
-  readmodel rebuild product-search --dry-run
-  readmodel rebuild product-search --shard 0/3        # on three machines: 0/3, 1/3, 2/3
-  readmodel rebuild product-search --seal --swap      # once all three finished
-`,
-    )
-    .action(async (modelName, flags) => {
-      if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
-      if (flags.to !== undefined && flags.swap) {
-        // The cutover catches up to the live end of the topic so the live consumer loses nothing; an
-        // index that stopped at --to and then went live would miss every event after it for good.
-        throw new UsageError('--to and --swap cannot be combined: the swap catches up to the live end of the topic, past --to', {
-          code: 'TO_WITH_SWAP',
-          context: { to: flags.to },
-          suggestion: `build up to those offsets with "readmodel rebuild ${modelName} --to ${flags.to}", then expose the build when ready with "readmodel alias swap ${modelName} --to <index>"; or drop --to to rebuild and swap with catch-up to the live end`,
-        });
-      }
-      if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
-      const shard = await shardFlags(flags);
-      if (flags.seal && (shard || flags.force))
-        throw new UsageError(`--seal does not go with ${shard ? '--shard/--partitions' : '--force'}`);
-      if (flags.seal) return sealCommand(io, modelName, flags);
-      const { runRebuild } = await import('../../app/run-rebuild.js');
-      const { VERSION } = await import('../version.js');
-      const { c, model, assets, start, end } = await rebuildInputs(io, modelName, flags);
-      await withProgress(io, flags, async (progress) => {
+  ).action(async (modelName, flags) => {
+    if (flags.overrideGates && !flags.swap) throw new UsageError('--override-gates only makes sense with --swap');
+    if (flags.to !== undefined && flags.swap) {
+      // The cutover catches up to the live end of the topic so the live consumer loses nothing; an
+      // index that stopped at --to and then went live would miss every event after it for good.
+      throw new UsageError('--to and --swap cannot be combined: the swap catches up to the live end of the topic, past --to', {
+        code: 'TO_WITH_SWAP',
+        context: { to: flags.to },
+        suggestion: `build up to those offsets with "readmodel rebuild ${modelName} --to ${flags.to}", then expose the build when ready with "readmodel alias swap ${modelName} --to <index>"; or drop --to to rebuild and swap with catch-up to the live end`,
+      });
+    }
+    if (flags.dryRun) return runPreflightCommand(io, modelName, flags);
+    const shard = await shardFlags(flags);
+    if (flags.seal && (shard || flags.force)) throw new UsageError(`--seal does not go with ${shard ? '--shard/--partitions' : '--force'}`);
+    if (flags.seal) return sealCommand(io, modelName, flags);
+    const { runRebuild } = await import('../../app/run-rebuild.js');
+    const { VERSION } = await import('../version.js');
+    const bus = createProgressBus();
+    const { c, model, assets, start, end, sink, closeSink } = await rebuildInputs(io, modelName, flags, bus);
+    await withProgress(
+      io,
+      flags,
+      async (progress) => {
         // The brokers for the views' headers; the engine code names the model, topic and search cluster.
         progress.emit({ type: 'context', brokers: c.kafka().brokers });
         const source = c.source(progress);
-        const sink = c.sink(progress);
         try {
           const { exposeBuild } = await import('../../app/run-alias.js');
           const { gatesFor } = await import('../../app/swap-gates.js');
@@ -146,14 +128,49 @@ Examples:
           } else io.stdout.write(rebuildText(result, swap));
         } finally {
           try {
-            await sink.close();
+            await closeSink();
           } finally {
             await source.close();
           }
         }
-      });
-    });
-  return behaveLikeProgram(withRetryBudgetOption(cmd), io);
+      },
+      bus,
+    ).finally(closeSink);
+  });
+  return behaveLikeProgram(
+    withMemoryGovernor(
+      withHelp(withRetryBudgetOption(cmd), {
+        notes: `An interrupted rebuild (crash, SIGKILL, node loss) continues from its last checkpoint when the same
+command runs again; --force starts over. Sharded: run --shard i/N for every i (any machines), then --seal.`,
+        exitCodes: {
+          0: 'built (or already built, or this shard finished)',
+          1: 'engine refused a request',
+          2: 'usage',
+          3: 'config (also: the node is not the configured engine)',
+          4: 'invalid event',
+          5: 'Kafka unavailable',
+          6: 'search engine unavailable or unreadable',
+          7: 'swap gate refused',
+          8: 'conflict (target is live, alias moved, --seal with a shard missing or unfinished)',
+          10: 'target exists but readmodel does not own it',
+          11: "another run holds the target's lease",
+          12: 'history missing (truncated by retention; --allow-truncated-history acknowledges it)',
+          130: 'aborted',
+        },
+        examples: [
+          'readmodel rebuild product-search',
+          'readmodel rebuild product-search --from 0:120,1:98 --to 0:5000,1:4800 --json',
+          'readmodel rebuild product-search --on-invalid skip --swap',
+          'readmodel rebuild product-search --force --swap --override-gates   # rebuild from scratch, swap past failed gates',
+          'readmodel rebuild product-search --dry-run',
+          'readmodel rebuild product-search --shard 0/3        # on three machines: 0/3, 1/3, 2/3',
+          'readmodel rebuild product-search --seal --swap      # once all three finished',
+        ],
+        seeAlso: ['readmodel check', 'readmodel alias swap', 'readmodel diff', 'readmodel prune'],
+      }),
+    ),
+    io,
+  );
 }
 
 async function shardFlags(flags: { shard?: string; partitions?: string }) {
@@ -176,28 +193,38 @@ async function sealCommand(
   },
 ) {
   const { runSeal } = await import('../../app/seal-build.js');
-  const { c, model, assets } = await rebuildInputs(io, modelName, flags);
-  await withProgress(io, flags, async (progress) => {
-    const sink = c.sink(progress);
-    try {
-      const result = await runSeal(
-        { assets, ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}), verify: Boolean(flags.verify), signal: io.signal },
-        { sink, progress },
-      );
-      let swap;
-      if (flags.swap) {
-        const { exposeBuild } = await import('../../app/run-alias.js');
-        const { gatesFor } = await import('../../app/swap-gates.js');
-        const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
-        swap = await exposeBuild(
-          { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+  const bus = createProgressBus();
+  const { c, model, assets, sink, closeSink } = await rebuildInputs(io, modelName, flags, bus);
+  await withProgress(
+    io,
+    flags,
+    async (progress) => {
+      try {
+        const result = await runSeal(
+          {
+            assets,
+            ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
+            verify: Boolean(flags.verify),
+            signal: io.signal,
+          },
           { sink, progress },
         );
+        let swap;
+        if (flags.swap) {
+          const { exposeBuild } = await import('../../app/run-alias.js');
+          const { gatesFor } = await import('../../app/swap-gates.js');
+          const gates = gatesFor(model, c.config.models[model.name]?.gates, sink);
+          swap = await exposeBuild(
+            { model, to: result.manifest.index, gates, overrideGates: Boolean(flags.overrideGates) },
+            { sink, progress },
+          );
+        }
+        if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
+        else io.stdout.write(rebuildText(result, swap));
+      } finally {
+        await closeSink();
       }
-      if (flags.json) writeJson(io, { outcome: result.outcome, manifest: result.manifest, ...(swap ? { swap } : {}) });
-      else io.stdout.write(rebuildText(result, swap));
-    } finally {
-      await sink.close();
-    }
-  });
+    },
+    bus,
+  ).finally(closeSink);
 }

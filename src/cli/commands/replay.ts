@@ -9,6 +9,7 @@ import {
   withConnectionOptions,
   withProgress,
   withHelp,
+  withMemoryGovernor,
 } from '../command-kit.js';
 import { replayText } from '../output/replay-text.js';
 
@@ -65,24 +66,27 @@ export function replayCommand(io: CliIO) {
     }
   });
   return behaveLikeProgram(
-    withHelp(cmd, {
-      exitCodes: {
-        0: 'replayed (or printed, with --dry-run)',
-        1: 'the engine refused a document',
-        2: 'usage (unknown model, --to-index not a build of it)',
-        3: 'config',
-        4: 'invalid event',
-        5: 'Kafka unavailable',
-        6: 'search engine unavailable',
-        8: 'a replayed document kept missing by a delete made outside readmodel (NOT_RESTORED)',
-        10: '--to-index is not a build of this model (NOT_OWNED)',
-        130: 'aborted',
-      },
-      examples: [
-        'readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json',
-        'readmodel replay product-search --aggregate-id p0042 --since 2026-11-01T00:00:00Z',
-      ],
-    }),
+    withMemoryGovernor(
+      withHelp(cmd, {
+        exitCodes: {
+          0: 'replayed (or printed, with --dry-run)',
+          1: 'the engine refused a document',
+          2: 'usage (unknown model, --to-index not a build of it)',
+          3: 'config',
+          4: 'invalid event',
+          5: 'Kafka unavailable',
+          6: 'search engine unavailable',
+          8: 'a replayed document kept missing by a delete made outside readmodel (NOT_RESTORED)',
+          10: '--to-index is not a build of this model (NOT_OWNED)',
+          130: 'aborted',
+        },
+        examples: [
+          'readmodel replay product-search --aggregate-id p0042 --aggregate-id p0077 --dry-run --json',
+          'readmodel replay product-search --aggregate-id p0042 --since 2026-11-01T00:00:00Z',
+        ],
+        seeAlso: ['readmodel get', 'readmodel rebuild', 'readmodel consume'],
+      }),
+    ),
     io,
   );
 }

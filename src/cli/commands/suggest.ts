@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram, indexNameOption, parsePositiveIntOption, withConnectionOptions } from '../command-kit.js';
+import { behaveLikeProgram, indexNameOption, parsePositiveIntOption, withConnectionOptions, withHelp } from '../command-kit.js';
 import { suggestText } from '../output/suggest-text.js';
 
 const MAX_LIMIT = 100;
@@ -20,35 +20,39 @@ export function suggestCommand(io: CliIO) {
       .argument('<prefix>', 'what the user typed, e.g. "acme sma"')
       .option('--index <name>', 'read this index instead of the one behind the alias', indexNameOption('--index'))
       .option(`--limit <n>`, `suggestions to return (1-${MAX_LIMIT})`, parseLimit, 10),
-  )
-    .addHelpText(
-      'after',
-      `
-Exit codes: 0 answered (also with no suggestion), 1 the alias does not exist (ALIAS_MISSING) or the index has
-no autocomplete fields (NO_AUTOCOMPLETE), 2 usage (unknown model, a model without autocomplete, bad prefix or
---limit, --index that does not exist), 3 config, 6 search engine unavailable or its answer unreadable, 8 the alias points at several indices.
-
-Examples:
-  readmodel suggest product-search acm
-  readmodel suggest product-search "acme sma" --limit 5
-  readmodel suggest product-search head --index product_search_v1_3f9c2a7b1e --json
-`,
-    )
-    .action(async (modelName, prefix, flags) => {
-      const { connect } = await import('../connect.js');
-      const { runSuggest } = await import('../../app/run-suggest.js');
-      const c = await connect(io, flags);
-      const model = await c.model(modelName);
-      const sink = c.sink();
-      try {
-        const r = await runSuggest({ model, prefix, limit: flags.limit, ...(flags.index ? { index: flags.index } : {}) }, { sink });
-        if (flags.json) return writeJson(io, r);
-        io.stdout.write(suggestText(r));
-      } finally {
-        await sink.close();
-      }
-    });
-  return behaveLikeProgram(cmd, io);
+  ).action(async (modelName, prefix, flags) => {
+    const { connect } = await import('../connect.js');
+    const { runSuggest } = await import('../../app/run-suggest.js');
+    const c = await connect(io, flags);
+    const model = await c.model(modelName);
+    const sink = c.sink();
+    try {
+      const r = await runSuggest({ model, prefix, limit: flags.limit, ...(flags.index ? { index: flags.index } : {}) }, { sink });
+      if (flags.json) return writeJson(io, r);
+      io.stdout.write(suggestText(r));
+    } finally {
+      await sink.close();
+    }
+  });
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      exitCodes: {
+        0: 'answered (also with no suggestion)',
+        1: 'the alias does not exist (ALIAS_MISSING) or the index has no autocomplete fields (NO_AUTOCOMPLETE)',
+        2: 'usage (unknown model, a model without autocomplete, bad prefix or --limit, --index that does not exist)',
+        3: 'config',
+        6: 'search engine unavailable or its answer unreadable',
+        8: 'the alias points at several indices',
+      },
+      examples: [
+        'readmodel suggest product-search acm',
+        'readmodel suggest product-search "acme sma" --limit 5',
+        'readmodel suggest product-search head --index product_search_v1_3f9c2a7b1e --json',
+      ],
+      seeAlso: ['readmodel query', 'readmodel get'],
+    }),
+    io,
+  );
 }
 
 function parseLimit(v: string): number {

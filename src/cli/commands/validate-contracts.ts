@@ -1,7 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { CliIO } from '../cli-io.js';
 import { writeJson } from '../cli-io.js';
-import { behaveLikeProgram } from '../command-kit.js';
+import { behaveLikeProgram, withHelp } from '../command-kit.js';
 
 export function validateContractsCommand(io: CliIO) {
   const cmd = new Command('validate-contracts')
@@ -17,20 +17,6 @@ export function validateContractsCommand(io: CliIO) {
     .option('--fixtures <dir>', 'fixtures folder, one subfolder per read model (default: the shipped fixtures/)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'junit', 'github']).default('text'))
     .option('--json', 'the full report as JSON on stdout')
-    .addHelpText(
-      'after',
-      `
-Mappings are each read model's mappingFile, relative to the readmodel package.
-
-Exit codes: 0 every check passed, 1 violations found (the report lists each with file, JSON pointer
-and rule), 2 usage (unknown --format, missing folder).
-
-Examples:
-  readmodel validate-contracts
-  readmodel validate-contracts --contracts ./contracts --format junit > contracts-junit.xml
-  readmodel validate-contracts --format github
-`,
-    )
     .action(async (flags) => {
       const path = (await import('node:path')).default;
       const { UsageError } = await import('../../core/errors.js');
@@ -57,5 +43,21 @@ Examples:
       // Printed already; the error only carries exit code 1 (it is marked reported, so nothing is printed twice).
       if (!report.ok) throw new ValidationFailedError(report);
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      notes: "Mappings are each read model's mappingFile, relative to the readmodel package.",
+      exitCodes: {
+        0: 'every check passed',
+        1: 'violations found (the report lists each with file, JSON pointer and rule)',
+        2: 'usage (unknown --format, missing folder, --json with --format)',
+      },
+      examples: [
+        'readmodel validate-contracts',
+        'readmodel validate-contracts --contracts ./contracts --format junit > contracts-junit.xml',
+        'readmodel validate-contracts --format github',
+      ],
+      seeAlso: ['readmodel fixtures publish', 'readmodel rebuild'],
+    }),
+    io,
+  );
 }

@@ -23,6 +23,7 @@ export function aliasCommand(io: CliIO) {
       'readmodel alias rollback product-search',
       'readmodel help alias swap   # the help of one subcommand',
     ],
+    seeAlso: ['readmodel rebuild', 'readmodel prune'],
   })
     .description('Show, swap or roll back the <model>_current alias')
     .addCommand(aliasShowCommand(io))

@@ -45,6 +45,7 @@ export function aliasRollbackCommand(io: CliIO) {
         'readmodel alias rollback product-search --dry-run   # where it would go + the _aliases request, nothing changed',
         'readmodel alias rollback product-search --json',
       ],
+      seeAlso: ['readmodel alias show', 'readmodel alias swap'],
     }),
     io,
   );

@@ -27,6 +27,7 @@ export function aliasShowCommand(io: CliIO) {
     withHelp(cmd, {
       exitCodes: { 0: 'shown', 2: 'usage (unknown model)', 3: 'config', 6: 'search engine unavailable or its answer unreadable' },
       examples: ['readmodel alias show product-search', 'readmodel alias show product-search --json'],
+      seeAlso: ['readmodel alias swap', 'readmodel alias rollback', 'readmodel prune', 'readmodel lag'],
     }),
     io,
   );

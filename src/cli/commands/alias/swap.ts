@@ -62,6 +62,7 @@ export function aliasSwapCommand(io: CliIO) {
         'readmodel alias swap product-search --to product_search_v1_ab12cd34ef --dry-run   # verdicts + the _aliases request, nothing changed',
         'readmodel alias swap product-search --to product_search_v1_ab12cd34ef --override-gates --json',
       ],
+      seeAlso: ['readmodel alias show', 'readmodel alias rollback', 'readmodel diff', 'readmodel rebuild'],
     }),
     io,
   );

@@ -7,6 +7,7 @@ export function configCommand(io: CliIO) {
   return withHelp(behaveLikeProgram(new Command('config'), io), {
     exitCodes: { 0: 'ok', 2: 'usage', 3: 'config' },
     examples: ['readmodel config show --json'],
+    seeAlso: ['readmodel sandbox status'],
   })
     .description('Inspect the configuration readmodel would use')
     .addCommand(configShowCommand(io));

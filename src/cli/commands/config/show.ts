@@ -17,6 +17,7 @@ export function configShowCommand(io: CliIO) {
     withHelp(cmd, {
       exitCodes: { 0: 'printed', 2: 'usage', 3: 'config (unreadable or invalid file, bad environment value)' },
       examples: ['readmodel config show', 'readmodel config show --config ./readmodel.yaml --engine elasticsearch --json'],
+      seeAlso: ['readmodel sandbox status', 'readmodel check'],
     }),
     io,
   );

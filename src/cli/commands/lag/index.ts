@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../../cli-io.js';
 import { writeJson } from '../../cli-io.js';
-import { behaveLikeProgram, parsePositiveIntOption } from '../../command-kit.js';
+import { behaveLikeProgram, parsePositiveIntOption, withHelp } from '../../command-kit.js';
 import { LAG_METRICS, LAG_RULES, LAG_TEXT } from './lag-help.js';
 import { setupLag, withLagOptions } from './lag-options.js';
 import { lagServeCommand } from './serve.js';
@@ -20,18 +20,6 @@ export function lagCommand(io: CliIO) {
       .option('--watch', 'keep sampling every --interval and re-render (Ctrl-C stops); with --json one JSON line per sample'),
     { interval: '1s' },
   )
-    .addHelpText(
-      'after',
-      `${LAG_TEXT}${LAG_RULES}${LAG_METRICS}
-Examples:
-  readmodel lag
-  readmodel lag product-search --samples 5 --interval 2s --json
-  readmodel lag product-search --max-lag 10000 --max-time-lag 2m --prometheus
-  readmodel lag --watch --interval 5s
-  readmodel lag product-search | awk 'NR>1 && $6 > 1000'     # partitions lagging more than 1000 records
-  readmodel lag serve --cluster prod-eu
-`,
-    )
     .enablePositionalOptions()
     .action(async (modelName, flags) => {
       const { UsageError } = await import('../../../core/errors.js');
@@ -84,5 +72,27 @@ Examples:
         await s.close();
       }
     });
-  return behaveLikeProgram(cmd, io).addCommand(lagServeCommand(io));
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      notes: `${LAG_TEXT}${LAG_RULES}${LAG_METRICS}`,
+      exitCodes: {
+        0: 'every partition and read model OK',
+        1: 'any finding (WARN, STALL, STOP, REWIND, NO_COMMITS, ERR; the report is printed)',
+        2: 'usage',
+        3: 'config',
+        5: 'Kafka unreachable for every model',
+        6: 'search engine unreachable for every model',
+      },
+      examples: [
+        'readmodel lag',
+        'readmodel lag product-search --samples 5 --interval 2s --json',
+        'readmodel lag product-search --max-lag 10000 --max-time-lag 2m --prometheus',
+        'readmodel lag --watch --interval 5s',
+        "readmodel lag product-search | awk 'NR>1 && $6 > 1000'     # partitions lagging more than 1000 records",
+        'readmodel lag serve --cluster prod-eu',
+      ],
+      seeAlso: ['readmodel lag serve', 'readmodel consume', 'readmodel alias show'],
+    }),
+    io,
+  ).addCommand(lagServeCommand(io));
 }

@@ -21,10 +21,6 @@ Read model (with a search engine configured), part of each model's status:
               (max lastEventAt). Unknown freshness never passes as OK (except empty index, empty topic).
 
 Time lag: age of the oldest unconsumed event (message timestamp of the record at the committed offset).
-
-Exit codes: 0 every partition and read model OK; 1 any finding (WARN, STALL, STOP, REWIND,
-NO_COMMITS, ERR; the report is printed); 2 usage; 3 config; 5 Kafka unreachable for every model;
-6 search engine unreachable for every model.
 `;
 
 /** Where `lag serve` listens unless --port says otherwise (see lag serve --help for why this one). */

@@ -23,5 +23,9 @@ export function sandboxDeps(io: CliIO): SandboxRunDeps {
   return { stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, signal: io.signal };
 }
 
-export const SANDBOX_EXIT_CODES =
-  'Exit codes: 0 done, 2 usage (bad --only, port or timeout), 9 sandbox failure (a service did not start,\nstop or answer), 130 aborted.';
+export const SANDBOX_EXIT_CODES = {
+  0: 'done',
+  2: 'usage (bad --only, port or timeout)',
+  9: 'sandbox failure (a service did not start, stop or answer)',
+  130: 'aborted',
+} as const;

@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../../cli-io.js';
-import { behaveLikeProgram } from '../../command-kit.js';
+import { behaveLikeProgram, withHelp } from '../../command-kit.js';
 import { sandboxDownCommand } from './down.js';
 import { SANDBOX_EXIT_CODES } from './common-options.js';
 import { sandboxStatusCommand } from './status.js';
@@ -11,12 +11,12 @@ import { sandboxUpCommand } from './up.js';
  * of these actions runs.
  */
 export function sandboxCommand(io: CliIO) {
-  return behaveLikeProgram(new Command('sandbox'), io)
+  return withHelp(behaveLikeProgram(new Command('sandbox'), io), {
+    exitCodes: SANDBOX_EXIT_CODES,
+    examples: ['readmodel sandbox up', 'readmodel sandbox status', 'readmodel sandbox down'],
+    seeAlso: ['readmodel config show', 'readmodel fixtures publish'],
+  })
     .description('Real local Kafka, OpenSearch and Elasticsearch on 127.0.0.1 for development and tests')
-    .addHelpText(
-      'after',
-      `\n${SANDBOX_EXIT_CODES}\n\nExamples:\n  readmodel sandbox up\n  readmodel sandbox status\n  readmodel sandbox down\n`,
-    )
     .addCommand(sandboxUpCommand(io))
     .addCommand(sandboxDownCommand(io))
     .addCommand(sandboxStatusCommand(io));

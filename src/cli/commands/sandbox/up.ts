@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import type { CliIO } from '../../cli-io.js';
-import { behaveLikeProgram } from '../../command-kit.js';
+import { behaveLikeProgram, withHelp } from '../../command-kit.js';
 import { SANDBOX_EXIT_CODES, sandboxDeps, withSandboxOptions } from './common-options.js';
 
 export function sandboxUpCommand(io: CliIO) {
@@ -16,23 +16,23 @@ export function sandboxUpCommand(io: CliIO) {
       '--elasticsearch-version <version>',
       'Elasticsearch version, 8.x.y or 9.x.y (default 9.5.0) [READMODEL_SANDBOX_ELASTICSEARCH_VERSION]',
     )
-    .addHelpText(
-      'after',
-      `
-${SANDBOX_EXIT_CODES}
-
-Examples:
-  readmodel sandbox up
-  readmodel sandbox up --only kafka,opensearch --timeout 300
-  readmodel sandbox up --versions oldest --state-dir /var/tmp/readmodel-oldest --kafka-port 39092 --opensearch-port 39200 --elasticsearch-port 39201
-
-Java: each service runs on its own Java home: READMODEL_SANDBOX_<SERVICE>_JAVA_HOME, else
-READMODEL_SANDBOX_JAVA_HOME, else the first fitting of JAVA_HOME, the java on PATH and /usr/lib/jvm/*.
-`,
-    )
     .action(async (opts) => {
       const { runSandboxUp } = await import('../../../sandbox/run.js');
       await runSandboxUp(opts, sandboxDeps(io));
     });
-  return behaveLikeProgram(cmd, io);
+  return behaveLikeProgram(
+    withHelp(cmd, {
+      notes: `Java: each service runs on its own Java home: READMODEL_SANDBOX_<SERVICE>_JAVA_HOME, else
+READMODEL_SANDBOX_JAVA_HOME, else the first fitting of JAVA_HOME, the java on PATH and /usr/lib/jvm/*.
+readmodel sandbox status shows the Java each running service uses.`,
+      exitCodes: SANDBOX_EXIT_CODES,
+      examples: [
+        'readmodel sandbox up',
+        'readmodel sandbox up --only kafka,opensearch --timeout 300',
+        'readmodel sandbox up --versions oldest --state-dir /var/tmp/readmodel-oldest --kafka-port 39092 --opensearch-port 39200 --elasticsearch-port 39201',
+      ],
+      seeAlso: ['readmodel sandbox status', 'readmodel sandbox down'],
+    }),
+    io,
+  );
 }
