@@ -321,24 +321,38 @@ const HELD_CHUNK = 1000;
 /**
  * Queues every held write, in the order the documents first changed, and moves the checksum as
  * written: each write's replaced body out, its new body in. Only final states are hashed. Nothing
- * waits here: the sink's limiter paces the requests, so the fold goes on while they are indexed.
+ * waits here: the writes go out in the background, so the fold goes on while they are indexed, in
+ * chunks with at most maxInFlight requests at once, each chunk serialized only when its turn comes
+ * (a partition's documents are not held twice, as objects and as request bodies).
  */
 function sendHeld(run: ProjectorRun): void {
   if (run.held.size === 0) return;
-  const all = run.held.take();
-  for (let i = 0; i < all.length; i += HELD_CHUNK) {
-    const chunk = all.slice(i, i + HELD_CHUNK);
-    for (const h of chunk) {
-      if (h.replaces !== undefined) run.sum = addHash(run.sum, h.replaces, -1);
-      if (h.write.action === 'index') run.sum = addHash(run.sum, hashOf(h.write.id, h.write.doc));
-    }
-    queueWrites(
-      run,
-      chunk.map((h) => h.write),
-      (rejected) => heldRejections(rejected, chunk),
-      chunk.map((h) => [h.write.id, h.state] as [string, DocState]),
-    );
+  const all: Array<HeldWrite | undefined> = run.held.take();
+  for (const h of all) {
+    if (h!.replaces !== undefined) run.sum = addHash(run.sum, h!.replaces, -1);
+    if (h!.write.action === 'index') run.sum = addHash(run.sum, hashOf(h!.write.id, h!.write.doc));
   }
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < all.length) {
+      const from = next;
+      const chunk = all.slice(from, (next += HELD_CHUNK)) as HeldWrite[];
+      // Let go of them here: once acknowledged, a partition's documents are garbage chunk by chunk.
+      all.fill(undefined, from, next);
+      await writeOut(
+        run,
+        chunk.map((h) => h.write),
+        (rejected) => heldRejections(rejected, chunk),
+        chunk.map((h) => [h.write.id, h.state] as [string, DocState]),
+      ).catch((err: unknown) => {
+        failed = true;
+        throw err;
+      });
+    }
+  };
+  const lanes = Array.from({ length: Math.max(1, run.o.maxInFlight ?? 2) }, lane);
+  run.queue.add(Promise.all(lanes).then(() => undefined));
 }
 
 /** Refused held writes, each with the events that produced it (their records are gone by now). */
@@ -440,24 +454,32 @@ function queueWrites(
   attribute: (rejected: BulkOutcome['rejected']) => RejectedDocument[],
   writing: ReadonlyArray<[string, DocState]>,
 ): void {
+  run.queue.add(writeOut(run, writes, attribute, writing));
+}
+
+/** One bulk call and its accounting; the states it writes stay readable (unacknowledged) until it is done. */
+function writeOut(
+  run: ProjectorRun,
+  writes: BulkWrite[],
+  attribute: (rejected: BulkOutcome['rejected']) => RejectedDocument[],
+  writing: ReadonlyArray<[string, DocState]>,
+): Promise<void> {
   const { o } = run;
   const started = Date.now();
   const { sendable, refused } = screenWrites(writes);
   const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
-  run.queue.add(
-    sent
-      .then(async (outcome) => {
-        const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
-        run.counters.retries += r.retries;
-        run.counters.throttled += r.throttled;
-        run.counters.splits += r.splits;
-        if (r.rejected.length > 0) await handleRejected(run, r.rejected, attribute(r.rejected), writes);
-        run.counters.docsWritten += r.written;
-        run.counters.docsDeleted += r.deleted;
-        run.lastBulkLatencyMs = Date.now() - started;
-      })
-      .finally(() => releaseUnacknowledged(run, writing)),
-  );
+  return sent
+    .then(async (outcome) => {
+      const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
+      run.counters.retries += r.retries;
+      run.counters.throttled += r.throttled;
+      run.counters.splits += r.splits;
+      if (r.rejected.length > 0) await handleRejected(run, r.rejected, attribute(r.rejected), writes);
+      run.counters.docsWritten += r.written;
+      run.counters.docsDeleted += r.deleted;
+      run.lastBulkLatencyMs = Date.now() - started;
+    })
+    .finally(() => releaseUnacknowledged(run, writing));
 }
 
 /** A valid event whose document the engine refuses is handled like an invalid event. */
