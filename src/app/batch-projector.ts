@@ -53,6 +53,12 @@ export interface BatchProjectorOptions {
    * every batch's writes are sent at once.
    */
   holdWrites?: number;
+  /**
+   * The partition the topic's key partitioner gives a document id (Java's murmur2 over the topic's
+   * partition count). With it, partitionDone() lets the ledger forget a finished partition's live
+   * documents: the ledger then holds one partition's ids, not the topic's.
+   */
+  keyPartition?: (id: string) => number;
   progress: ProgressBus;
   signal?: AbortSignal;
   /** Keep at most this many skipped events in the report; the rest are only counted. */
@@ -123,6 +129,13 @@ export interface BatchProjector {
   /** The fold's resumable state; call after flush(). */
   snapshot(): ProjectorSnapshot;
   /**
+   * Partition `p` is read to its end (exclusive target, keyPartition given): the ledger forgets the
+   * live documents the key partitioner places in it. Their bodies and versions are in the index (or
+   * in flight), so should an event for one come later (a topic not keyed by document id, a catch-up
+   * round) it is read back like any document out of the LRU; deleted ones stay in the ledger.
+   */
+  partitionDone(p: number): void;
+  /**
    * A checkpoint without waiting: sends what is held and takes the snapshot now, while the fold goes
    * on. `acknowledged` resolves true once every write up to here is acknowledged and the snapshot
    * still stands (false if a refused document changed the fold's accounting meanwhile: take a later
@@ -144,6 +157,8 @@ interface ProjectorRun {
   /** Changed documents not sent yet (holdWrites): each written once however many batches change it. */
   held: HeldWrites;
   holdLimit: number;
+  /** Partitions whose live documents the ledger forgot (partitionDone): an id placed there is read, not assumed absent. */
+  released: Set<number>;
   exclusive: boolean;
   documentCount: number;
   /** The checksum as written: the sum of the hashes of the documents the index holds (exclusive target). */
@@ -202,6 +217,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     ledger: exclusive ? (r?.ledger ?? new Map()) : undefined,
     unacknowledged: new Map(),
     held: createHeldWrites(),
+    released: new Set(),
     holdLimit: exclusive ? Math.max(0, o.holdWrites ?? 0) : 0,
     exclusive,
     documentCount: r?.sum.count ?? 0,
@@ -237,6 +253,13 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       return run.sum;
     },
     snapshot: () => snapshotOf(run),
+    partitionDone(p) {
+      const { ledger } = run;
+      const place = o.keyPartition;
+      if (!ledger || !place || !run.exclusive) return;
+      run.released.add(p);
+      for (const [id, v] of ledger) if (v % 2 === 1 && place(id) === p) ledger.delete(id);
+    },
     cut() {
       sendHeld(run);
       const snapshot = snapshotOf(run);
@@ -288,6 +311,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     target: o.target,
     cache: o.cache,
     ledger: run.ledger,
+    ...(run.released.size > 0 ? { forgotten: (id: string) => run.released.has(o.keyPartition!(id)) } : {}),
     exclusive: run.exclusive,
     unacknowledged: run.unacknowledged,
   });
@@ -515,7 +539,11 @@ async function forgetRejected(
   const { ledger, o } = run;
   // The live consumer keeps what the index holds: one refused update must not hide a product.
   if (!ledger) return;
-  const gone = rejected.filter((w) => w.action === 'index' && ledger.get(w.id) === w.version * 2 + 1);
+  const forgotten = (id: string) => run.released.size > 0 && run.released.has(o.keyPartition!(id));
+  const gone = rejected.filter((w) => {
+    const v = ledger.get(w.id);
+    return w.action === 'index' && (v === undefined ? forgotten(w.id) : v === w.version * 2 + 1);
+  });
   if (gone.length === 0) return;
   await o.sink.bulk(
     o.target,

@@ -20,6 +20,8 @@ export interface BatchStatesOptions {
    * any other is settled in the index, so a read never waits for the bulks in flight.
    */
   unacknowledged: ReadonlyMap<string, DocState>;
+  /** Ids the ledger forgot (a finished partition's live documents): read from the index, never assumed absent. */
+  forgotten?: (id: string) => boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function loadBatchStates(ids: readonly string[], o: BatchStatesOpti
     const known = o.ledger?.get(id);
     const cached = known === undefined || known % 2 === 1 ? o.cache.get(id) : undefined;
     if (cached) prior.set(id, cached);
-    else if (o.ledger && known === undefined)
+    else if (o.ledger && known === undefined && !o.forgotten?.(id))
       prior.set(id, undefined); // never folded: absent from our own index
     else if (known !== undefined && known % 2 === 0) prior.set(id, { id, version: known / 2, doc: null });
     else toRead.push(id);

@@ -142,6 +142,7 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       await read([range], REPLAY_FETCH_BYTES_PER_PARTITION * Math.min(4, o.ranges.length));
       const p = parts.get(range.partition)!;
       p.position = p.end;
+      o.projector.partitionDone(range.partition);
       checkpointBehind();
     }
   } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);

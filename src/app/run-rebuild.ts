@@ -224,6 +224,8 @@ interface Worker {
   planned: PartitionRange[];
   /** Whether a document id falls in this worker's partitions (sharded only: the resume scan keeps those). */
   owns?: (id: string) => boolean;
+  /** The partition Java's key partitioner gives a document id, over the plan's partition count. */
+  keyPartition: (id: string) => number;
   idBelongs?: (id: string, partition: number) => boolean;
 }
 
@@ -235,14 +237,16 @@ function workerOf(spec: ShardSpec, plan: RunManifest): Worker {
   const all = plan.ranges.map((r) => r.partition);
   const partitions = selectPartitions(spec, all);
   const planned = plan.ranges.filter((r) => partitions.includes(r.partition));
-  if (spec.kind === 'all') return { key: shardKey(spec), sharded: false, partitions, planned };
   const count = all.length;
+  const keyPartition = (id: string) => partitionForKey(id, count);
+  if (spec.kind === 'all') return { key: shardKey(spec), sharded: false, partitions, planned, keyPartition };
   const mine = new Set(partitions);
   return {
     key: shardKey(spec),
     sharded: true,
     partitions,
     planned,
+    keyPartition,
     owns: (id) => mine.has(partitionForKey(id, count)),
     idBelongs: (id, partition) => partitionForKey(id, count) === partition,
   };
@@ -317,12 +321,15 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     exclusiveFreshTarget: true,
     maxInFlight: o.maxInFlight ?? 2,
     holdWrites: o.holdWrites ?? DEFAULT_HOLD_WRITES,
+    keyPartition: worker.keyPartition,
     progress,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(resume ? { resume } : {}),
     ...(worker.idBelongs ? { idBelongs: worker.idBelongs } : {}),
   });
   const positions = new Map(worker.planned.map((r) => [r.partition, Math.max(r.start, cp?.positions[r.partition] ?? r.start)]));
+  // The restored ledger holds every document of the index: those of partitions already read to their end are forgotten at once.
+  if (resume) for (const r of worker.planned) if ((positions.get(r.partition) ?? 0) >= r.end) projector.partitionDone(r.partition);
   const from = remainingRanges(worker.planned, cp?.positions);
   const resumptions: Resumption[] = [...(cp?.resumptions ?? [])];
   if (resume) {
