@@ -258,6 +258,8 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       const place = o.keyPartition;
       if (!ledger || !place || !run.exclusive) return;
       run.released.add(p);
+      // The LRU only saves reads: the next partition's documents are others, so its bodies would only take memory.
+      o.cache.clear();
       for (const [id, v] of ledger) if (v % 2 === 1 && place(id) === p) ledger.delete(id);
     },
     cut() {

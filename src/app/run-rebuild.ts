@@ -8,6 +8,7 @@ import { aliasName } from '../core/read-model.js';
 import { planRanges, totalEvents, type EndSpec, type StartSpec } from '../core/rebuild/offset-plan.js';
 import { remainingRanges, sealCheckpoints, type Resumption, type ShardCheckpoint } from '../core/rebuild/checkpoint.js';
 import { formatChecksum } from '../core/rebuild/content-checksum.js';
+import { DEFAULT_CHECKPOINT_MS, DEFAULT_HOLD_WRITES } from '../core/rebuild/rebuild-defaults.js';
 import type { RunManifest } from '../core/rebuild/run-manifest.js';
 import { ALL_PARTITIONS, selectPartitions, shardKey, type ShardSpec } from '../core/rebuild/shard-spec.js';
 import { throwIfAborted } from '../core/retry.js';
@@ -24,15 +25,6 @@ import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector, ProjectorSnapshot } from './batch-projector.js';
 import { restoreFold } from './restore-fold.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
-
-/** How often a rebuild records where it can resume (each checkpoint waits for the writes in flight). */
-export const DEFAULT_CHECKPOINT_MS = 5000;
-
-/**
- * Changed documents a rebuild holds before writing them (see BatchProjectorOptions.holdWrites). Read
- * one partition at a time, a partition of up to this many documents is written once per document.
- */
-export const DEFAULT_HOLD_WRITES = 50_000;
 
 export interface RebuildOptions {
   assets: ModelAssets;

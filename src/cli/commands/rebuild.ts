@@ -13,6 +13,7 @@ import {
   withRetryBudgetOption,
 } from '../command-kit.js';
 import { UsageError } from '../../core/errors.js';
+import { DEFAULT_CHECKPOINT_MS, DEFAULT_HOLD_WRITES } from '../../core/rebuild/rebuild-defaults.js';
 import { createProgressBus } from '../../core/progress/progress-events.js';
 import { rebuildText } from '../output/rebuild-text.js';
 import { runPreflightCommand, withPreflightOptions } from './check.js';
@@ -41,12 +42,18 @@ export function rebuildCommand(io: CliIO) {
         '--checkpoint-every <duration>',
         'how often to record where an interrupted rebuild resumes',
         positiveDurationOption('--checkpoint-every'),
-        5000,
+        DEFAULT_CHECKPOINT_MS,
       )
       .option('--swap', 'swap the alias to the new index after a successful build (gated)')
       .option('--override-gates', 'with --swap: swap even if swap gates fail (every overridden verdict is recorded in the swap history)')
       .option('--batch-size <n>', 'events folded per bulk batch', parsePositiveIntOption('--batch-size'), 2000)
       .option('--cache-size <n>', 'documents kept in memory between batches', parseIntOption('--cache-size'), 10_000)
+      .option(
+        '--hold <n>',
+        'changed documents held before writing, so each is written once per partition; more: fewer writes, more memory (0: write every batch)',
+        parseIntOption('--hold'),
+        DEFAULT_HOLD_WRITES,
+      )
       .option('--replicas <n>', 'replicas after the load (0 during it)', parseIntOption('--replicas'))
       .option(
         '--catch-up-lag <n>',
@@ -100,6 +107,7 @@ export function rebuildCommand(io: CliIO) {
               force: Boolean(flags.force),
               batchSize: flags.batchSize,
               cacheSize: flags.cacheSize,
+              holdWrites: flags.hold,
               ...(flags.replicas !== undefined ? { replicas: flags.replicas } : {}),
               toolVersion: VERSION,
               signal: io.signal,
