@@ -131,8 +131,8 @@ export interface BatchProjector {
   /**
    * Partition `p` is read to its end (exclusive target, keyPartition given): the ledger forgets the
    * live documents the key partitioner places in it. Their bodies and versions are in the index (or
-   * in flight), so should an event for one come later (a topic not keyed by document id, a catch-up
-   * round) it is read back like any document out of the LRU; deleted ones stay in the ledger.
+   * in flight), so should an event for one come later (a producer with its own partitioner, a
+   * catch-up round) it is read back like any document out of the LRU; deleted ones stay in the ledger.
    */
   partitionDone(p: number): void;
   /**
@@ -313,7 +313,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     target: o.target,
     cache: o.cache,
     ledger: run.ledger,
-    ...(run.released.size > 0 ? { forgotten: (id: string) => run.released.has(o.keyPartition!(id)) } : {}),
+    ...(run.released.size > 0 ? { forgotten: (id: string) => forgotten(run, id) } : {}),
     exclusive: run.exclusive,
     unacknowledged: run.unacknowledged,
   });
@@ -324,6 +324,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   if (fold.writes.length === 0) return;
   const writing = holdUnacknowledged(run, fold);
   if (holding(run)) {
+    // Held: the states are readable (unacknowledged) until sent and acknowledged, with their own bulk.
     const documentId = (e: EventEnvelope) => o.projection.documentId(e);
     const dropped = run.held.hold({ writes: fold.writes, states: fold.states, prior, events, sources, documentId, hashOf });
     // A delete of a document the index never held is not sent: the ledger alone says it is gone.
@@ -340,6 +341,9 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
 }
 
 const holding = (run: ProjectorRun) => run.exclusive && run.holdLimit > 0;
+
+/** Whether the ledger forgot this id with its finished partition (partitionDone): then only the index knows it. */
+const forgotten = (run: ProjectorRun, id: string) => run.released.size > 0 && run.released.has(run.o.keyPartition!(id));
 
 /** Writes per bulk call when sending held documents (the sink still cuts each by bytes). */
 const HELD_CHUNK = 1000;
@@ -541,10 +545,9 @@ async function forgetRejected(
   const { ledger, o } = run;
   // The live consumer keeps what the index holds: one refused update must not hide a product.
   if (!ledger) return;
-  const forgotten = (id: string) => run.released.size > 0 && run.released.has(o.keyPartition!(id));
   const gone = rejected.filter((w) => {
     const v = ledger.get(w.id);
-    return w.action === 'index' && (v === undefined ? forgotten(w.id) : v === w.version * 2 + 1);
+    return w.action === 'index' && (v === undefined ? forgotten(run, w.id) : v === w.version * 2 + 1);
   });
   if (gone.length === 0) return;
   await o.sink.bulk(

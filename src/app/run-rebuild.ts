@@ -84,6 +84,8 @@ export interface RebuildResult {
   shard?: ShardCheckpoint;
 }
 
+const holdWritesOf = (o: RebuildOptions) => o.holdWrites ?? DEFAULT_HOLD_WRITES;
+
 /**
  * A finite, deterministic replay into a fresh versioned index. It reads explicit offset ranges with
  * no consumer group, writes only to its own new index (never to the alias or the index behind it),
@@ -312,7 +314,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     onInvalid: o.onInvalid,
     exclusiveFreshTarget: true,
     maxInFlight: o.maxInFlight ?? 2,
-    holdWrites: o.holdWrites ?? DEFAULT_HOLD_WRITES,
+    holdWrites: holdWritesOf(o),
     keyPartition: worker.keyPartition,
     progress,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -374,7 +376,8 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ...(o.signal ? { signal: o.signal } : {}),
       ...(history.onGap ? { onHistoryGap: history.onGap } : {}),
       checkpoint: { everyMs: o.checkpointEveryMs ?? DEFAULT_CHECKPOINT_MS, save },
-      onePartitionAtATime: (o.holdWrites ?? DEFAULT_HOLD_WRITES) > 0,
+      // Holding writes is what makes one partition at a time pay: a finished partition's documents are final.
+      onePartitionAtATime: holdWritesOf(o) > 0,
       now,
     }).then(async (x) => {
       for (const range of r) positions.set(range.partition, Math.max(positions.get(range.partition) ?? range.end, range.end));
