@@ -85,7 +85,7 @@ export function parsePort(raw: string, what: string): number {
   if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(n) || n < 1 || n > 65535) {
     throw new UsageError(`invalid port for ${what}: "${raw}"`, {
       context: { [what]: raw },
-      suggestion: 'use an integer between 1 and 65535 (ports below 1024 need root; prefer 10000-60000)',
+      suggestion: 'use an integer between 1 and 65535 (ports below 1024 need root; prefer 10000-32767, below the kernel ephemeral range)',
     });
   }
   return n;

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxError } from '../core/errors.js';
 import { ENV } from './options.js';
 import { describePortOwner, isPortFree } from './probe.js';
@@ -12,19 +14,75 @@ const PORT_FLAG: Record<ServiceName, string> = {
   elasticsearch: `--elasticsearch-port <port> (or ${ENV.elasticsearchPort})`,
 };
 
-/** Refuses to start a service whose ports something else holds, naming the holder and the flag to move it. */
-export async function assertPortsFree(options: Pick<SandboxOptions, 'ports' | 'env' | 'stateDir'>, service: ServiceName): Promise<void> {
+/** Linux keeps a closed connection's local port in TIME_WAIT for 60 s. */
+const CONNECTION_HOLD_MS = 62_000;
+
+export interface PortWaitDeps {
+  isFree?: (port: number) => Promise<boolean>;
+  owner?: (port: number) => Promise<string | undefined>;
+  ephemeralRange?: () => Promise<[number, number] | undefined>;
+  sleep?: (ms: number) => Promise<unknown>;
+  say?: (line: string) => void;
+  holdMs?: number;
+}
+
+/**
+ * Refuses to start a service whose ports something else holds, naming the holder and the flag to move
+ * it. A port that no process listens on is held by a connection (a client's ephemeral local port, or
+ * one in TIME_WAIT): that passes on its own, so it is waited out once before refusing.
+ */
+export async function assertPortsFree(
+  options: Pick<SandboxOptions, 'ports' | 'env' | 'stateDir'>,
+  service: ServiceName,
+  deps: PortWaitDeps = {},
+): Promise<void> {
+  const isFree = deps.isFree ?? isPortFree;
+  const owner = deps.owner ?? ((p: number) => describePortOwner(p, options.env));
+  const wait = deps.sleep ?? sleep;
   const { port, internalPort } = options.ports[service];
   for (const [p, label] of [
     [port, 'port'],
     [internalPort, service === 'kafka' ? 'controller port' : 'transport port'],
   ] as const) {
-    if (await isPortFree(p)) continue;
-    const owner = await describePortOwner(p, options.env);
+    if (await isFree(p)) continue;
+    let holder = await owner(p);
+    if (holder === undefined) {
+      const holdMs = deps.holdMs ?? CONNECTION_HOLD_MS;
+      deps.say?.(
+        `${label} ${p} is held but nothing listens on it (a connection's local port?); waiting up to ${Math.round(holdMs / 1000)} s for it to close`,
+      );
+      let free = false;
+      for (let waited = 0; !free && waited < holdMs; waited += 1000) {
+        await wait(1000);
+        free = await isFree(p);
+      }
+      if (free) continue;
+      holder = await owner(p);
+    }
+    const range = await (deps.ephemeralRange ?? ephemeralPortRange)();
+    const inRange = range !== undefined && p >= range[0] && p <= range[1];
     throw new SandboxError(`${service}: ${label} ${p} on 127.0.0.1 is already in use by a process this sandbox did not start`, {
       code: PORT_IN_USE,
-      context: { service, port: p, heldBy: owner ?? '(unknown; try `ss -ltnp`)', stateDir: options.stateDir },
-      suggestion: `stop that process, or move the sandbox's ${service} with ${PORT_FLAG[service]}`,
+      context: {
+        service,
+        port: p,
+        heldBy: holder ?? '(no listener found; a connection holds it, or try `ss -tanp`)',
+        ...(inRange ? { ephemeralRange: `${range[0]}-${range[1]}` } : {}),
+        stateDir: options.stateDir,
+      },
+      suggestion: `stop that process, or move the sandbox's ${service} with ${PORT_FLAG[service]}${
+        inRange ? `; choose a port below ${range[0]}: ports in the kernel's ephemeral range are handed to outgoing connections` : ''
+      }`,
     });
+  }
+}
+
+/** The kernel's range for outgoing connections' local ports, when readable. */
+async function ephemeralPortRange(): Promise<[number, number] | undefined> {
+  try {
+    const [lo, hi] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/).map(Number);
+    return lo !== undefined && hi !== undefined && Number.isInteger(lo) && Number.isInteger(hi) ? [lo, hi] : undefined;
+  } catch {
+    return undefined;
   }
 }

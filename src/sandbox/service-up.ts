@@ -35,7 +35,7 @@ export async function upService(
     if (!(await isAlive(state.pid)) && isGroupAlive(state.pid)) await stopProcessGroup(state.pid, ctx.options.stopTimeoutMs);
     await clearServiceState(stateDir, service);
   }
-  await assertPortsFree(ctx.options, service);
+  await assertPortsFree(ctx.options, service, { say: (line) => ctx.progress(service, line) });
   // A missing Java is found before a 100 MB download, not after.
   const java = await shared.java(service);
   ctx.progress(service, `${requestedVersion(ctx.options, service)} on Java ${java.major} (${java.home}, from ${java.source})`);

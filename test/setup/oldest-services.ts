@@ -11,15 +11,17 @@ import { runSuiteSandbox } from './suite-sandbox.js';
  * OpenSearch 2.19 and Elasticsearch 8.19, on their own ports and state dir, so it never meets the
  * main suite's current engines.
  *
- * - READMODEL_OLDEST_KAFKA_PORT / _OPENSEARCH_PORT / _ELASTICSEARCH_PORT move it (39092/39200/39201).
+ * - READMODEL_OLDEST_KAFKA_PORT / _OPENSEARCH_PORT / _ELASTICSEARCH_PORT move it (29092/29200/29201).
+ *   They stay below the kernel's ephemeral range (32768-60999): there, the main suite's many client
+ *   connections could hold one as a local port just when this suite starts (it happened in CI).
  * - READMODEL_OLDEST_SANDBOX_DIR sets its state dir (default: the sandbox's own with "-oldest").
  * - READMODEL_OLDEST_EXTERNAL=1 starts nothing (services run elsewhere on those ports).
  * - READMODEL_KEEP_SANDBOX=1 leaves what it started running, as for the main suite.
  */
 const PORTS: Record<ServiceName, [string, string]> = {
-  kafka: ['READMODEL_OLDEST_KAFKA_PORT', '39092'],
-  opensearch: ['READMODEL_OLDEST_OPENSEARCH_PORT', '39200'],
-  elasticsearch: ['READMODEL_OLDEST_ELASTICSEARCH_PORT', '39201'],
+  kafka: ['READMODEL_OLDEST_KAFKA_PORT', '29092'],
+  opensearch: ['READMODEL_OLDEST_OPENSEARCH_PORT', '29200'],
+  elasticsearch: ['READMODEL_OLDEST_ELASTICSEARCH_PORT', '29201'],
 };
 
 export function oldestEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -29,7 +29,7 @@ readmodel sandbox status shows the Java each running service uses.`,
       examples: [
         'readmodel sandbox up',
         'readmodel sandbox up --only kafka,opensearch --timeout 300',
-        'readmodel sandbox up --versions oldest --state-dir /var/tmp/readmodel-oldest --kafka-port 39092 --opensearch-port 39200 --elasticsearch-port 39201',
+        'readmodel sandbox up --versions oldest --state-dir /var/tmp/readmodel-oldest --kafka-port 29092 --opensearch-port 29200 --elasticsearch-port 29201',
       ],
       seeAlso: ['readmodel sandbox status', 'readmodel sandbox down'],
     }),
