@@ -15,25 +15,28 @@ function facets(attrs: Attrs): string[] {
     .map((k) => `${k}=${String(attrs[k])}`);
 }
 
-/** Re-derives every computed field from the stored facts, so no event can leave them inconsistent. */
-function derive(doc: ProductSearchDocument): ProductSearchDocument {
+/**
+ * Re-derives every computed field from the stored facts, so no event can leave them inconsistent.
+ * It fills in `doc`, which each handler has just copied for itself; the facets are kept from `prev`
+ * while the attributes are the same object (an update that touches them makes a new one).
+ */
+function derive(doc: ProductSearchDocument, prev?: ProductSearchDocument): ProductSearchDocument {
   const avail = availability(doc.stockQuantity);
-  return {
-    ...doc,
-    price: doc.priceMinor / 100,
-    priceRange: priceRange(doc.priceMinor),
-    onSale: doc.compareAtMinor !== null && doc.compareAtMinor > doc.priceMinor,
-    attributeFacets: facets(doc.attributes),
+  const published = doc.publicationState === 'published';
+  doc.price = doc.priceMinor / 100;
+  doc.priceRange = priceRange(doc.priceMinor);
+  doc.onSale = doc.compareAtMinor !== null && doc.compareAtMinor > doc.priceMinor;
+  doc.attributeFacets = prev !== undefined && prev.attributes === doc.attributes ? prev.attributeFacets : facets(doc.attributes);
+  doc.availability = avail;
+  doc.published = published;
+  doc.rankingScore = rankingScore({
+    rating: doc.rating,
+    reviewCount: doc.reviewCount,
+    sellerScore: doc.sellerScore,
     availability: avail,
-    published: doc.publicationState === 'published',
-    rankingScore: rankingScore({
-      rating: doc.rating,
-      reviewCount: doc.reviewCount,
-      sellerScore: doc.sellerScore,
-      availability: avail,
-      published: doc.publicationState === 'published',
-    }),
-  };
+    published,
+  });
+  return doc;
 }
 
 function created(e: TypedEvent<ProductEventPayloads, 'ProductCreated'>): ProductSearchDocument {
@@ -92,13 +95,18 @@ function updated(doc: ProductSearchDocument, d: ProductUpdated): ProductSearchDo
 
 /**
  * Anything but creation needs an existing product: before it (or after deletion) there is none.
- * Every change stamps `updatedAt` and re-derives the computed fields.
+ * Every change stamps `updatedAt` and re-derives the computed fields. A step returns a new object
+ * (never `doc` itself), which derive then fills in.
  */
 function change<K extends keyof ProductEventPayloads & string>(
   step: (doc: ProductSearchDocument, e: TypedEvent<ProductEventPayloads, K>) => ProductSearchDocument,
 ) {
-  return (doc: ProductSearchDocument | null, e: TypedEvent<ProductEventPayloads, K>): ProductSearchDocument | null =>
-    doc === null ? null : derive({ ...step(doc, e), updatedAt: e.occurredAt });
+  return (doc: ProductSearchDocument | null, e: TypedEvent<ProductEventPayloads, K>): ProductSearchDocument | null => {
+    if (doc === null) return null;
+    const next = step(doc, e);
+    next.updatedAt = e.occurredAt;
+    return derive(next, doc);
+  };
 }
 
 export const productSearchProjection = defineProjection<ProductSearchDocument, ProductEventPayloads>({
