@@ -90,9 +90,17 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     await o.checkpoint.save(positions());
     lastCheckpoint = now();
   };
-  /** The end of a partition: its writes go out and its checkpoint is recorded once they are acknowledged, while the next one is read. */
-  const checkpointBehind = () => {
+  let previousCut: Promise<unknown> = Promise.resolve();
+  /**
+   * The end of a partition: its writes go out and its checkpoint is recorded once they are
+   * acknowledged, while the next one is read. At most one partition's writes are out at a time: an
+   * engine slower than the fold (cold, merging) makes the fold wait instead of holding a second
+   * partition's documents in memory.
+   */
+  const checkpointBehind = async () => {
+    await previousCut;
     const cut = o.projector.cut();
+    previousCut = cut.acknowledged.catch(() => undefined);
     const save = o.checkpoint?.save;
     const at = positions();
     lastCheckpoint = now();
@@ -143,7 +151,7 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       const p = parts.get(range.partition)!;
       p.position = p.end;
       o.projector.partitionDone(range.partition);
-      checkpointBehind();
+      await checkpointBehind();
     }
   } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);
   await behind;
