@@ -236,8 +236,8 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
     async *scan(index, opts) {
       const size = opts.pageSize ?? 1000;
-      let after: unknown[] | undefined;
-      for (;;) {
+      type Hit = { _id: string; _version: number; _source: Record<string, unknown>; sort: unknown[] };
+      const page = async (after: unknown[] | undefined): Promise<Hit[]> => {
         throwIfAborted(opts.signal);
         const res = await ok(
           {
@@ -254,16 +254,21 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
           },
           `scanning ${index}`,
         );
-        const hits = (res.body?.hits?.hits ?? []) as Array<{
-          _id: string;
-          _version: number;
-          _source: Record<string, unknown>;
-          sort: unknown[];
-        }>;
+        return (res.body?.hits?.hits ?? []) as Hit[];
+      };
+      // The next page is asked for while the caller works on this one (a restore hashes every body).
+      let next = page(undefined);
+      for (;;) {
+        const hits = await next;
         if (hits.length === 0) return;
+        const more = hits.length === size;
+        if (more) {
+          next = page(hits[hits.length - 1]!.sort);
+          // Settled here if the caller stops early; awaited (and thrown) above otherwise.
+          next.catch(() => undefined);
+        }
         yield hits.map((h) => ({ id: h._id, version: Number(h._version), doc: h._source }));
-        if (hits.length < size) return;
-        after = hits[hits.length - 1]!.sort;
+        if (!more) return;
       }
     },
 
