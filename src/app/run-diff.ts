@@ -62,7 +62,7 @@ async function newestComplete(sink: SearchSink, model: ReadModelDefinition, exce
   return best.index;
 }
 
-/** A pull cursor over a sorted scan, one page in memory at a time. */
+/** A pull cursor over a sorted scan: the page it reads from, and the next one the scan asks for meanwhile. */
 function cursor(pages: AsyncIterable<StoredDoc[]>) {
   const it = pages[Symbol.asyncIterator]();
   let page: StoredDoc[] = [];
@@ -88,7 +88,7 @@ function cursor(pages: AsyncIterable<StoredDoc[]>) {
 
 /**
  * Compares two indices of one read model by streaming both in the same id order and merging them:
- * memory holds one page per side and the first N examples, never an index.
+ * memory holds two pages per side (the one read, the one asked for) and the first N examples, never an index.
  */
 export async function runDiff(o: DiffOptions, deps: { sink: SearchSink }): Promise<DiffReport> {
   const { sink } = deps;

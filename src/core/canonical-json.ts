@@ -4,7 +4,8 @@
  * Every written document of a rebuild goes through here (its checksum), and documents of one model
  * share a handful of key orders, so each order's sorted keys, already quoted, are kept by the key list
  * they came from. Only key lists without NUL are kept: joined with NUL, such a list names itself
- * unambiguously among lists of the same length.
+ * unambiguously among lists of the same length. Only short lists are kept (documents' own shapes, not
+ * a mapping's or a contract's), and at most KEY_ORDERS_KEPT of them.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -28,6 +29,7 @@ export function canonicalJson(value: unknown): string {
 type QuotedKeys = readonly (readonly [key: string, quoted: string])[];
 
 const KEY_ORDERS_KEPT = 1024;
+const KEYS_KEPT = 64;
 const keyOrders = new Map<string, QuotedKeys>();
 
 function sortedQuotedKeys(keys: string[]): QuotedKeys {
@@ -35,6 +37,6 @@ function sortedQuotedKeys(keys: string[]): QuotedKeys {
   const known = keyOrders.get(name);
   if (known !== undefined && known.length === keys.length) return known;
   const sorted = keys.sort().map((k) => [k, JSON.stringify(k)] as const);
-  if (keyOrders.size < KEY_ORDERS_KEPT && !keys.some((k) => k.includes('\0'))) keyOrders.set(name, sorted);
+  if (keys.length <= KEYS_KEPT && keyOrders.size < KEY_ORDERS_KEPT && !keys.some((k) => k.includes('\0'))) keyOrders.set(name, sorted);
   return sorted;
 }

@@ -21,6 +21,20 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
+/** True when something accepts TCP connections on 127.0.0.1:port (whoever it belongs to). */
+export function acceptsConnections(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const finish = (yes: boolean) => {
+      socket.destroy();
+      resolve(yes);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
 /** "java (pid 2367): java -Xmx512m ... kafka.Kafka server.properties", best effort, or undefined. */
 export async function describePortOwner(port: number, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const r = await runCommand('ss', ['-Hltnp', `sport = :${port}`], { env, timeoutMs: 5000 });

@@ -237,6 +237,9 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     async *scan(index, opts) {
       const size = opts.pageSize ?? 1000;
       type Hit = { _id: string; _version: number; _source: Record<string, unknown>; sort: unknown[] };
+      // A caller that stops early (or fails) must not leave a page request retrying behind it.
+      const stop = new AbortController();
+      const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
       const page = async (after: unknown[] | undefined): Promise<Hit[]> => {
         throwIfAborted(opts.signal);
         const res = await ok(
@@ -250,25 +253,30 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
               track_total_hits: false,
               ...(after ? { search_after: after } : {}),
             },
-            ...(opts.signal ? { signal: opts.signal } : {}),
+            signal,
           },
           `scanning ${index}`,
         );
         return (res.body?.hits?.hits ?? []) as Hit[];
       };
-      // The next page is asked for while the caller works on this one (a restore hashes every body).
+      // The next page is asked for while the caller works on this one (a restore hashes every body),
+      // so up to two pages are held at once.
       let next = page(undefined);
-      for (;;) {
-        const hits = await next;
-        if (hits.length === 0) return;
-        const more = hits.length === size;
-        if (more) {
-          next = page(hits[hits.length - 1]!.sort);
-          // Settled here if the caller stops early; awaited (and thrown) above otherwise.
-          next.catch(() => undefined);
+      try {
+        for (;;) {
+          const hits = await next;
+          if (hits.length === 0) return;
+          const more = hits.length === size;
+          if (more) {
+            next = page(hits[hits.length - 1]!.sort);
+            // Settled here if the caller stops early; awaited (and thrown) above otherwise.
+            next.catch(() => undefined);
+          }
+          yield hits.map((h) => ({ id: h._id, version: Number(h._version), doc: h._source }));
+          if (!more) return;
         }
-        yield hits.map((h) => ({ id: h._id, version: Number(h._version), doc: h._source }));
-        if (!more) return;
+      } finally {
+        stop.abort();
       }
     },
 

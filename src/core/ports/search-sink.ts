@@ -116,7 +116,10 @@ export interface SearchSink {
   ): Promise<BulkOutcome>;
   /** Real-time reads (no refresh needed), with the stored version. Missing ids are absent. */
   getMany(index: string, ids: readonly string[]): Promise<Map<string, StoredDoc>>;
-  /** Streams every document sorted by `sortField` ascending, one page at a time. */
+  /**
+   * Streams every document sorted by `sortField` ascending, a page at a time; the next page may be
+   * asked for while the caller works on this one (at most two pages held), and stopping early cancels it.
+   */
   scan(index: string, options: { sortField: string; pageSize?: number; signal?: AbortSignal }): AsyncIterable<StoredDoc[]>;
   search(index: string, body: Record<string, unknown>): Promise<{ total: number; hits: StoredDoc[] }>;
   /**

@@ -16,9 +16,10 @@ function facets(attrs: Attrs): string[] {
 }
 
 /**
- * Re-derives every computed field from the stored facts, so no event can leave them inconsistent.
- * It fills in `doc`, which each handler has just copied for itself; the facets are kept from `prev`
- * while the attributes are the same object (an update that touches them makes a new one).
+ * Re-derives the computed fields from the stored facts, so no event can leave them inconsistent. It
+ * fills in `doc`, which each handler has just copied for itself. The facets, a function of the
+ * attributes alone, are kept from `prev` while the attributes are the same object (an update that
+ * touches them makes a new one) and `prev` has them.
  */
 function derive(doc: ProductSearchDocument, prev?: ProductSearchDocument): ProductSearchDocument {
   const avail = availability(doc.stockQuantity);
@@ -26,7 +27,10 @@ function derive(doc: ProductSearchDocument, prev?: ProductSearchDocument): Produ
   doc.price = doc.priceMinor / 100;
   doc.priceRange = priceRange(doc.priceMinor);
   doc.onSale = doc.compareAtMinor !== null && doc.compareAtMinor > doc.priceMinor;
-  doc.attributeFacets = prev !== undefined && prev.attributes === doc.attributes ? prev.attributeFacets : facets(doc.attributes);
+  doc.attributeFacets =
+    prev !== undefined && prev.attributes === doc.attributes && Array.isArray(prev.attributeFacets)
+      ? prev.attributeFacets
+      : facets(doc.attributes);
   doc.availability = avail;
   doc.published = published;
   doc.rankingScore = rankingScore({
