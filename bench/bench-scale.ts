@@ -10,7 +10,7 @@ type Log = (s: string) => void;
 type Workspace = (engine: EngineKind, topic: string, indexBase: string) => string;
 
 /** Deletes the bench's own earlier builds of one index base (and their checkpoints), so a run starts fresh. */
-async function clearBase(engine: EngineKind, node: string, indexBase: string) {
+export async function clearBase(engine: EngineKind, node: string, indexBase: string) {
   const sink = createSearchSink({ engine, node });
   try {
     for (const i of await sink.listIndices(`${indexBase}_v*`)) {

@@ -12,8 +12,7 @@ import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
 import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
-import { deleteCheckpoints } from '../src/app/checkpoint-store.js';
-import { benchResume, benchShards } from './bench-scale.js';
+import { benchResume, benchShards, clearBase } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -163,7 +162,7 @@ async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
   const r = await runCliMeasured(['rebuild', 'product-search', '--json', '--force', '--replicas', '0'], { cwd });
   if (r.code !== 0) throw new Error(`rebuild failed (${r.code}): ${r.stdout}\n${r.stderr.slice(-2000)}`);
   const manifest = JSON.parse(r.stdout).manifest;
-  return { ...r, manifest };
+  return { ...r, manifest, indexBase };
 }
 
 async function benchEngine(engine: EngineKind, topic: string, events: number) {
@@ -177,8 +176,7 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   log(
     `warm-up: the same rebuild on the engine as it is now took ${fmt(warm.wallMs / 1000, 1)} s, peak RSS ${warm.peakRssMb} MB (not a figure)`,
   );
-  await sink.deleteIndex(warm.manifest.index);
-  await deleteCheckpoints(sink, warm.manifest.index);
+  await clearBase(engine, NODES[engine], warm.indexBase);
 
   // (a) the rebuild, as operators run it: the CLI in its own process.
   const a = await rebuildRun(engine, topic, 'a');
