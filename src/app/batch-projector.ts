@@ -24,6 +24,7 @@ import {
   type RejectedDocument,
 } from './rejected-writes.js';
 import { createSkipLog, type SkipLog } from './skip-log.js';
+import type { IntendedWrite } from './write-log.js';
 import { createWriteQueue, type WriteQueue } from './write-queue.js';
 
 export type { HistoryGap } from './history-gaps.js';
@@ -86,6 +87,12 @@ export interface BatchProjectorOptions {
    * whose id is placed elsewhere would let two shards fold the same document: refused.
    */
   idBelongs?: (id: string, partition: number) => boolean;
+  /**
+   * Held writes only: records the ids about to be sent, with the hash each replaces, before they are
+   * sent (a resume reads back only those, see restore-from-write-log). Returns the record's sequence
+   * number and when it is durable; the writes wait for it.
+   */
+  logWrites?: (writes: readonly IntendedWrite[]) => { seq: number; recorded: Promise<void> };
 }
 
 export interface ProjectorResume {
@@ -105,6 +112,8 @@ export interface ProjectorSnapshot {
   tombstones: [string, number][];
   skipped: SkippedEvent[];
   skippedNotListed: number;
+  /** The last write-log record sent before the snapshot (logWrites): the checkpoint covers it and every earlier one. */
+  writeLogSeq?: number;
 }
 
 export interface BatchProjector {
@@ -166,6 +175,8 @@ interface ProjectorRun {
   lastBulkLatencyMs: number;
   /** Refused documents handled so far: a cut taken before one no longer describes the fold. */
   rejections: number;
+  /** The last write-log record handed out (logWrites). */
+  writeLogSeq: number | undefined;
 }
 
 /** Document hashes by body object: a body kept in the LRU is hashed once, not again when it is replaced. */
@@ -224,6 +235,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
     sum: r?.sum ?? EMPTY_SUM,
     lastBulkLatencyMs: 0,
     rejections: 0,
+    writeLogSeq: undefined,
   };
   if (r) run.skips.notListedBase(r.skippedNotListed);
   return {
@@ -280,6 +292,7 @@ function snapshotOf(run: ProjectorRun): ProjectorSnapshot {
     tombstones,
     skipped: [...run.skips.listed],
     skippedNotListed: run.skips.notListed,
+    ...(run.writeLogSeq !== undefined ? { writeLogSeq: run.writeLogSeq } : {}),
   };
 }
 
@@ -362,6 +375,9 @@ function sendHeld(run: ProjectorRun): void {
     if (h!.replaces !== undefined) run.sum = addHash(run.sum, h!.replaces, -1);
     if (h!.write.action === 'index') run.sum = addHash(run.sum, hashOf(h!.write.id, h!.write.doc));
   }
+  // Recorded before anything is sent: a resume then knows every document that may have changed.
+  const logged = run.o.logWrites?.(all.map((h) => ({ id: h!.write.id, replaces: h!.replaces })));
+  if (logged) run.writeLogSeq = logged.seq;
   let next = 0;
   let failed = false;
   const lane = async () => {
@@ -381,8 +397,11 @@ function sendHeld(run: ProjectorRun): void {
       });
     }
   };
-  const lanes = Array.from({ length: Math.max(1, run.o.maxInFlight ?? 2) }, lane);
-  run.queue.add(Promise.all(lanes).then(() => undefined));
+  const lanes = async () => {
+    await logged?.recorded;
+    await Promise.all(Array.from({ length: Math.max(1, run.o.maxInFlight ?? 2) }, lane));
+  };
+  run.queue.add(lanes());
 }
 
 /** Refused held writes, each with the events that produced it (their records are gone by now). */

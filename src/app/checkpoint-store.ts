@@ -1,7 +1,8 @@
 import { SinkUnavailableError } from '../core/errors.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
-import type { ShardCheckpoint } from '../core/rebuild/checkpoint.js';
+import type { ShardCheckpoint, WriteLogMark } from '../core/rebuild/checkpoint.js';
 import { ensureIndex } from './ensure-index.js';
+import { deleteWriteLog } from './write-log.js';
 
 /** readmodel's own index of rebuild checkpoints: one document per (target index, worker). */
 export const CHECKPOINT_INDEX = 'readmodel_checkpoints';
@@ -52,9 +53,10 @@ export async function listCheckpoints(sink: SearchSink, index: string): Promise<
   return found.hits.map((h) => readable(h.doc, index, String(h.doc.shard)));
 }
 
-/** Forgets a build's checkpoints (after it was sealed, or before it starts over). */
+/** Forgets a build's checkpoints and their write logs (after it was sealed, or before it starts over). */
 export async function deleteCheckpoints(sink: SearchSink, index: string): Promise<void> {
   for (const cp of await listCheckpoints(sink, index)) await sink.deleteDoc(CHECKPOINT_INDEX, checkpointId(index, cp.shard));
+  await deleteWriteLog(sink, index);
 }
 
 function readable(doc: Record<string, unknown>, index: string, shard: string): ShardCheckpoint {
@@ -65,7 +67,8 @@ function readable(doc: Record<string, unknown>, index: string, shard: string): S
     !Array.isArray(cp.planned) ||
     !Array.isArray(cp.tombstones) ||
     typeof cp.positions !== 'object' ||
-    typeof cp.checksum !== 'string'
+    typeof cp.checksum !== 'string' ||
+    (cp.writeLog !== undefined && !readableMark(cp.writeLog))
   ) {
     throw new SinkUnavailableError(`the checkpoint of ${shard} on ${index} is not readable`, {
       code: 'UNREADABLE_STATE',
@@ -75,3 +78,14 @@ function readable(doc: Record<string, unknown>, index: string, shard: string): S
   }
   return cp as ShardCheckpoint;
 }
+
+const readableMark = (m: unknown): boolean => {
+  const mark = m as Partial<WriteLogMark> | null;
+  return (
+    typeof mark === 'object' &&
+    mark !== null &&
+    Number.isSafeInteger(mark.upTo) &&
+    Array.isArray(mark.live) &&
+    mark.live.every((s) => Number.isSafeInteger(s))
+  );
+};

@@ -23,7 +23,8 @@ import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector, ProjectorSnapshot } from './batch-projector.js';
-import { restoreFold } from './restore-fold.js';
+import { resumeState } from './resume-state.js';
+import type { IntendedWrite } from './write-log.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
 
 export interface RebuildOptions {
@@ -295,16 +296,20 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   progress.emit({ type: 'phase', phase: 'replay' });
   // A worker writes nothing before its first checkpoint, so a shard without one has nothing to
   // restore; a single run still reads back an index left without checkpoints (an older readmodel's).
-  const resume =
-    ctx.created || (worker.sharded && !cp)
-      ? undefined
-      : await restoreFold(sink, {
-          index,
-          sortField: o.assets.model.projection.idField,
-          checkpoint: cp,
-          ...(worker.owns ? { owns: worker.owns } : {}),
-          ...(o.signal ? { signal: o.signal } : {}),
-        });
+  const state = await resumeState(sink, {
+    index,
+    indexUuid: ctx.uuid,
+    shard: worker.key,
+    planned: worker.planned,
+    keyPartition: worker.keyPartition,
+    ...(worker.owns ? { owns: worker.owns } : {}),
+    checkpoint: cp,
+    fresh: ctx.created || (worker.sharded && !cp),
+    holding: holdWritesOf(o) > 0,
+    sortField: o.assets.model.projection.idField,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const { resume, log } = state;
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,
@@ -320,6 +325,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...(o.signal ? { signal: o.signal } : {}),
     ...(resume ? { resume } : {}),
     ...(worker.idBelongs ? { idBelongs: worker.idBelongs } : {}),
+    ...(log ? { logWrites: (w: readonly IntendedWrite[]) => log.record(w) } : {}),
   });
   const positions = new Map(worker.planned.map((r) => [r.partition, Math.max(r.start, cp?.positions[r.partition] ?? r.start)]));
   // The restored ledger holds every document of the index: those of partitions already read to their end are forgotten at once.
@@ -333,6 +339,8 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   const checkpoint = (status: ShardCheckpoint['status'], planned: PartitionRange[], taken?: ProjectorSnapshot): ShardCheckpoint => {
     const snap = taken ?? projector.snapshot();
     const at = new Date(now()).toISOString();
+    const reached = Object.fromEntries([...positions].map(([p, off]) => [String(p), off]));
+    const writeLog = state.mark(snap.writeLogSeq, reached);
     return {
       index,
       indexUuid: ctx.uuid,
@@ -342,7 +350,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       status,
       runId: ctx.leaseRunId,
       planned,
-      positions: Object.fromEntries([...positions].map(([p, off]) => [String(p), off])),
+      positions: reached,
       counters: snap.counters,
       checksum: formatChecksum(snap.sum),
       tombstones: snap.tombstones,
@@ -353,6 +361,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       startedAt: cp?.startedAt ?? at,
       updatedAt: at,
       ...(status === 'done' ? { finishedAt: at } : {}),
+      ...(writeLog ? { writeLog } : {}),
     };
   };
   let checkpointing = true;
@@ -361,7 +370,9 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     if (!checkpointing) return;
     for (const [p, off] of reached) positions.set(p, Math.max(positions.get(p) ?? off, off));
     await ctx.lease.confirm();
-    await writeCheckpoint(sink, checkpoint('running', worker.planned, taken));
+    const recorded = checkpoint('running', worker.planned, taken);
+    await writeCheckpoint(sink, recorded);
+    await state.prune(recorded);
   };
   // Recorded at once: the seal sees every worker that started, and the manifest every resumption.
   await save(new Map());

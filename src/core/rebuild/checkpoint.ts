@@ -36,6 +36,19 @@ export interface ShardCheckpoint {
   startedAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /**
+   * Present while every write of the build was logged before it was sent (readmodel_write_log): a
+   * resume then reads back only the logged documents instead of scanning the index.
+   */
+  writeLog?: WriteLogMark;
+}
+
+/** What a checkpoint says of its worker's write log. */
+export interface WriteLogMark {
+  /** Every record up to this sequence number was acknowledged before the checkpoint. */
+  upTo: number;
+  /** The records up to `upTo` a resume needs (they name a partition not finished): they must be found. */
+  live: number[];
 }
 
 /** The ranges still to read: from each partition's checkpoint position to its planned end. */

@@ -1,0 +1,103 @@
+import type { PartitionRange } from '../core/ports/event-source.js';
+import type { SearchSink } from '../core/ports/search-sink.js';
+import type { ShardCheckpoint, WriteLogMark } from '../core/rebuild/checkpoint.js';
+import type { ProjectorResume } from './batch-projector.js';
+import { restoreFold } from './restore-fold.js';
+import { restoreFromWriteLog } from './restore-from-write-log.js';
+import { createWriteLog, readWriteLog, type WriteLog, type WriteLogRecord } from './write-log.js';
+
+export interface ResumeStateOptions {
+  index: string;
+  indexUuid: string;
+  /** The worker's key (`all`, `shard-2-of-8`, ...), its planned ranges and the topic's key partitioner. */
+  shard: string;
+  planned: readonly PartitionRange[];
+  keyPartition: (id: string) => number;
+  /** Sharded workers: whether a document is this worker's. */
+  owns?: (id: string) => boolean;
+  /** The worker's checkpoint, when it has one for this index. */
+  checkpoint: ShardCheckpoint | undefined;
+  /** Nothing was written for this worker yet (the run created the index, or a shard without a checkpoint). */
+  fresh: boolean;
+  /** This run holds its writes (the only writes the log can record before they are sent). */
+  holding: boolean;
+  sortField: string;
+  signal?: AbortSignal;
+}
+
+export interface ResumeState {
+  /** The fold state to continue from; undefined when nothing was written. */
+  resume: ProjectorResume | undefined;
+  /** The write log to record this run's writes in, while every write of the build is in it. */
+  log: WriteLog | undefined;
+  /** The mark a checkpoint carries: undefined once a write of the build went unlogged. */
+  mark: (upTo: number | undefined, positions: Readonly<Record<string, number>>) => WriteLogMark | undefined;
+  /** After this checkpoint was recorded: forget the log records it made unnecessary (by its own positions). */
+  prune: (checkpoint: Pick<ShardCheckpoint, 'writeLog' | 'positions'>) => Promise<void>;
+}
+
+/**
+ * How a worker continues: from nothing, from its write log (reading back only the logged documents),
+ * or, when a write of the build was not logged (an index of an older readmodel, a run with
+ * --hold-writes 0), from a scan of the whole index.
+ */
+export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Promise<ResumeState> {
+  const ends = new Map(o.planned.map((r) => [r.partition, r.end]));
+  const finishedIn =
+    (positions: (p: number) => number | undefined) =>
+    (p: number): boolean => {
+      const end = ends.get(p);
+      return end !== undefined && (positions(p) ?? -1) >= end;
+    };
+  const cp = o.checkpoint;
+  let resume: ProjectorResume | undefined;
+  let earlier: WriteLogRecord[] = [];
+  if (o.fresh) resume = undefined;
+  else if (cp?.writeLog) {
+    earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard });
+    resume = await restoreFromWriteLog(sink, {
+      index: o.index,
+      checkpoint: { ...cp, writeLog: cp.writeLog },
+      records: earlier,
+      finished: finishedIn((p) => cp.positions[String(p)]),
+      keyPartition: o.keyPartition,
+    });
+  } else {
+    resume = await restoreFold(sink, {
+      index: o.index,
+      sortField: o.sortField,
+      checkpoint: cp,
+      ...(o.owns ? { owns: o.owns } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+  }
+  const logged = o.holding && (o.fresh || Boolean(cp?.writeLog));
+  const log = logged
+    ? createWriteLog({
+        sink,
+        index: o.index,
+        indexUuid: o.indexUuid,
+        shard: o.shard,
+        keyPartition: o.keyPartition,
+        earlier,
+        ...(cp?.writeLog ? { after: cp.writeLog.upTo } : {}),
+      })
+    : undefined;
+  const from = log?.seq ?? 0;
+  return {
+    resume,
+    log,
+    mark: (upTo, positions) =>
+      log?.mark(
+        upTo ?? from,
+        finishedIn((p) => positions[String(p)]),
+      ),
+    prune: async (c) => {
+      if (log && c.writeLog)
+        await log.prune(
+          c.writeLog.upTo,
+          finishedIn((p) => c.positions[String(p)]),
+        );
+    },
+  };
+}

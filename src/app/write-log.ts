@@ -1,0 +1,181 @@
+import { SinkUnavailableError } from '../core/errors.js';
+import type { SearchSink } from '../core/ports/search-sink.js';
+import type { WriteLogMark } from '../core/rebuild/checkpoint.js';
+import { ensureIndex } from './ensure-index.js';
+
+/**
+ * readmodel's own index of write intents: before a rebuild sends held documents, it records which
+ * ids it is about to write and the hash of the body each one replaces. A resume then reads back only
+ * the documents a checkpoint may not describe (see restore-from-write-log), never the whole index.
+ */
+export const WRITE_LOG_INDEX = 'readmodel_write_log';
+
+const WRITE_LOG_MAPPING = {
+  settings: { number_of_shards: 1 },
+  // The id lists are kept in _source alone; only what lookups need is indexed.
+  mappings: { dynamic: false, properties: { index: { type: 'keyword' }, shard: { type: 'keyword' }, seq: { type: 'long' } } },
+};
+
+/** Ids per record: a held partition of 20,000 documents is 4 records of ~350 KB. */
+const IDS_PER_RECORD = 5000;
+/** Records per search page while reading a log back (each up to ~350 KB). */
+const READ_PAGE = 20;
+const DELETE_PAGE = 1000;
+
+/** One write about to be sent: the document and the hash of the body the index holds for it now (none: absent). */
+export interface IntendedWrite {
+  id: string;
+  replaces: bigint | undefined;
+}
+
+/** One record of the log, as stored. `replaces[i]` is the hex hash `ids[i]` replaces, '' for none. */
+export interface WriteLogRecord {
+  index: string;
+  indexUuid: string;
+  shard: string;
+  seq: number;
+  /** The key partitions of its ids: the record is needed until every one of them is read to its end. */
+  partitions: number[];
+  ids: string[];
+  replaces: string[];
+}
+
+export interface WriteLog {
+  /** Records the writes durably under the next sequence number(s); send them once `recorded` resolves. */
+  record(writes: readonly IntendedWrite[]): { seq: number; recorded: Promise<void> };
+  /** The last sequence number handed out. */
+  readonly seq: number;
+  /** The mark a checkpoint covering every record up to `upTo` carries. */
+  mark(upTo: number, finished: (partition: number) => boolean): WriteLogMark;
+  /** Once a checkpoint at `upTo` is recorded: deletes the records it covers whose partitions are all finished. */
+  prune(upTo: number, finished: (partition: number) => boolean): Promise<void>;
+}
+
+export interface WriteLogOptions {
+  sink: SearchSink;
+  index: string;
+  indexUuid: string;
+  shard: string;
+  keyPartition: (id: string) => number;
+  /** Records an earlier run left (a resume): kept until pruned, numbered after. */
+  earlier?: readonly WriteLogRecord[];
+  /** The highest sequence number an earlier run used (the checkpoint's mark). */
+  after?: number;
+}
+
+const recordId = (index: string, shard: string, seq: number) => `${index}|${shard}|${seq}`;
+
+export function createWriteLog(o: WriteLogOptions): WriteLog {
+  const kept = new Map<number, number[]>((o.earlier ?? []).map((r) => [r.seq, r.partitions]));
+  let seq = Math.max(o.after ?? 0, ...kept.keys());
+  let ready: Promise<void> | undefined;
+  const put = async (r: WriteLogRecord) => {
+    ready ??= ensureIndex(o.sink, WRITE_LOG_INDEX, WRITE_LOG_MAPPING);
+    await ready;
+    const stored = await o.sink.putDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, r.seq), r as unknown as Record<string, unknown>);
+    if (!stored.ok)
+      throw new SinkUnavailableError(`could not record the writes of ${o.shard} on ${o.index}`, { code: 'CHECKPOINT_FAILED' });
+  };
+  return {
+    record(writes) {
+      const records: WriteLogRecord[] = [];
+      for (let i = 0; i < writes.length; i += IDS_PER_RECORD) {
+        const part = writes.slice(i, i + IDS_PER_RECORD);
+        const partitions = [...new Set(part.map((w) => o.keyPartition(w.id)))].sort((a, b) => a - b);
+        records.push({
+          index: o.index,
+          indexUuid: o.indexUuid,
+          shard: o.shard,
+          seq: ++seq,
+          partitions,
+          ids: part.map((w) => w.id),
+          replaces: part.map((w) => (w.replaces === undefined ? '' : w.replaces.toString(16))),
+        });
+        kept.set(seq, partitions);
+      }
+      return { seq, recorded: Promise.all(records.map(put)).then(() => undefined) };
+    },
+    get seq() {
+      return seq;
+    },
+    mark(upTo, finished) {
+      const live = [...kept].filter(([s, parts]) => s <= upTo && !parts.every(finished)).map(([s]) => s);
+      return { upTo, live: live.sort((a, b) => a - b) };
+    },
+    async prune(upTo, finished) {
+      for (const [s, parts] of [...kept]) {
+        if (s > upTo || !parts.every(finished)) continue;
+        await o.sink.deleteDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, s));
+        kept.delete(s);
+      }
+    },
+  };
+}
+
+/**
+ * Every record of one worker's log for this index (by uuid: a record left by an earlier index of the
+ * same name is not ours), oldest first. An answer that does not add up is an error, never "no records".
+ */
+export async function readWriteLog(sink: SearchSink, o: { index: string; indexUuid: string; shard: string }): Promise<WriteLogRecord[]> {
+  if (!(await sink.indexExists(WRITE_LOG_INDEX))) return [];
+  await sink.refresh(WRITE_LOG_INDEX);
+  const filter = [{ term: { index: o.index } }, { term: { shard: o.shard } }];
+  const all: WriteLogRecord[] = [];
+  let total: number | undefined;
+  let last = -1;
+  for (;;) {
+    const page = await sink.search(WRITE_LOG_INDEX, {
+      query: { bool: { filter: [...filter, { range: { seq: { gt: last } } }] } },
+      sort: [{ seq: 'asc' }],
+      size: READ_PAGE,
+      track_total_hits: true,
+    });
+    total ??= page.total;
+    for (const h of page.hits) {
+      const r = readable(h.doc, o);
+      if (r.seq <= last) throw unreadable(o, `records out of order at seq ${r.seq}`);
+      last = r.seq;
+      all.push(r);
+    }
+    if (page.hits.length < READ_PAGE) break;
+  }
+  if (all.length !== total) throw unreadable(o, `the engine counted ${total} records, ${all.length} were returned`);
+  return all.filter((r) => r.indexUuid === o.indexUuid);
+}
+
+/** Forgets every worker's log of one index (with its checkpoints). */
+export async function deleteWriteLog(sink: SearchSink, index: string): Promise<void> {
+  if (!(await sink.indexExists(WRITE_LOG_INDEX))) return;
+  // Bounded: a delete that does not take effect must not keep this looping (10M records at most).
+  for (let round = 0; round < 10_000; round++) {
+    await sink.refresh(WRITE_LOG_INDEX);
+    const page = await sink.search(WRITE_LOG_INDEX, { query: { term: { index } }, _source: false, size: DELETE_PAGE });
+    for (const h of page.hits) await sink.deleteDoc(WRITE_LOG_INDEX, h.id);
+    if (page.hits.length < DELETE_PAGE) return;
+  }
+}
+
+function readable(doc: Record<string, unknown>, o: { index: string; shard: string }): WriteLogRecord {
+  const r = doc as Partial<WriteLogRecord>;
+  if (
+    r.index !== o.index ||
+    r.shard !== o.shard ||
+    typeof r.indexUuid !== 'string' ||
+    typeof r.seq !== 'number' ||
+    !Array.isArray(r.partitions) ||
+    !Array.isArray(r.ids) ||
+    !Array.isArray(r.replaces) ||
+    r.ids.length !== r.replaces.length
+  ) {
+    throw unreadable(o, `a record is not readable: ${JSON.stringify(doc).slice(0, 200)}`);
+  }
+  return r as WriteLogRecord;
+}
+
+function unreadable(o: { index: string; shard: string }, what: string): SinkUnavailableError {
+  return new SinkUnavailableError(`the write log of ${o.shard} on ${o.index} is not readable: ${what}`, {
+    code: 'UNREADABLE_STATE',
+    context: { index: o.index, shard: o.shard, log: WRITE_LOG_INDEX },
+    suggestion: `nothing was changed. Inspect ${WRITE_LOG_INDEX} (documents with index: ${o.index}); start the build over with rebuild --force`,
+  });
+}

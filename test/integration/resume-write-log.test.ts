@@ -1,0 +1,232 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_INDEX, readCheckpoint } from '../../src/app/checkpoint-store.js';
+import { LEASE_INDEX } from '../../src/app/lease-store.js';
+import { readWriteLog, WRITE_LOG_INDEX } from '../../src/app/write-log.js';
+import type { EventSource } from '../../src/core/ports/event-source.js';
+import type { SearchSink } from '../../src/core/ports/search-sink.js';
+import { assetsFor } from '../support/assets.js';
+import { messyProductStream } from '../support/messy-stream.js';
+import { allDocs, rebuild } from '../support/rebuild-helpers.js';
+import { ENGINES, isolatedProductModel, kafkaSource, publishEvents, sinkFor } from '../support/services.js';
+
+/**
+ * A sink on which the process "dies" at its `fatal`-th checkpoint write: that write and everything
+ * after it fail (but for the lease), while writes already sent still land. `settled()` waits for those, and `scans`
+ * counts full index scans (a resume from the write log makes none).
+ */
+function dyingAtCheckpoint(sink: SearchSink, fatal: number) {
+  let checkpoints = 0;
+  let dead = false;
+  let scans = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const proxy = new Proxy(sink, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (prop === 'scan') scans++;
+        if (prop === 'putDoc' && args[0] === CHECKPOINT_INDEX && ++checkpoints >= fatal) dead = true;
+        // The lease is let go as a dead process's would be taken over: the next run may start.
+        if (dead && prop !== 'close' && args[0] !== LEASE_INDEX)
+          return prop === 'scan' ? failingScan() : Promise.reject(new Error('simulated crash at a checkpoint'));
+        const out = (v as (...a: unknown[]) => unknown).apply(target, args);
+        if (out instanceof Promise) {
+          inFlight.add(out);
+          void out.catch(() => undefined).finally(() => inFlight.delete(out));
+        }
+        return out;
+      };
+    },
+  });
+  return {
+    sink: proxy,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    get scans() {
+      return scans;
+    },
+  };
+}
+
+// eslint-disable-next-line require-yield
+async function* failingScan(): AsyncGenerator<never> {
+  throw new Error('simulated crash at a checkpoint');
+}
+
+/**
+ * Every event read was folded exactly once. Not `eventsApplied` alone: an event re-read after the
+ * checkpoint whose document state had already landed is stale to the resumed fold.
+ */
+const folded = (c: { eventsApplied: number; eventsStale: number; eventsIgnored: number } | undefined) =>
+  c ? c.eventsApplied + c.eventsStale + c.eventsIgnored : undefined;
+
+/** Counts the full scans a run makes. */
+function countingScans(sink: SearchSink) {
+  let scans = 0;
+  const proxy = new Proxy(sink, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (prop === 'scan') scans++;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return {
+    sink: proxy,
+    get scans() {
+      return scans;
+    },
+  };
+}
+
+/** A source that dies once it handed out `limit` records (counted over every read). */
+function dyingSource(limit: number): EventSource {
+  const inner = kafkaSource();
+  let handed = 0;
+  return new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'readRanges') {
+        return async function* (o: Parameters<EventSource['readRanges']>[0]) {
+          for await (const chunk of target.readRanges(o)) {
+            for (let i = 0; i < chunk.length; i += 50) {
+              if (handed >= limit) throw new Error('simulated crash mid-replay');
+              const slice = chunk.slice(i, i + 50);
+              handed += slice.length;
+              yield slice;
+            }
+          }
+        };
+      }
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine)', (engine) => {
+  const sink = sinkFor(engine);
+  afterAll(() => sink.close());
+
+  /** A messy long-lived catalogue on 3 partitions, and its uninterrupted single-run rebuild. */
+  async function reference(seed: number) {
+    const model = isolatedProductModel();
+    const stream = messyProductStream({ seed, products: 300, updates: 3000 });
+    await publishEvents(model.topic, 3, stream.events);
+    const built = await rebuild(model, sink, { batchSize: 97, cacheSize: 40 });
+    return { model, events: stream.events.length, built, docs: await allDocs(sink, built.manifest.index) };
+  }
+  const sameTopic = (model: { topic: string }) => isolatedProductModel({ topic: model.topic });
+
+  async function logLeft(index: string): Promise<number> {
+    if (!(await sink.indexExists(WRITE_LOG_INDEX))) return 0;
+    await sink.refresh(WRITE_LOG_INDEX);
+    return sink.count(WRITE_LOG_INDEX, { term: { index } });
+  }
+
+  // Held writes sent in small parts (holdWrites 30), so documents are written again and again, and
+  // some of them after the last checkpoint that was recorded: the restore must count what landed.
+  it.each([
+    { when: 'a timed checkpoint mid-partition', checkpointEveryMs: 0, fatal: 4 },
+    { when: "a partition's end (the next partition already writing)", checkpointEveryMs: 3_600_000, fatal: 3 },
+  ])('dying at $when: writes that landed after the last checkpoint are accounted, without scanning the index', async (c) => {
+    const ref = await reference(41 + c.fatal);
+    const model = sameTopic(ref.model);
+    const index = (await assetsFor(model)).indexName;
+    const opts = { batchSize: 60, cacheSize: 40, holdWrites: 30, checkpointEveryMs: c.checkpointEveryMs };
+    const dying = dyingAtCheckpoint(sink, c.fatal);
+    await expect(rebuild(model, dying.sink, opts)).rejects.toThrow(/simulated crash/);
+    await dying.settled();
+
+    const cp = await readCheckpoint(sink, index, 'all');
+    expect(cp?.status).toBe('running');
+    expect(cp?.writeLog).toBeDefined();
+    const records = await readWriteLog(sink, { index, indexUuid: cp!.indexUuid, shard: 'all' });
+    // The case under test: writes logged (and sent) after the checkpoint that was recorded.
+    expect(records.filter((r) => r.seq > cp!.writeLog!.upTo).length).toBeGreaterThan(0);
+
+    const counting = countingScans(sink);
+    const resumed = await rebuild(model, counting.sink, opts);
+    expect(counting.scans).toBe(0);
+    expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
+    expect(resumed.manifest.counts?.documents).toBe(ref.docs.size);
+    expect(resumed.manifest.counts?.eventsRead).toBe(ref.events);
+    expect(folded(resumed.manifest.counts)).toBe(folded(ref.built.manifest.counts));
+    expect(resumed.manifest.resumptions).toHaveLength(1);
+    expect(await allDocs(sink, index)).toEqual(ref.docs);
+    // The log goes with the checkpoints once the build is complete.
+    expect(await logLeft(index)).toBe(0);
+  });
+
+  it('two crashes in a row (at a checkpoint, then mid-replay) still give the uninterrupted result', async () => {
+    const ref = await reference(47);
+    const model = sameTopic(ref.model);
+    const index = (await assetsFor(model)).indexName;
+    const opts = { batchSize: 60, cacheSize: 40, holdWrites: 25, checkpointEveryMs: 0 };
+    const first = dyingAtCheckpoint(sink, 6);
+    await expect(rebuild(model, first.sink, opts)).rejects.toThrow(/simulated crash/);
+    await first.settled();
+    await expect(rebuild(model, sink, opts, { source: dyingSource(Math.floor(ref.events / 2)) })).rejects.toThrow(/simulated crash/);
+    expect((await readCheckpoint(sink, index, 'all'))?.writeLog).toBeDefined();
+
+    const resumed = await rebuild(model, sink, opts);
+    expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
+    expect(folded(resumed.manifest.counts)).toBe(folded(ref.built.manifest.counts));
+    expect(resumed.manifest.resumptions).toHaveLength(2);
+    expect(await allDocs(sink, index)).toEqual(ref.docs);
+  });
+
+  it('a record the checkpoint needs and cannot find is refused as unreadable state, nothing written', async () => {
+    const ref = await reference(53);
+    const model = sameTopic(ref.model);
+    const index = (await assetsFor(model)).indexName;
+    const opts = { batchSize: 60, cacheSize: 40, holdWrites: 30, checkpointEveryMs: 0 };
+    await expect(rebuild(model, sink, opts, { source: dyingSource(Math.floor(ref.events / 6)) })).rejects.toThrow(/simulated crash/);
+    const cp = await readCheckpoint(sink, index, 'all');
+    expect(cp?.writeLog?.live.length).toBeGreaterThan(0);
+    await sink.deleteDoc(WRITE_LOG_INDEX, `${index}|all|${cp!.writeLog!.live[0]}`);
+    await sink.refresh(index);
+    const before = await sink.count(index);
+
+    await expect(rebuild(model, sink, opts)).rejects.toMatchObject({ code: 'UNREADABLE_STATE' });
+    await sink.refresh(index);
+    expect(await sink.count(index)).toBe(before);
+    // --force starts it over, and the result is the uninterrupted one.
+    const over = await rebuild(model, sink, { ...opts, force: true });
+    expect(over.manifest.checksum).toBe(ref.built.manifest.checksum);
+  });
+
+  it('a build whose writes were not logged (--hold-writes 0) resumes by scanning the index, and stays exact', async () => {
+    const ref = await reference(59);
+    const model = sameTopic(ref.model);
+    const index = (await assetsFor(model)).indexName;
+    await expect(
+      rebuild(
+        model,
+        sink,
+        { batchSize: 60, cacheSize: 40, holdWrites: 0, checkpointEveryMs: 0 },
+        { source: dyingSource(Math.floor(ref.events / 2)) },
+      ),
+    ).rejects.toThrow(/simulated crash/);
+    const cp = await readCheckpoint(sink, index, 'all');
+    expect(cp?.status).toBe('running');
+    expect(cp?.writeLog).toBeUndefined();
+
+    // Resumed holding its writes: the scan is the only exact restore, and the build stays unlogged
+    // (its documents from before are in no log), so the next resume scans too.
+    const holding = { batchSize: 60, cacheSize: 40, checkpointEveryMs: 0 };
+    const second = countingScans(sink);
+    await expect(rebuild(model, second.sink, holding, { source: dyingSource(Math.floor(ref.events / 4)) })).rejects.toThrow(
+      /simulated crash/,
+    );
+    expect(second.scans).toBe(1);
+    expect((await readCheckpoint(sink, index, 'all'))?.writeLog).toBeUndefined();
+    const counting = countingScans(sink);
+    const resumed = await rebuild(model, counting.sink, holding);
+    expect(counting.scans).toBe(1);
+    expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
+    expect(await allDocs(sink, index)).toEqual(ref.docs);
+  });
+});
