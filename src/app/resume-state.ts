@@ -54,7 +54,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
   let earlier: WriteLogRecord[] = [];
   if (o.fresh) resume = undefined;
   else if (cp?.writeLog) {
-    earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard });
+    earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard, mark: cp.writeLog });
     resume = await restoreFromWriteLog(sink, {
       index: o.index,
       checkpoint: { ...cp, writeLog: cp.writeLog },

@@ -63,6 +63,9 @@ export interface WriteLogOptions {
   after?: number;
 }
 
+/** A replaced body's hash as recorded: hex digits of a 128-bit value, empty for none. */
+const HASH = /^[0-9a-f]{0,32}$/;
+
 const recordId = (index: string, shard: string, seq: number) => `${index}|${shard}|${seq}`;
 
 export function createWriteLog(o: WriteLogOptions): WriteLog {
@@ -72,7 +75,10 @@ export function createWriteLog(o: WriteLogOptions): WriteLog {
   const put = async (r: WriteLogRecord) => {
     ready ??= ensureIndex(o.sink, WRITE_LOG_INDEX, WRITE_LOG_MAPPING);
     await ready;
-    const stored = await o.sink.putDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, r.seq), r as unknown as Record<string, unknown>);
+    // Durable once acknowledged; the reader refreshes before it searches, so no refresh per record.
+    const stored = await o.sink.putDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, r.seq), r as unknown as Record<string, unknown>, {
+      refresh: false,
+    });
     if (!stored.ok)
       throw new SinkUnavailableError(`could not record the writes of ${o.shard} on ${o.index}`, { code: 'CHECKPOINT_FAILED' });
   };
@@ -105,8 +111,9 @@ export function createWriteLog(o: WriteLogOptions): WriteLog {
     async prune(upTo, finished) {
       for (const [s, parts] of [...kept]) {
         if (s > upTo || !parts.every(finished)) continue;
-        await o.sink.deleteDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, s));
-        kept.delete(s);
+        // A record left behind only costs a read on resume: a failed delete is tried again at the next checkpoint.
+        const gone = await o.sink.deleteDoc(WRITE_LOG_INDEX, recordId(o.index, o.shard, s), { refresh: false }).catch(() => false);
+        if (gone) kept.delete(s);
       }
     },
   };
@@ -116,8 +123,15 @@ export function createWriteLog(o: WriteLogOptions): WriteLog {
  * Every record of one worker's log for this index (by uuid: a record left by an earlier index of the
  * same name is not ours), oldest first. An answer that does not add up is an error, never "no records".
  */
-export async function readWriteLog(sink: SearchSink, o: { index: string; indexUuid: string; shard: string }): Promise<WriteLogRecord[]> {
-  if (!(await sink.indexExists(WRITE_LOG_INDEX))) return [];
+export async function readWriteLog(
+  sink: SearchSink,
+  o: { index: string; indexUuid: string; shard: string; mark: WriteLogMark },
+): Promise<WriteLogRecord[]> {
+  if (!(await sink.indexExists(WRITE_LOG_INDEX))) {
+    // Nothing was ever recorded only if the checkpoint covers no record; otherwise the log was deleted.
+    if (o.mark.upTo === 0) return [];
+    throw unreadable(o, `${WRITE_LOG_INDEX} does not exist, yet the checkpoint covers records up to ${o.mark.upTo}`);
+  }
   await sink.refresh(WRITE_LOG_INDEX);
   const filter = [{ term: { index: o.index } }, { term: { shard: o.shard } }];
   const all: WriteLogRecord[] = [];
@@ -150,7 +164,7 @@ export async function deleteWriteLog(sink: SearchSink, index: string): Promise<v
   for (let round = 0; round < 10_000; round++) {
     await sink.refresh(WRITE_LOG_INDEX);
     const page = await sink.search(WRITE_LOG_INDEX, { query: { term: { index } }, _source: false, size: DELETE_PAGE });
-    for (const h of page.hits) await sink.deleteDoc(WRITE_LOG_INDEX, h.id);
+    for (const h of page.hits) await sink.deleteDoc(WRITE_LOG_INDEX, h.id, { refresh: false });
     if (page.hits.length < DELETE_PAGE) return;
   }
 }
@@ -161,10 +175,13 @@ function readable(doc: Record<string, unknown>, o: { index: string; shard: strin
     r.index !== o.index ||
     r.shard !== o.shard ||
     typeof r.indexUuid !== 'string' ||
-    typeof r.seq !== 'number' ||
+    !Number.isSafeInteger(r.seq) ||
     !Array.isArray(r.partitions) ||
+    !r.partitions.every((p) => Number.isSafeInteger(p)) ||
     !Array.isArray(r.ids) ||
+    !r.ids.every((id) => typeof id === 'string') ||
     !Array.isArray(r.replaces) ||
+    !r.replaces.every((h) => typeof h === 'string' && HASH.test(h)) ||
     r.ids.length !== r.replaces.length
   ) {
     throw unreadable(o, `a record is not readable: ${JSON.stringify(doc).slice(0, 200)}`);

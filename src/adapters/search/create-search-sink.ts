@@ -283,9 +283,14 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
     async search(index, body) {
       const res = await ok({ method: 'POST', path: `/${enc(index)}/_search`, body: { version: true, ...body } }, `searching ${index}`);
       const total = res.body?.hits?.total;
+      const count = typeof total === 'number' ? total : total?.value;
+      // Callers read bookkeeping (checkpoints, write logs, swap history) with it: no list is not "none".
+      if (!Array.isArray(res.body?.hits?.hits) || typeof count !== 'number') {
+        throw unreadable(`a search of ${index}`, node, `no hits list or total: ${JSON.stringify(res.body).slice(0, 200)}`);
+      }
       return {
-        total: typeof total === 'number' ? total : Number(total?.value ?? 0),
-        hits: (res.body?.hits?.hits ?? []).map((h: { _id: string; _version: number; _source: Record<string, unknown> }) => ({
+        total: count,
+        hits: res.body.hits.hits.map((h: { _id: string; _version: number; _source: Record<string, unknown> }) => ({
           id: h._id,
           version: Number(h._version),
           doc: h._source,
@@ -328,7 +333,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
     async putDoc(index, id, doc, opts = {}) {
       await identity();
-      const query: Record<string, string | number | boolean> = { refresh: 'true' };
+      const query: Record<string, string | number | boolean> = { refresh: opts.refresh === false ? 'false' : 'true' };
       if (opts.create) query.op_type = 'create';
       if (opts.ifMatch) {
         query.if_seq_no = opts.ifMatch.seqNo;
@@ -341,7 +346,7 @@ export function createSearchSink(options: SearchSinkOptions): SearchSink {
 
     async deleteDoc(index, id, opts = {}) {
       await identity();
-      const query: Record<string, string | number | boolean> = { refresh: 'true' };
+      const query: Record<string, string | number | boolean> = { refresh: opts.refresh === false ? 'false' : 'true' };
       if (opts.ifMatch) {
         query.if_seq_no = opts.ifMatch.seqNo;
         query.if_primary_term = opts.ifMatch.primaryTerm;

@@ -140,17 +140,18 @@ export interface SearchSink {
   /** A small bookkeeping document (leases) with its optimistic-concurrency token; undefined when absent. */
   getDoc(index: string, id: string): Promise<{ doc: Record<string, unknown>; seqNo: number; primaryTerm: number } | undefined>;
   /**
-   * Writes a bookkeeping document, refreshed at once. `create` fails if it exists; `ifMatch` fails if it
+   * Writes a bookkeeping document, refreshed at once unless `refresh: false` (durable either way; a
+   * search sees it after the next refresh). `create` fails if it exists; `ifMatch` fails if it
    * changed since read. A lost race is `{ ok: false }`, not an error.
    */
   putDoc(
     index: string,
     id: string,
     doc: Record<string, unknown>,
-    options?: { create?: boolean; ifMatch?: DocToken },
+    options?: { create?: boolean; ifMatch?: DocToken; refresh?: boolean },
   ): Promise<{ ok: true; seqNo: number; primaryTerm: number } | { ok: false }>;
   /** Deletes a bookkeeping document (only if unchanged, with `ifMatch`); false when it changed meanwhile. */
-  deleteDoc(index: string, id: string, options?: { ifMatch?: DocToken }): Promise<boolean>;
+  deleteDoc(index: string, id: string, options?: { ifMatch?: DocToken; refresh?: boolean }): Promise<boolean>;
   updateAliases(actions: readonly AliasAction[]): Promise<void>;
   close(): Promise<void>;
 }
