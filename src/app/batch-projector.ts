@@ -92,7 +92,14 @@ export interface BatchProjectorOptions {
    * sent (a resume reads back only those, see restore-from-write-log). Returns the record's sequence
    * number and when it is durable; the writes wait for it.
    */
-  logWrites?: (writes: readonly IntendedWrite[]) => { seq: number; recorded: Promise<void> };
+  logWrites?: (writes: readonly IntendedWrite[], cut?: LoggedCut) => { seq: number; recorded: Promise<void> };
+}
+
+/** A cut recorded with the writes it sends: where the fold stands once every one of them has landed. */
+export interface LoggedCut {
+  snapshot: ProjectorSnapshot;
+  /** Where each partition's reading continues (the caller's positions at the cut). */
+  positions: ReadonlyMap<number, number>;
 }
 
 export interface ProjectorResume {
@@ -148,9 +155,10 @@ export interface BatchProjector {
    * A checkpoint without waiting: sends what is held and takes the snapshot now, while the fold goes
    * on. `acknowledged` resolves true once every write up to here is acknowledged and the snapshot
    * still stands (false if a refused document changed the fold's accounting meanwhile: take a later
-   * one); it rejects if a write failed.
+   * one); it rejects if a write failed. With `positions`, the cut is recorded in the write log with its
+   * writes (logWrites), so a resume can start from it once they all landed, even if its checkpoint never was.
    */
-  cut(): { snapshot: ProjectorSnapshot; acknowledged: Promise<boolean> };
+  cut(positions?: ReadonlyMap<number, number>): { snapshot: ProjectorSnapshot; acknowledged: Promise<boolean> };
 }
 
 /** What one projector keeps between batches. */
@@ -274,9 +282,11 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       o.cache.clear();
       for (const [id, v] of ledger) if (v % 2 === 1 && place(id) === p) ledger.delete(id);
     },
-    cut() {
-      sendHeld(run);
+    cut(positions) {
+      const taken = takeHeld(run);
       const snapshot = snapshotOf(run);
+      sendTaken(run, taken, positions ? { snapshot, positions } : undefined);
+      if (run.writeLogSeq !== undefined) snapshot.writeLogSeq = run.writeLogSeq;
       const rejections = run.rejections;
       return { snapshot, acknowledged: run.queue.settle().then(() => run.rejections === rejections) };
     },
@@ -369,14 +379,34 @@ const HELD_CHUNK = 1000;
  * (a partition's documents are not held twice, as objects and as request bodies).
  */
 function sendHeld(run: ProjectorRun): void {
-  if (run.held.size === 0) return;
-  const all: Array<HeldWrite | undefined> = run.held.take();
+  sendTaken(run, takeHeld(run));
+}
+
+/** Takes every held write and moves the checksum as written to what the index holds once they land. */
+function takeHeld(run: ProjectorRun): HeldWrite[] {
+  if (run.held.size === 0) return [];
+  const all = run.held.take();
   for (const h of all) {
-    if (h!.replaces !== undefined) run.sum = addHash(run.sum, h!.replaces, -1);
-    if (h!.write.action === 'index') run.sum = addHash(run.sum, hashOf(h!.write.id, h!.write.doc));
+    if (h.replaces !== undefined) run.sum = addHash(run.sum, h.replaces, -1);
+    if (h.write.action === 'index') run.sum = addHash(run.sum, hashOf(h.write.id, h.write.doc));
   }
+  return all;
+}
+
+function sendTaken(run: ProjectorRun, taken: HeldWrite[], cut?: LoggedCut): void {
+  // A cut with nothing left to send (the partition's last documents went out in a part) is still recorded.
+  if (taken.length === 0 && !(cut && run.o.logWrites)) return;
+  const all: Array<HeldWrite | undefined> = taken;
   // Recorded before anything is sent: a resume then knows every document that may have changed.
-  const logged = run.o.logWrites?.(all.map((h) => ({ id: h!.write.id, replaces: h!.replaces })));
+  const logged = run.o.logWrites?.(
+    taken.map((h) => ({
+      id: h.write.id,
+      replaces: h.replaces,
+      hash: h.write.action === 'index' ? hashOf(h.write.id, h.write.doc) : undefined,
+      version: h.state.version,
+    })),
+    cut,
+  );
   if (logged) run.writeLogSeq = logged.seq;
   let next = 0;
   let failed = false;

@@ -30,7 +30,7 @@ export const checkpointId = (index: string, shard: string) => `${index}|${shard}
 export async function readCheckpoint(sink: SearchSink, index: string, shard: string): Promise<ShardCheckpoint | undefined> {
   // A checkpoint index not created yet answers like a missing document.
   const got = await sink.getDoc(CHECKPOINT_INDEX, checkpointId(index, shard));
-  return got ? readable(got.doc, index, shard) : undefined;
+  return got ? readableCheckpoint(got.doc, index, shard) : undefined;
 }
 
 export async function writeCheckpoint(sink: SearchSink, cp: ShardCheckpoint): Promise<void> {
@@ -50,7 +50,7 @@ export async function listCheckpoints(sink: SearchSink, index: string): Promise<
       suggestion: `inspect ${CHECKPOINT_INDEX} (documents with index: ${index})`,
     });
   }
-  return found.hits.map((h) => readable(h.doc, index, String(h.doc.shard)));
+  return found.hits.map((h) => readableCheckpoint(h.doc, index, String(h.doc.shard)));
 }
 
 /** Forgets a build's checkpoints and their write logs (after it was sealed, or before it starts over). */
@@ -59,7 +59,8 @@ export async function deleteCheckpoints(sink: SearchSink, index: string): Promis
   await deleteWriteLog(sink, index);
 }
 
-function readable(doc: Record<string, unknown>, index: string, shard: string): ShardCheckpoint {
+/** A stored checkpoint, checked: anything else is unreadable state. */
+export function readableCheckpoint(doc: Record<string, unknown>, index: string, shard: string): ShardCheckpoint {
   const cp = doc as Partial<ShardCheckpoint>;
   if (
     cp.index !== index ||

@@ -99,10 +99,11 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
    */
   const checkpointBehind = async () => {
     await previousCut;
-    const cut = o.projector.cut();
+    const at = positions();
+    // Recorded with its writes: should the process die before the checkpoint is, a resume can still start here.
+    const cut = o.projector.cut(o.checkpoint ? at : undefined);
     previousCut = cut.acknowledged.catch(() => undefined);
     const save = o.checkpoint?.save;
-    const at = positions();
     lastCheckpoint = now();
     behind = behind
       .then(async () => {

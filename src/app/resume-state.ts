@@ -28,6 +28,8 @@ export interface ResumeStateOptions {
 export interface ResumeState {
   /** The fold state to continue from; undefined when nothing was written. */
   resume: ProjectorResume | undefined;
+  /** Where to continue: the recorded checkpoint, or a later cut of the write log whose writes all landed. */
+  checkpoint: ShardCheckpoint | undefined;
   /** The write log to record this run's writes in, while every write of the build is in it. */
   log: WriteLog | undefined;
   /** The mark a checkpoint carries: undefined once a write of the build went unlogged. */
@@ -49,19 +51,21 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
       const end = ends.get(p);
       return end !== undefined && (positions(p) ?? -1) >= end;
     };
-  const cp = o.checkpoint;
+  let cp = o.checkpoint;
   let resume: ProjectorResume | undefined;
   let earlier: WriteLogRecord[] = [];
   if (o.fresh) resume = undefined;
   else if (cp?.writeLog) {
     earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard, mark: cp.writeLog });
-    resume = await restoreFromWriteLog(sink, {
+    const restored = await restoreFromWriteLog(sink, {
       index: o.index,
       checkpoint: { ...cp, writeLog: cp.writeLog },
       records: earlier,
-      finished: finishedIn((p) => cp.positions[String(p)]),
+      finished: (p, positions) => finishedIn((q) => positions[String(q)])(p),
       keyPartition: o.keyPartition,
     });
+    resume = restored.resume;
+    cp = restored.checkpoint;
   } else {
     resume = await restoreFold(sink, {
       index: o.index,
@@ -86,6 +90,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
   const from = log?.seq ?? 0;
   return {
     resume,
+    checkpoint: cp,
     log,
     mark: (upTo, positions) =>
       log?.mark(

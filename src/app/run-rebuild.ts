@@ -22,7 +22,7 @@ import { prepareTarget } from './prepare-target.js';
 import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
-import type { BatchProjector, ProjectorSnapshot } from './batch-projector.js';
+import type { BatchProjector, LoggedCut, ProjectorSnapshot } from './batch-projector.js';
 import { resumeState } from './resume-state.js';
 import type { IntendedWrite } from './write-log.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
@@ -288,10 +288,14 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
   const index = o.assets.indexName;
 
   const found = ctx.created ? undefined : await readCheckpoint(sink, index, worker.key);
-  const cp = found?.indexUuid === ctx.uuid ? found : undefined;
-  if (cp?.status === 'done') {
-    progress.emit({ type: 'log', level: 'info', message: `${worker.key} of ${index} already finished (${cp.finishedAt ?? cp.updatedAt})` });
-    if (worker.sharded) return { outcome: 'shard-done', manifest, shard: cp };
+  const recorded = found?.indexUuid === ctx.uuid ? found : undefined;
+  if (recorded?.status === 'done') {
+    progress.emit({
+      type: 'log',
+      level: 'info',
+      message: `${worker.key} of ${index} already finished (${recorded.finishedAt ?? recorded.updatedAt})`,
+    });
+    if (worker.sharded) return { outcome: 'shard-done', manifest, shard: recorded };
   }
   progress.emit({ type: 'phase', phase: 'replay' });
   // A worker writes nothing before its first checkpoint, so a shard without one has nothing to
@@ -303,13 +307,13 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     planned: worker.planned,
     keyPartition: worker.keyPartition,
     ...(worker.owns ? { owns: worker.owns } : {}),
-    checkpoint: cp,
-    fresh: ctx.created || (worker.sharded && !cp),
+    checkpoint: recorded,
+    fresh: ctx.created || (worker.sharded && !recorded),
     holding: holdWritesOf(o) > 0,
     sortField: o.assets.model.projection.idField,
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  const { resume, log } = state;
+  const { resume, log, checkpoint: cp } = state;
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,
@@ -325,7 +329,12 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     ...(o.signal ? { signal: o.signal } : {}),
     ...(resume ? { resume } : {}),
     ...(worker.idBelongs ? { idBelongs: worker.idBelongs } : {}),
-    ...(log ? { logWrites: (w: readonly IntendedWrite[]) => log.record(w) } : {}),
+    ...(log
+      ? {
+          logWrites: (w: readonly IntendedWrite[], cut?: LoggedCut) =>
+            log.record(w, cut && ((seq) => checkpoint('running', worker.planned, { ...cut.snapshot, writeLogSeq: seq }, cut.positions))),
+        }
+      : {}),
   });
   const positions = new Map(worker.planned.map((r) => [r.partition, Math.max(r.start, cp?.positions[r.partition] ?? r.start)]));
   // The restored ledger holds every document of the index: those of partitions already read to their end are forgotten at once.
@@ -336,10 +345,15 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     resumptions.push({ at: new Date(now()).toISOString(), shard: worker.key, runId: ctx.leaseRunId, host: hostname(), from });
     progress.emit({ type: 'log', level: 'info', message: `resuming from the checkpoint: ${totalEvents(from)} events left to read` });
   }
-  const checkpoint = (status: ShardCheckpoint['status'], planned: PartitionRange[], taken?: ProjectorSnapshot): ShardCheckpoint => {
+  function checkpoint(
+    status: ShardCheckpoint['status'],
+    planned: PartitionRange[],
+    taken?: ProjectorSnapshot,
+    cutAt?: ReadonlyMap<number, number>,
+  ): ShardCheckpoint {
     const snap = taken ?? projector.snapshot();
     const at = new Date(now()).toISOString();
-    const reached = Object.fromEntries([...positions].map(([p, off]) => [String(p), off]));
+    const reached = Object.fromEntries([...positions].map(([p, off]) => [String(p), Math.max(off, cutAt?.get(p) ?? off)]));
     const writeLog = state.mark(snap.writeLogSeq, reached);
     return {
       index,
@@ -363,7 +377,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ...(status === 'done' ? { finishedAt: at } : {}),
       ...(writeLog ? { writeLog } : {}),
     };
-  };
+  }
   let checkpointing = true;
   const save = async (reached: Map<number, number>, taken?: ProjectorSnapshot) => {
     // Once the build is complete (the final round after a swap), there is nothing left to resume.

@@ -54,6 +54,43 @@ async function* failingScan(): AsyncGenerator<never> {
   throw new Error('simulated crash at a checkpoint');
 }
 
+/** A sink on which the process dies right after its `n`-th write-log record was stored (before the writes it announces). */
+function dyingAfterLogRecords(sink: SearchSink, n: number) {
+  let logged = 0;
+  let dead = false;
+  const inFlight = new Set<Promise<unknown>>();
+  const proxy = new Proxy(sink, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (dead && prop !== 'close' && args[0] !== LEASE_INDEX) {
+          return prop === 'scan' ? failingScan() : Promise.reject(new Error('simulated crash after a log record'));
+        }
+        let out = (v as (...a: unknown[]) => unknown).apply(target, args);
+        if (prop === 'putDoc' && args[0] === WRITE_LOG_INDEX && out instanceof Promise) {
+          out = out.then((r: unknown) => {
+            if (++logged >= n) dead = true;
+            return r;
+          });
+        }
+        if (out instanceof Promise) {
+          const p = out;
+          inFlight.add(p);
+          void p.catch(() => undefined).finally(() => inFlight.delete(p));
+        }
+        return out;
+      };
+    },
+  });
+  return {
+    sink: proxy,
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
 /**
  * Every event read was folded exactly once. Not `eventsApplied` alone: an event re-read after the
  * checkpoint whose document state had already landed is stale to the resumed fold.
@@ -129,8 +166,9 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
   // Held writes sent in small parts (holdWrites 30), so documents are written again and again, and
   // some of them after the last checkpoint that was recorded: the restore must count what landed.
   it.each([
-    { when: 'a timed checkpoint mid-partition', checkpointEveryMs: 0, fatal: 4 },
-    { when: "a partition's end (the next partition's writes landed)", checkpointEveryMs: 3_600_000, fatal: 3 },
+    { when: 'a timed checkpoint mid-partition', checkpointEveryMs: 0, fatal: 4, fromCut: 0 },
+    // Partition 1's writes landed, its checkpoint was not recorded: the cut logged with them is where to continue.
+    { when: "a partition's end (the next partition's writes landed)", checkpointEveryMs: 3_600_000, fatal: 3, fromCut: 2 },
   ])('dying at $when: writes that landed after the last checkpoint are accounted, without scanning the index', async (c) => {
     const ref = await reference(41 + c.fatal);
     const model = sameTopic(ref.model);
@@ -159,9 +197,32 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
     expect(resumed.manifest.counts?.eventsRead).toBe(ref.events);
     expect(folded(resumed.manifest.counts)).toBe(folded(ref.built.manifest.counts));
     expect(resumed.manifest.resumptions).toHaveLength(1);
+    // Partitions read to their end (by the recorded checkpoint or a cut whose writes all landed) are not read again.
+    const skippedWhole = resumed.manifest.resumptions![0]!.from.filter((r) => r.start === r.end).map((r) => r.partition);
+    expect(skippedWhole).toEqual(c.fromCut === 2 ? [0, 1] : []);
     expect(await allDocs(sink, index)).toEqual(ref.docs);
     // The log goes with the checkpoints once the build is complete.
     expect(await logLeft(index)).toBe(0);
+  });
+
+  it('a cut logged with writes that never landed is not taken: the resume continues from the recorded checkpoint', async () => {
+    const ref = await reference(61);
+    const model = sameTopic(ref.model);
+    const index = (await assetsFor(model)).indexName;
+    const opts = { batchSize: 60, cacheSize: 40, checkpointEveryMs: 3_600_000 };
+    // Dies once partition 0's record (with its cut) is stored, before any of its writes is sent.
+    const dying = dyingAfterLogRecords(sink, 1);
+    await expect(rebuild(model, dying.sink, opts)).rejects.toThrow(/simulated crash/);
+    await dying.settled();
+    const cp = await readCheckpoint(sink, index, 'all');
+    const records = await readWriteLog(sink, { index, indexUuid: cp!.indexUuid, shard: 'all', mark: cp!.writeLog! });
+    expect(records.filter((r) => r.seq > cp!.writeLog!.upTo && r.cut).length).toBe(1);
+
+    const resumed = await rebuild(model, sink, opts);
+    expect(resumed.manifest.resumptions![0]!.from.every((r) => r.start === 0)).toBe(true);
+    expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
+    expect(folded(resumed.manifest.counts)).toBe(folded(ref.built.manifest.counts));
+    expect(await allDocs(sink, index)).toEqual(ref.docs);
   });
 
   it('two crashes in a row (at a checkpoint, then mid-replay) still give the uninterrupted result', async () => {
