@@ -41,7 +41,7 @@ export interface ResumeState {
 /**
  * How a worker continues: from nothing, from its write log (reading back only the logged documents),
  * or, when a write of the build was not logged (an index of an older readmodel, a run with
- * --hold-writes 0), from a scan of the whole index.
+ * --hold 0), from a scan of the whole index.
  */
 export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Promise<ResumeState> {
   const ends = new Map(o.planned.map((r) => [r.partition, r.end]));

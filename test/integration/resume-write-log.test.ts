@@ -263,7 +263,7 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
     expect(over.manifest.checksum).toBe(ref.built.manifest.checksum);
   });
 
-  it('a build whose writes were not logged (--hold-writes 0) resumes by scanning the index, and stays exact', async () => {
+  it('a build whose writes were not logged (--hold 0) resumes by scanning the index, and stays exact', async () => {
     const ref = await reference(59);
     const model = sameTopic(ref.model);
     const index = (await assetsFor(model)).indexName;
