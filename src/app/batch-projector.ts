@@ -395,7 +395,8 @@ function takeHeld(run: ProjectorRun): HeldWrite[] {
 
 function sendTaken(run: ProjectorRun, taken: HeldWrite[], cut?: LoggedCut): void {
   // A cut with nothing left to send (the partition's last documents went out in a part) is still recorded.
-  if (taken.length === 0 && !(cut && run.o.logWrites)) return;
+  // Only while the build is ours alone: after a cutover swap nothing is held and nothing is checkpointed.
+  if (taken.length === 0 && !(cut && run.o.logWrites && run.exclusive)) return;
   const all: Array<HeldWrite | undefined> = taken;
   // Recorded before anything is sent: a resume then knows every document that may have changed.
   const logged = run.o.logWrites?.(

@@ -7,8 +7,9 @@ import type { ProjectorResume } from './batch-projector.js';
 import { readableCheckpoint } from './checkpoint-store.js';
 import type { WriteLogRecord } from './write-log.js';
 
-/** Ids per real-time read while restoring. */
+/** Ids per real-time read while restoring, and reads at once (the engine answers them in parallel). */
 const MGET_CHUNK = 1000;
+const MGET_LANES = 3;
 
 type LoggedCheckpoint = ShardCheckpoint & { writeLog: WriteLogMark };
 
@@ -51,11 +52,15 @@ export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOp
   const stored = new Map<string, StoredDoc | undefined>();
   const read = async (ids: Iterable<string>) => {
     const missing = [...ids].filter((id) => !stored.has(id));
-    for (let i = 0; i < missing.length; i += MGET_CHUNK) {
-      const chunk = missing.slice(i, i + MGET_CHUNK);
-      const got = await sink.getMany(o.index, chunk);
-      for (const id of chunk) stored.set(id, got.get(id));
-    }
+    let next = 0;
+    const lane = async () => {
+      while (next < missing.length) {
+        const chunk = missing.slice(next, (next += MGET_CHUNK));
+        const got = await sink.getMany(o.index, chunk);
+        for (const id of chunk) stored.set(id, got.get(id));
+      }
+    };
+    await Promise.all(Array.from({ length: MGET_LANES }, lane));
   };
   const later = o.records.filter((r) => r.seq > o.checkpoint.writeLog.upTo);
   await read(later.flatMap((r) => r.ids));
@@ -98,7 +103,7 @@ export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOp
     if (atCheckpoint.has(id)) {
       const was = atCheckpoint.get(id);
       if (was !== undefined) sum = addHash(sum, was, -1);
-      if (now) sum = addHash(sum, documentHash(id, now.doc));
+      if (now) sum = addHash(sum, hashOfStored(id, now));
     }
     if (now && unfinished(id)) ledger.set(id, now.version * 2 + 1);
   }
@@ -131,12 +136,17 @@ function landedCut(
 ): LoggedCheckpoint | undefined {
   for (let at = later.length - 1; at >= 0; at--) {
     const cut = later[at]!;
-    if (cut.cut === undefined || !landed(later, at, stored)) continue;
+    if (cut.cut === undefined || !complete(o.checkpoint.writeLog.upTo, later.slice(0, at + 1)) || !landed(later, at, stored)) continue;
     const cp = readableCheckpoint(cut.cut as unknown as Record<string, unknown>, o.index, o.checkpoint.shard);
     if (cp.indexUuid !== o.checkpoint.indexUuid || !cp.writeLog || cp.writeLog.upTo !== cut.seq) continue;
     return { ...cp, writeLog: cp.writeLog };
   }
   return undefined;
+}
+
+/** Whether every record from the checkpoint's mark up to the cut is there (they are stored in order; a gap is a lost record). */
+function complete(upTo: number, upToCut: readonly WriteLogRecord[]): boolean {
+  return upToCut.every((r, i) => r.seq === upTo + 1 + i);
 }
 
 /** Whether the index holds every document logged in `later[0..at]` as last logged there, and none of them was logged after. */
@@ -154,4 +164,16 @@ function landed(later: readonly WriteLogRecord[], at: number, stored: ReadonlyMa
   return true;
 }
 
-const hashOf = (id: string, d: StoredDoc) => documentHash(id, d.doc).toString(16);
+/** Hashes by stored body: a document checked for the cut is hashed once, not again for the checksum. */
+const hashes = new WeakMap<StoredDoc, bigint>();
+
+function hashOfStored(id: string, d: StoredDoc): bigint {
+  let h = hashes.get(d);
+  if (h === undefined) {
+    h = documentHash(id, d.doc);
+    hashes.set(d, h);
+  }
+  return h;
+}
+
+const hashOf = (id: string, d: StoredDoc) => hashOfStored(id, d).toString(16);

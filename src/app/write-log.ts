@@ -90,6 +90,8 @@ export function createWriteLog(o: WriteLogOptions): WriteLog {
   const kept = new Map<number, number[]>((o.earlier ?? []).map((r) => [r.seq, r.partitions]));
   let seq = Math.max(o.after ?? 0, ...kept.keys());
   let ready: Promise<void> | undefined;
+  // Records are stored in sequence order, across sends: a stored cut implies every record before it is.
+  let stored: Promise<void> = Promise.resolve();
   const put = async (r: WriteLogRecord) => {
     ready ??= ensureIndex(o.sink, WRITE_LOG_INDEX, WRITE_LOG_MAPPING);
     await ready;
@@ -135,8 +137,10 @@ export function createWriteLog(o: WriteLogOptions): WriteLog {
       }
       const last = records.at(-1);
       if (last && cut) last.cut = cut(seq);
-      // One after another (a hold above IDS_PER_RECORD): each request body is garbage before the next is built.
-      const recorded = records.reduce<Promise<void>>((before, r) => before.then(() => put(r)), Promise.resolve());
+      // One after another, after the previous send's: each request body is garbage before the next is built.
+      const recorded = records.reduce<Promise<void>>((before, r) => before.then(() => put(r)), stored);
+      // A failed record fails every later one: nothing after a lost record is stored (or sent).
+      stored = recorded;
       return { seq, recorded };
     },
     get seq() {

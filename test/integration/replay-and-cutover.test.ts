@@ -1,3 +1,4 @@
+import { WRITE_LOG_INDEX } from '../../src/app/write-log.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAliasSwap } from '../../src/app/run-alias.js';
 import { runConsume } from '../../src/app/run-consume.js';
@@ -153,6 +154,9 @@ describe.each(ENGINES)('partial replay and zero-loss cutover on %s (real Kafka a
       });
       expect(result.swap).toMatchObject({ from: first.manifest.index, to: result.manifest.index });
       expect(result.manifest.cutover).toBeDefined();
+      // The write log went with the checkpoints; the final round after the swap logged nothing more.
+      await sink.refresh(WRITE_LOG_INDEX);
+      expect(await sink.count(WRITE_LOG_INDEX, { term: { index: result.manifest.index } })).toBe(0);
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       producing = false;
