@@ -3,41 +3,14 @@ import { readCheckpoint } from '../../src/app/checkpoint-store.js';
 import { indexChecksum } from '../../src/app/index-checksum.js';
 import { readManifest } from '../../src/app/read-manifest.js';
 import { runSeal } from '../../src/app/seal-build.js';
-import type { EventSource } from '../../src/core/ports/event-source.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { createProgressBus } from '../../src/core/progress/progress-events.js';
 import { parseShard } from '../../src/core/rebuild/shard-spec.js';
 import { assetsFor } from '../support/assets.js';
+import { dyingSource } from '../support/dying-process.js';
 import { messyProductStream } from '../support/messy-stream.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
 import { ENGINES, isolatedProductModel, kafkaSource, publishEvents, sinkFor } from '../support/services.js';
-
-/**
- * A source that dies (like a killed process) once it handed out `limit` records, in slices of 50,
- * counted over every read (a rebuild reads its partitions one after another).
- */
-function dyingSource(limit: number): EventSource {
-  const inner = kafkaSource();
-  let handed = 0;
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'readRanges') {
-        return async function* (o: Parameters<EventSource['readRanges']>[0]) {
-          for await (const chunk of target.readRanges(o)) {
-            for (let i = 0; i < chunk.length; i += 50) {
-              if (handed >= limit) throw new Error('simulated crash mid-replay');
-              const slice = chunk.slice(i, i + 50);
-              handed += slice.length;
-              yield slice;
-            }
-          }
-        };
-      }
-      const v = Reflect.get(target, prop) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
 
 /** A sink whose first final-settings request (the start of finalize) fails, as if the process died there. */
 function dyingInFinalize(sink: SearchSink): SearchSink {

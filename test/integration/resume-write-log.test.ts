@@ -1,94 +1,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_INDEX, readCheckpoint } from '../../src/app/checkpoint-store.js';
-import { LEASE_INDEX } from '../../src/app/lease-store.js';
 import { readWriteLog, WRITE_LOG_INDEX } from '../../src/app/write-log.js';
-import type { EventSource } from '../../src/core/ports/event-source.js';
 import type { SearchSink } from '../../src/core/ports/search-sink.js';
 import { assetsFor } from '../support/assets.js';
+import { dyingSink, dyingSource } from '../support/dying-process.js';
 import { messyProductStream } from '../support/messy-stream.js';
 import { allDocs, rebuild } from '../support/rebuild-helpers.js';
-import { ENGINES, isolatedProductModel, kafkaSource, publishEvents, sinkFor } from '../support/services.js';
+import { ENGINES, isolatedProductModel, publishEvents, sinkFor } from '../support/services.js';
 
-/**
- * A sink on which the process "dies" at its `fatal`-th checkpoint write: that write and everything
- * after it fail (but for the lease), while writes already sent still land. `settled()` waits for those, and `scans`
- * counts full index scans (a resume from the write log makes none).
- */
+/** Dies at the `fatal`-th checkpoint write (that write fails): what was sent before it landed, the checkpoint did not. */
 function dyingAtCheckpoint(sink: SearchSink, fatal: number) {
   let checkpoints = 0;
-  let dead = false;
-  let scans = 0;
-  const inFlight = new Set<Promise<unknown>>();
-  const proxy = new Proxy(sink, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop) as unknown;
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (prop === 'scan') scans++;
-        if (prop === 'putDoc' && args[0] === CHECKPOINT_INDEX && ++checkpoints >= fatal) dead = true;
-        // The lease is let go as a dead process's would be taken over: the next run may start.
-        if (dead && prop !== 'close' && args[0] !== LEASE_INDEX)
-          return prop === 'scan' ? failingScan() : Promise.reject(new Error('simulated crash at a checkpoint'));
-        const out = (v as (...a: unknown[]) => unknown).apply(target, args);
-        if (out instanceof Promise) {
-          inFlight.add(out);
-          void out.catch(() => undefined).finally(() => inFlight.delete(out));
-        }
-        return out;
-      };
-    },
-  });
-  return {
-    sink: proxy,
-    settled: async () => {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-    get scans() {
-      return scans;
-    },
-  };
+  return dyingSink(sink, { fatal: (c) => c.method === 'putDoc' && c.args[0] === CHECKPOINT_INDEX && ++checkpoints >= fatal });
 }
 
-// eslint-disable-next-line require-yield
-async function* failingScan(): AsyncGenerator<never> {
-  throw new Error('simulated crash at a checkpoint');
-}
-
-/** A sink on which the process dies right after its `n`-th write-log record was stored (before the writes it announces). */
+/** Dies right after its `n`-th write-log record was stored, before the writes it announces are sent. */
 function dyingAfterLogRecords(sink: SearchSink, n: number) {
   let logged = 0;
-  let dead = false;
-  const inFlight = new Set<Promise<unknown>>();
-  const proxy = new Proxy(sink, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop) as unknown;
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (dead && prop !== 'close' && args[0] !== LEASE_INDEX) {
-          return prop === 'scan' ? failingScan() : Promise.reject(new Error('simulated crash after a log record'));
-        }
-        let out = (v as (...a: unknown[]) => unknown).apply(target, args);
-        if (prop === 'putDoc' && args[0] === WRITE_LOG_INDEX && out instanceof Promise) {
-          out = out.then((r: unknown) => {
-            if (++logged >= n) dead = true;
-            return r;
-          });
-        }
-        if (out instanceof Promise) {
-          const p = out;
-          inFlight.add(p);
-          void p.catch(() => undefined).finally(() => inFlight.delete(p));
-        }
-        return out;
-      };
-    },
-  });
-  return {
-    sink: proxy,
-    settled: async () => {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-  };
+  return dyingSink(sink, { diesAfter: (c) => c.method === 'putDoc' && c.args[0] === WRITE_LOG_INDEX && ++logged >= n });
 }
 
 /**
@@ -98,50 +27,8 @@ function dyingAfterLogRecords(sink: SearchSink, n: number) {
 const folded = (c: { eventsApplied: number; eventsStale: number; eventsIgnored: number } | undefined) =>
   c ? c.eventsApplied + c.eventsStale + c.eventsIgnored : undefined;
 
-/** Counts the full scans a run makes. */
-function countingScans(sink: SearchSink) {
-  let scans = 0;
-  const proxy = new Proxy(sink, {
-    get(target, prop) {
-      const v = Reflect.get(target, prop) as unknown;
-      if (typeof v !== 'function') return v;
-      return (...args: unknown[]) => {
-        if (prop === 'scan') scans++;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return {
-    sink: proxy,
-    get scans() {
-      return scans;
-    },
-  };
-}
-
-/** A source that dies once it handed out `limit` records (counted over every read). */
-function dyingSource(limit: number): EventSource {
-  const inner = kafkaSource();
-  let handed = 0;
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'readRanges') {
-        return async function* (o: Parameters<EventSource['readRanges']>[0]) {
-          for await (const chunk of target.readRanges(o)) {
-            for (let i = 0; i < chunk.length; i += 50) {
-              if (handed >= limit) throw new Error('simulated crash mid-replay');
-              const slice = chunk.slice(i, i + 50);
-              handed += slice.length;
-              yield slice;
-            }
-          }
-        };
-      }
-      const v = Reflect.get(target, prop) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
+/** Counts the full scans a run makes (a sink that never dies). */
+const countingScans = (sink: SearchSink) => dyingSink(sink, {});
 
 describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine)', (engine) => {
   const sink = sinkFor(engine);
