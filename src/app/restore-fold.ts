@@ -39,7 +39,14 @@ export async function restoreFold(
       sum = addHash(sum, documentHash(d.id, d.doc));
     }
   }
-  const cp = o.checkpoint;
+  return resumeFrom(ledger, sum, o.checkpoint);
+}
+
+/**
+ * The fold state from the live documents' ledger and checksum as restored, plus what only the
+ * checkpoint knows: deleted documents' versions (the index cannot tell them), counters and skips.
+ */
+export function resumeFrom(ledger: Map<string, number>, sum: ChecksumSum, cp: ShardCheckpoint | undefined): ProjectorResume {
   for (const [id, version] of cp?.tombstones ?? []) {
     const held = ledger.get(id);
     if (held === undefined || held < version * 2) ledger.set(id, version * 2);

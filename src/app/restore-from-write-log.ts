@@ -1,10 +1,10 @@
 import { SinkUnavailableError } from '../core/errors.js';
 import type { SearchSink, StoredDoc } from '../core/ports/search-sink.js';
-import { emptyCounters } from '../core/progress/progress-events.js';
 import type { ShardCheckpoint, WriteLogMark } from '../core/rebuild/checkpoint.js';
 import { addHash, documentHash, parseChecksum } from '../core/rebuild/content-checksum.js';
 import type { ProjectorResume } from './batch-projector.js';
 import { readableCheckpoint } from './checkpoint-store.js';
+import { resumeFrom } from './restore-fold.js';
 import type { WriteLogRecord } from './write-log.js';
 
 /** Ids per real-time read while restoring, and reads at once (the engine answers them in parallel). */
@@ -107,20 +107,7 @@ export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOp
     }
     if (now && unfinished(id)) ledger.set(id, now.version * 2 + 1);
   }
-  for (const [id, version] of cp.tombstones) {
-    const held = ledger.get(id);
-    if (held === undefined || held < version * 2) ledger.set(id, version * 2);
-  }
-  return {
-    checkpoint: cp,
-    resume: {
-      ledger,
-      sum,
-      counters: { ...emptyCounters(), ...cp.counters },
-      skipped: cp.skipped,
-      skippedNotListed: cp.skippedNotListed,
-    },
-  };
+  return { checkpoint: cp, resume: resumeFrom(ledger, sum, cp) };
 }
 
 /**

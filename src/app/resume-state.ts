@@ -45,11 +45,12 @@ export interface ResumeState {
  */
 export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Promise<ResumeState> {
   const ends = new Map(o.planned.map((r) => [r.partition, r.end]));
+  /** Whether partition `p` was read to its planned end at a checkpoint's positions. */
   const finishedIn =
-    (positions: (p: number) => number | undefined) =>
+    (positions: Readonly<Record<string, number>>) =>
     (p: number): boolean => {
       const end = ends.get(p);
-      return end !== undefined && (positions(p) ?? -1) >= end;
+      return end !== undefined && (positions[String(p)] ?? -1) >= end;
     };
   let cp = o.checkpoint;
   let resume: ProjectorResume | undefined;
@@ -61,7 +62,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
       index: o.index,
       checkpoint: { ...cp, writeLog: cp.writeLog },
       records: earlier,
-      finished: (p, positions) => finishedIn((q) => positions[String(q)])(p),
+      finished: (p, positions) => finishedIn(positions)(p),
       keyPartition: o.keyPartition,
     });
     resume = restored.resume;
@@ -92,17 +93,9 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
     resume,
     checkpoint: cp,
     log,
-    mark: (upTo, positions) =>
-      log?.mark(
-        upTo ?? from,
-        finishedIn((p) => positions[String(p)]),
-      ),
+    mark: (upTo, positions) => log?.mark(upTo ?? from, finishedIn(positions)),
     prune: async (c) => {
-      if (log && c.writeLog)
-        await log.prune(
-          c.writeLog.upTo,
-          finishedIn((p) => c.positions[String(p)]),
-        );
+      if (log && c.writeLog) await log.prune(c.writeLog.upTo, finishedIn(c.positions));
     },
   };
 }
