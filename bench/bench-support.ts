@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,34 +12,72 @@ export function arg(name: string, fallback: string): string {
   return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
 }
 
-/** Runs the built CLI as a child and samples its peak resident memory (VmHWM) until it exits. */
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined once it is gone. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks of 1/100 s).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const ENGINE_MAIN_CLASS = /org\.(elasticsearch|opensearch)\.bootstrap/;
+
+/** CPU seconds used so far by the local search engines' JVMs (Linux /proc), by engine; empty when none is found. */
+export function engineCpuSeconds(): Partial<Record<'elasticsearch' | 'opensearch', number>> {
+  const out: Partial<Record<'elasticsearch' | 'opensearch', number>> = {};
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = ENGINE_MAIN_CLASS.exec(cmdline);
+    const cpu = m ? cpuSeconds(Number(entry)) : undefined;
+    if (m && cpu !== undefined) out[m[1] as 'elasticsearch'] = (out[m[1] as 'elasticsearch'] ?? 0) + cpu;
+  }
+  return out;
+}
+
+/**
+ * Runs the built CLI as a child and samples its peak resident memory (VmHWM) and CPU time until it
+ * exits (the CPU time is the last sample's, at most 50 ms short).
+ */
 export function runCliMeasured(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; peakRssMb: number }>((resolve) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let peakKb = 0;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process is gone
-      }
-    };
-    const timer = setInterval(sample, 50);
-    child.on('close', (code) => {
-      clearInterval(timer);
-      resolve({ code, stdout, stderr, wallMs: performance.now() - started, peakRssMb: Math.round(peakKb / 1024) });
-    });
-  });
+  return new Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; peakRssMb: number; cpuSeconds: number }>(
+    (resolve) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: opts.cwd ?? ROOT,
+        env: { ...process.env, ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let peakKb = 0;
+      let cpu = 0;
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const sample = () => {
+        try {
+          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) peakKb = Math.max(peakKb, Number(m[1]));
+          cpu = cpuSeconds(child.pid!) ?? cpu;
+        } catch {
+          // the process is gone
+        }
+      };
+      const timer = setInterval(sample, 50);
+      child.on('close', (code) => {
+        clearInterval(timer);
+        resolve({ code, stdout, stderr, wallMs: performance.now() - started, peakRssMb: Math.round(peakKb / 1024), cpuSeconds: cpu });
+      });
+    },
+  );
 }
 
 export function helpLatencyMs(runs = 7): { medianMs: number; maxMs: number } {

@@ -11,7 +11,7 @@ import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../s
 import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
-import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
+import { ROOT, BIN, arg, engineCpuSeconds, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
 import { benchResume, benchShards, clearBase } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,10 +159,13 @@ async function bulkAll(sink: SearchSink, index: string, writes: Iterable<BulkWri
 async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
   const indexBase = `bench_${tag}_${engine.slice(0, 2)}`;
   const cwd = workspace(engine, topic, indexBase);
+  const engineCpuBefore = engineCpuSeconds()[engine];
   const r = await runCliMeasured(['rebuild', 'product-search', '--json', '--force', '--replicas', '0'], { cwd });
+  const engineCpuAfter = engineCpuSeconds()[engine];
   if (r.code !== 0) throw new Error(`rebuild failed (${r.code}): ${r.stdout}\n${r.stderr.slice(-2000)}`);
   const manifest = JSON.parse(r.stdout).manifest;
-  return { ...r, manifest, indexBase };
+  const engineCpu = engineCpuBefore !== undefined && engineCpuAfter !== undefined ? engineCpuAfter - engineCpuBefore : undefined;
+  return { ...r, manifest, indexBase, engineCpu };
 }
 
 async function benchEngine(engine: EngineKind, topic: string, events: number) {
@@ -184,6 +187,10 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   log(
     `(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${a.peakRssMb} MB`,
   );
+  // Where the machine's time went: on two cores the CLI's CPU and the engine's compete.
+  log(
+    `    CPU during (a): readmodel ${fmt(a.cpuSeconds, 1)} s, ${engine} ${a.engineCpu === undefined ? 'n/a (not a local JVM)' : `${fmt(a.engineCpu, 1)} s`}`,
+  );
 
   // (b) the ceiling: the same final documents bulk-indexed directly, same client and settings.
   const finalDocs: BulkWrite[] = [];
@@ -192,10 +199,16 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   }
   const ceilingIndex = `bench_ceiling_${engine.slice(0, 2)}`;
   await freshIndex(sink, ceilingIndex, assets.mapping);
+  const ceilingCpuBefore = engineCpuSeconds()[engine];
   const tb = performance.now();
   await bulkAll(sink, ceilingIndex, finalDocs);
   const secsB = (performance.now() - tb) / 1000;
-  log(`(b) ceiling: ${fmt(finalDocs.length)} final docs bulk-indexed in ${fmt(secsB, 1)} s (${fmt(finalDocs.length / secsB)} docs/s)`);
+  const ceilingCpuAfter = engineCpuSeconds()[engine];
+  const ceilingCpu = ceilingCpuBefore !== undefined && ceilingCpuAfter !== undefined ? ceilingCpuAfter - ceilingCpuBefore : undefined;
+  log(
+    `(b) ceiling: ${fmt(finalDocs.length)} final docs bulk-indexed in ${fmt(secsB, 1)} s (${fmt(finalDocs.length / secsB)} docs/s)` +
+      (ceilingCpu === undefined ? '' : `, ${engine} CPU ${fmt(ceilingCpu, 1)} s`),
+  );
   finalDocs.length = 0;
 
   // (c) the naive per-event sink: one index operation per event (batched in bulk, no folding).
@@ -233,7 +246,10 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
     rebuildSeconds: secsA,
     rebuildEventsPerSec: rebuildRate,
     rebuildPeakRssMb: a.peakRssMb,
+    rebuildCpuSeconds: a.cpuSeconds,
+    rebuildEngineCpuSeconds: a.engineCpu,
     ceilingSeconds: secsB,
+    ceilingEngineCpuSeconds: ceilingCpu,
     naiveEventsPerSec: naiveRate,
     rebuildOverCeiling: secsA / secsB,
     rebuildSpeedupOverNaive: rebuildRate / naiveRate,
