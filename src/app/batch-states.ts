@@ -2,9 +2,7 @@ import { ConflictError } from '../core/errors.js';
 import type { SearchSink, StoredDoc } from '../core/ports/search-sink.js';
 import type { DocState } from '../core/projections/projection.js';
 import type { DocStateCache } from './doc-state-cache.js';
-
-/** Ids per real-time read request, so a huge batch with a tiny cache never sends one giant _mget. */
-const MGET_CHUNK = 1000;
+import { readInChunks } from './read-in-chunks.js';
 
 export interface BatchStatesOptions {
   sink: SearchSink;
@@ -45,13 +43,9 @@ export async function loadBatchStates(ids: readonly string[], o: BatchStatesOpti
     else if (known !== undefined && known % 2 === 0) prior.set(id, { id, version: known / 2, doc: null });
     else toRead.push(id);
   }
-  if (toRead.length > 0) {
-    for (let i = 0; i < toRead.length; i += MGET_CHUNK) {
-      const chunk = toRead.slice(i, i + MGET_CHUNK);
-      const stored = await o.sink.getMany(o.target, chunk);
-      for (const id of chunk) prior.set(id, storedState(id, stored.get(id), o));
-    }
-  }
+  await readInChunks(o.sink, o.target, toRead, (chunk, stored) => {
+    for (const id of chunk) prior.set(id, storedState(id, stored.get(id), o));
+  });
   return prior;
 }
 

@@ -4,11 +4,11 @@ import type { ShardCheckpoint, WriteLogMark } from '../core/rebuild/checkpoint.j
 import { addHash, documentHash, parseChecksum } from '../core/rebuild/content-checksum.js';
 import type { ProjectorResume } from './batch-projector.js';
 import { readableCheckpoint } from './checkpoint-store.js';
+import { readInChunks } from './read-in-chunks.js';
 import { resumeFrom } from './restore-fold.js';
 import type { WriteLogRecord } from './write-log.js';
 
-/** Ids per real-time read while restoring, and reads at once (the engine answers them in parallel). */
-const MGET_CHUNK = 1000;
+/** Reads at once while restoring (the engine answers them in parallel). */
 const MGET_LANES = 3;
 
 type LoggedCheckpoint = ShardCheckpoint & { writeLog: WriteLogMark };
@@ -50,18 +50,16 @@ export interface WriteLogRestore {
  */
 export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOptions): Promise<WriteLogRestore> {
   const stored = new Map<string, StoredDoc | undefined>();
-  const read = async (ids: Iterable<string>) => {
-    const missing = [...ids].filter((id) => !stored.has(id));
-    let next = 0;
-    const lane = async () => {
-      while (next < missing.length) {
-        const chunk = missing.slice(next, (next += MGET_CHUNK));
-        const got = await sink.getMany(o.index, chunk);
+  const read = (ids: Iterable<string>) =>
+    readInChunks(
+      sink,
+      o.index,
+      [...new Set(ids)].filter((id) => !stored.has(id)),
+      (chunk, got) => {
         for (const id of chunk) stored.set(id, got.get(id));
-      }
-    };
-    await Promise.all(Array.from({ length: MGET_LANES }, lane));
-  };
+      },
+      MGET_LANES,
+    );
   const later = o.records.filter((r) => r.seq > o.checkpoint.writeLog.upTo);
   await read(later.flatMap((r) => r.ids));
   const cp = landedCut(o, later, stored) ?? o.checkpoint;
