@@ -128,6 +128,8 @@ export interface BatchProjector {
   process(records: readonly RawRecord[]): Promise<void>;
   /** Waits for every queued write to be acknowledged. */
   flush(): Promise<void>;
+  /** Waits for the writes already queued to be acknowledged, sending nothing held; throws the first failure. */
+  settled(): Promise<void>;
   readonly counters: Counters;
   readonly skipped: SkippedEvent[];
   readonly skippedNotListed: number;
@@ -252,6 +254,7 @@ export function createBatchProjector(o: BatchProjectorOptions): BatchProjector {
       sendHeld(run);
       await run.queue.settle();
     },
+    settled: () => run.queue.settle(),
     counters: run.counters,
     skipped: run.skips.listed,
     get skippedNotListed() {
@@ -353,8 +356,10 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     // A delete of a document the index never held is not sent: the ledger alone says it is gone.
     for (const id of dropped) run.unacknowledged.delete(id);
     if (run.held.size >= run.holdLimit) {
+      // One set of held documents out at a time: memory stays within two sets (one sent, one held)
+      // however many documents a partition changes, at the cost of a wait when the engine is slower.
+      await run.queue.settle();
       sendHeld(run);
-      await run.queue.whenRoom();
     }
     return;
   }

@@ -81,28 +81,17 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     if (behindFailure !== undefined) throw behindFailure;
   };
   let lastCheckpoint = now();
-  const maybeCheckpoint = async () => {
-    checkBehind();
-    if (!o.checkpoint || now() - lastCheckpoint < o.checkpoint.everyMs) return;
-    await behind;
-    checkBehind();
-    await o.projector.flush();
-    await o.checkpoint.save(positions());
-    lastCheckpoint = now();
-  };
-  let previousCut: Promise<unknown> = Promise.resolve();
   /**
    * The end of a partition: its writes go out and its checkpoint is recorded once they are
-   * acknowledged, while the next one is read. At most one partition's writes are out at a time: an
-   * engine slower than the fold (cold, merging) makes the fold wait instead of holding a second
-   * partition's documents in memory.
+   * acknowledged, while the next one is read. One set of writes is out at a time (the previous
+   * partition's, or a part of this one sent at --hold): an engine slower than the fold (cold,
+   * merging) makes the fold wait instead of holding a second set of documents in memory.
    */
   const checkpointBehind = async () => {
-    await previousCut;
+    await o.projector.settled();
     const at = positions();
     // Recorded with its writes: should the process die before the checkpoint is, a resume can still start here.
     const cut = o.projector.cut(o.checkpoint ? at : undefined);
-    previousCut = cut.acknowledged.catch(() => undefined);
     const save = o.checkpoint?.save;
     lastCheckpoint = now();
     behind = behind
@@ -112,6 +101,18 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
       .catch((err: unknown) => {
         behindFailure ??= err;
       });
+  };
+
+  // Mid-partition, a checkpoint waits for every write: a cut logged there could be followed by writes
+  // of the same partition's documents, which a resume from the cut cannot tell apart.
+  const maybeCheckpoint = async () => {
+    checkBehind();
+    if (!o.checkpoint || now() - lastCheckpoint < o.checkpoint.everyMs) return;
+    await behind;
+    checkBehind();
+    await o.projector.flush();
+    await o.checkpoint.save(positions());
+    lastCheckpoint = now();
   };
 
   let batch: RawRecord[] = [];
@@ -145,19 +146,27 @@ export async function replayRanges(o: ReplayRangesOptions): Promise<{ scanned: n
     }
     await flushBatch();
   };
-  if (o.onePartitionAtATime) {
-    for (const range of [...o.ranges].sort((a, b) => a.partition - b.partition)) {
-      // One partition's fetch may be as large as all of them together would have been.
-      await read([range], REPLAY_FETCH_BYTES_PER_PARTITION * Math.min(4, o.ranges.length));
-      const p = parts.get(range.partition)!;
-      p.position = p.end;
-      o.projector.partitionDone(range.partition);
-      await checkpointBehind();
-    }
-  } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);
-  await behind;
-  checkBehind();
-  await o.projector.flush();
+  try {
+    if (o.onePartitionAtATime) {
+      for (const range of [...o.ranges].sort((a, b) => a.partition - b.partition)) {
+        // One partition's fetch may be as large as all of them together would have been.
+        await read([range], REPLAY_FETCH_BYTES_PER_PARTITION * Math.min(4, o.ranges.length));
+        const p = parts.get(range.partition)!;
+        p.position = p.end;
+        o.projector.partitionDone(range.partition);
+        await checkpointBehind();
+      }
+    } else await read(o.ranges, REPLAY_FETCH_BYTES_PER_PARTITION);
+    await behind;
+    checkBehind();
+    await o.projector.flush();
+  } catch (err) {
+    // Nothing of this run lands after it failed: writes still out (and the checkpoints they complete)
+    // finish or fail first, so a retry started at once never races them.
+    await o.projector.settled().catch(() => undefined);
+    await behind;
+    throw err;
+  }
   for (const p of parts.values()) p.position = p.end;
   report(true);
   return { scanned };

@@ -106,6 +106,41 @@ describe.each(ENGINES)('resumable and sharded rebuilds on %s (real Kafka and eng
     expect(await allDocs(sink, index)).toEqual(ref.docs);
   });
 
+  it('a rebuild that fails mid-replay returns only once its writes in flight are done: none lands after it', async () => {
+    const ref = await reference();
+    const model = sameTopic(ref.model);
+    // Bulks answer 300 ms late, so writes are out when the source fails.
+    let failedAt: number | undefined;
+    let landedAfter = 0;
+    const slow = new Proxy(sink, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop) as unknown;
+        if (prop !== 'bulk') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        return async (...args: Parameters<SearchSink['bulk']>) => {
+          await new Promise((r) => setTimeout(r, 300));
+          const out = await target.bulk(...args);
+          if (failedAt !== undefined) landedAfter++;
+          return out;
+        };
+      },
+    });
+    await expect(
+      rebuild(
+        model,
+        slow,
+        { batchSize: 97, holdWrites: 0, checkpointEveryMs: 60_000 },
+        { source: dyingSource(Math.floor(ref.events / 2)) },
+      ).finally(() => (failedAt = Date.now())),
+    ).rejects.toThrow(/simulated crash/);
+    const index = (await assetsFor(model)).indexName;
+    await sink.refresh(index);
+    const counted = await sink.count(index);
+    await new Promise((r) => setTimeout(r, 700));
+    await sink.refresh(index);
+    expect(landedAfter).toBe(0);
+    expect(await sink.count(index)).toBe(counted);
+  });
+
   it('a rebuild that dies in finalize resumes straight into finalize', async () => {
     const ref = await reference();
     const model = sameTopic(ref.model);
