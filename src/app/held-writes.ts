@@ -4,8 +4,13 @@ import type { BulkWrite } from '../core/ports/search-sink.js';
 import type { DocState } from '../core/projections/projection.js';
 import type { EventOrigin } from './rejected-writes.js';
 
-/** Events remembered per held document, the latest ones: what a refusal names (a hot document keeps no more). */
-const MAX_ORIGINS = 32;
+/**
+ * Events remembered per held document, the latest ones: what a refusal names (a hot document keeps
+ * no more). Each outlives the young generation until the partition ends: at 5M events over 100k
+ * products (~50 events per document per partition) 32 of them cost 22 MB of peak RSS and 11% of the
+ * time against 8.
+ */
+const MAX_ORIGINS = 8;
 
 /** A document's latest folded state, not sent yet: written once however many batches change it. */
 export interface HeldWrite {

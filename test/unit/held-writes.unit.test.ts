@@ -83,7 +83,7 @@ describe('held writes: each changed document is sent once, with its final state'
     expect(out[0]!.replaces).toBe(hashOf('old'));
   });
 
-  it('keeps the order in which documents first changed, and at most 32 origins per document', () => {
+  it('keeps the order in which documents first changed, and at most 8 origins per document (the latest)', () => {
     const held = createHeldWrites();
     held.hold(
       batch(
@@ -100,8 +100,8 @@ describe('held writes: each changed document is sent once, with its final state'
     const out = held.take();
     expect(out.map((h) => h.write.id)).toEqual(['a', 'b', 'c']);
     const b = heldOrigins(out[1]!);
-    expect(b).toHaveLength(32);
+    expect(b).toHaveLength(8);
     expect(b[b.length - 1]).toEqual({ topic: 't', partition: 0, offset: 59, eventId: 'e-b-59' });
-    expect(b[0]!.offset).toBe(59 - 31);
+    expect(b[0]!.offset).toBe(59 - 7);
   });
 });

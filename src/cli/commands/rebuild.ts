@@ -40,7 +40,7 @@ export function rebuildCommand(io: CliIO) {
       .option('--verify', 'before marking complete, also read the whole index back and check its checksum')
       .option(
         '--checkpoint-every <duration>',
-        'how often to record where an interrupted rebuild resumes',
+        'how often to record where an interrupted rebuild resumes within a partition, in ms or e.g. 30s, 5m (at each partition end too)',
         positiveDurationOption('--checkpoint-every'),
         DEFAULT_CHECKPOINT_MS,
       )

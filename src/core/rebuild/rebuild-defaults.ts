@@ -1,5 +1,11 @@
-/** How often a rebuild records where it can resume within a partition (a checkpoint waits for the writes in flight). */
-export const DEFAULT_CHECKPOINT_MS = 5000;
+/**
+ * How often a rebuild records where it can resume within a partition. Such a checkpoint sends the
+ * documents held so far and waits for them, and a document changed again later in the partition is
+ * written again. At 5M events over 100k products (partitions of ~830k events) 5 s wrote each document
+ * 4.5 times and took 163 s; 30 s wrote each once and took 131 s (same checksum). A crash loses at
+ * most this much work besides the partition whose writes were out.
+ */
+export const DEFAULT_CHECKPOINT_MS = 30_000;
 
 /**
  * Changed documents a rebuild holds before writing them. Read one partition at a time, a partition
