@@ -26,7 +26,7 @@ function cpuSeconds(pid: number): number | undefined {
 const ENGINE_MAIN_CLASS = /org\.(elasticsearch|opensearch)\.bootstrap/;
 
 /** CPU seconds used so far by the local search engines' JVMs (Linux /proc), by engine; empty when none is found. */
-export function engineCpuSeconds(): Partial<Record<'elasticsearch' | 'opensearch', number>> {
+function engineCpuSeconds(): Partial<Record<'elasticsearch' | 'opensearch', number>> {
   const out: Partial<Record<'elasticsearch' | 'opensearch', number>> = {};
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -41,6 +41,14 @@ export function engineCpuSeconds(): Partial<Record<'elasticsearch' | 'opensearch
     if (m && cpu !== undefined) out[m[1] as 'elasticsearch'] = (out[m[1] as 'elasticsearch'] ?? 0) + cpu;
   }
   return out;
+}
+
+/** Runs `work` and returns its result with the CPU seconds the engine's JVM used meanwhile (undefined: not a local JVM). */
+export async function withEngineCpu<T>(engine: 'elasticsearch' | 'opensearch', work: () => Promise<T>): Promise<[T, number | undefined]> {
+  const before = engineCpuSeconds()[engine];
+  const result = await work();
+  const after = engineCpuSeconds()[engine];
+  return [result, before !== undefined && after !== undefined ? after - before : undefined];
 }
 
 /**

@@ -11,7 +11,7 @@ import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../s
 import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
-import { ROOT, BIN, arg, engineCpuSeconds, fmt, helpLatencyMs, runCliMeasured } from './bench-support.js';
+import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured, withEngineCpu } from './bench-support.js';
 import { benchResume, benchShards, clearBase } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,12 +159,11 @@ async function bulkAll(sink: SearchSink, index: string, writes: Iterable<BulkWri
 async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
   const indexBase = `bench_${tag}_${engine.slice(0, 2)}`;
   const cwd = workspace(engine, topic, indexBase);
-  const engineCpuBefore = engineCpuSeconds()[engine];
-  const r = await runCliMeasured(['rebuild', 'product-search', '--json', '--force', '--replicas', '0'], { cwd });
-  const engineCpuAfter = engineCpuSeconds()[engine];
+  const [r, engineCpu] = await withEngineCpu(engine, () =>
+    runCliMeasured(['rebuild', 'product-search', '--json', '--force', '--replicas', '0'], { cwd }),
+  );
   if (r.code !== 0) throw new Error(`rebuild failed (${r.code}): ${r.stdout}\n${r.stderr.slice(-2000)}`);
   const manifest = JSON.parse(r.stdout).manifest;
-  const engineCpu = engineCpuBefore !== undefined && engineCpuAfter !== undefined ? engineCpuAfter - engineCpuBefore : undefined;
   return { ...r, manifest, indexBase, engineCpu };
 }
 
@@ -199,12 +198,9 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   }
   const ceilingIndex = `bench_ceiling_${engine.slice(0, 2)}`;
   await freshIndex(sink, ceilingIndex, assets.mapping);
-  const ceilingCpuBefore = engineCpuSeconds()[engine];
   const tb = performance.now();
-  await bulkAll(sink, ceilingIndex, finalDocs);
+  const [, ceilingCpu] = await withEngineCpu(engine, () => bulkAll(sink, ceilingIndex, finalDocs));
   const secsB = (performance.now() - tb) / 1000;
-  const ceilingCpuAfter = engineCpuSeconds()[engine];
-  const ceilingCpu = ceilingCpuBefore !== undefined && ceilingCpuAfter !== undefined ? ceilingCpuAfter - ceilingCpuBefore : undefined;
   log(
     `(b) ceiling: ${fmt(finalDocs.length)} final docs bulk-indexed in ${fmt(secsB, 1)} s (${fmt(finalDocs.length / secsB)} docs/s)` +
       (ceilingCpu === undefined ? '' : `, ${engine} CPU ${fmt(ceilingCpu, 1)} s`),
