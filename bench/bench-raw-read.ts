@@ -4,13 +4,12 @@
 // (wall and peak RSS per run). `--compare` names another checkout's kafka-event-source.ts (e.g. the
 // kafkajs one) to measure it on the same topic. Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventSource } from '../src/core/ports/event-source.js';
 import { createKafkaPublisher } from '../src/adapters/kafka/kafka-publisher.js';
 import { generateProductEvents } from '../src/core/read-models/product-search/fixture-generator.js';
-import { ROOT, arg, fmt } from './bench-support.js';
+import { ROOT, arg, fmt, sampleProcess } from './bench-support.js';
 
 const BROKERS = process.env.READMODEL_KAFKA_BROKERS ?? '127.0.0.1:19092';
 const OWN_SOURCE = path.join(ROOT, 'src/adapters/kafka/kafka-event-source.ts');
@@ -56,21 +55,13 @@ function runChild(module: string, topic: string) {
       },
     );
     let out = '';
-    let peakKb = 0;
     p.stdout.on('data', (d) => (out += d));
-    const timer = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process is gone
-      }
-    }, 50);
+    const sampling = sampleProcess(p.pid!);
     p.on('close', (code) => {
-      clearInterval(timer);
+      const { peakRssMb } = sampling.stop();
       const line = out.trim().split('\n').pop() ?? '';
       if (code !== 0 || !line.startsWith('{')) return reject(new Error(`raw read child exited ${code}: ${out}`));
-      resolve({ ...(JSON.parse(line) as { events: number; wallMs: number; cpuMs: number }), peakRssMb: Math.round(peakKb / 1024) });
+      resolve({ ...(JSON.parse(line) as { events: number; wallMs: number; cpuMs: number }), peakRssMb });
     });
   });
 }

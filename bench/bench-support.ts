@@ -66,26 +66,35 @@ export function runCliMeasured(args: string[], opts: { cwd?: string; env?: NodeJ
       });
       let stdout = '';
       let stderr = '';
-      let peakKb = 0;
-      let cpu = 0;
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      const sample = () => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) peakKb = Math.max(peakKb, Number(m[1]));
-          cpu = cpuSeconds(child.pid!) ?? cpu;
-        } catch {
-          // the process is gone
-        }
-      };
-      const timer = setInterval(sample, 50);
+      const sampling = sampleProcess(child.pid!);
       child.on('close', (code) => {
-        clearInterval(timer);
-        resolve({ code, stdout, stderr, wallMs: performance.now() - started, peakRssMb: Math.round(peakKb / 1024), cpuSeconds: cpu });
+        resolve({ code, stdout, stderr, wallMs: performance.now() - started, ...sampling.stop() });
       });
     },
   );
+}
+
+/** Samples a process's peak resident memory (VmHWM) and CPU seconds every 50 ms until stopped. */
+export function sampleProcess(pid: number): { stop(): { peakRssMb: number; cpuSeconds: number } } {
+  let peakKb = 0;
+  let cpu = 0;
+  const timer = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      cpu = cpuSeconds(pid) ?? cpu;
+    } catch {
+      // the process is gone
+    }
+  }, 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { peakRssMb: Math.round(peakKb / 1024), cpuSeconds: cpu };
+    },
+  };
 }
 
 export function helpLatencyMs(runs = 7): { medianMs: number; maxMs: number } {

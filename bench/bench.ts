@@ -12,6 +12,7 @@ import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
 import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured, withEngineCpu } from './bench-support.js';
+import { benchDecodeWorker } from './bench-decode-worker.js';
 import { benchResume, benchShards, clearBase } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ const NODES: Record<EngineKind, string> = {
 const RESUME = arg('resume', 'yes') !== 'no';
 const SHARD_WORKERS = arg('shard-workers', '1,2,3').split(',').filter(Boolean).map(Number);
 const BATCH = 2000;
+/** Record values the decode-worker figures are measured on. */
+const DECODE_SAMPLE = 200_000;
 const SEED = 2026;
 
 function log(s: string) {
@@ -87,21 +90,24 @@ async function ensureTopic(events: number, products: number): Promise<{ topic: s
  * The raw read ceiling: the whole topic read with our own Kafka source and each value JSON-parsed,
  * nothing else (no validation, fold or writes). No rebuild can be faster than this on this machine.
  */
-async function rawRead(topic: string): Promise<{ records: number; seconds: number; parseOnlySeconds: number }> {
+async function rawRead(topic: string): Promise<{ records: number; seconds: number; parseOnlySeconds: number; sample: Buffer[] }> {
   const source = createKafkaEventSource({ brokers: [BROKERS] });
   try {
     const marks = await source.watermarks(topic);
     const ranges = marks.map((m) => ({ partition: m.partition, start: m.low, end: m.high }));
     let records = 0;
     let parseNs = 0n;
+    const sample: Buffer[] = [];
     const t = performance.now();
     for await (const batch of source.readRanges({ topic, ranges })) {
       const p = process.hrtime.bigint();
       for (const r of batch) if (r.value) JSON.parse(r.value.toString('utf8'));
       parseNs += process.hrtime.bigint() - p;
       records += batch.length;
+      // Copied for the decode-worker figures (~30 ms of the wall figure), so the fetch buffers are let go.
+      for (const r of batch) if (r.value && sample.length < DECODE_SAMPLE) sample.push(Buffer.from(r.value));
     }
-    return { records, seconds: (performance.now() - t) / 1000, parseOnlySeconds: Number(parseNs) / 1e9 };
+    return { records, seconds: (performance.now() - t) / 1000, parseOnlySeconds: Number(parseNs) / 1e9, sample };
   } finally {
     await source.close();
   }
@@ -277,6 +283,13 @@ async function main() {
     `raw read ceiling: ${fmt(raw.records)} records read + JSON-parsed with our Kafka source in ${fmt(raw.seconds, 1)} s ` +
       `(${fmt(raw.records / raw.seconds)} events/s; parsing alone ${fmt(raw.parseOnlySeconds, 1)} s)`,
   );
+  const assets = await loadModelAssets(productSearchModel, { contractsDir: path.join(ROOT, 'contracts'), packageRoot: ROOT });
+  const dw = await benchDecodeWorker(raw.sample, assets.validator);
+  log(
+    `decode + validate, main-thread µs per event over ${fmt(dw.events)} records: in the main thread ${fmt(dw.inProcessUs, 2)}; ` +
+      `by a worker sent the bytes ${fmt(dw.sentMainUs, 2)} (worker ${fmt(dw.sentWorkerUs, 2)}); ` +
+      `by a worker that has the bytes already, as one reading Kafka itself would ${fmt(dw.ownedMainUs, 2)} (worker ${fmt(dw.ownedWorkerUs, 2)})`,
+  );
   const results: Array<Record<string, unknown>> = [];
   for (const engine of ENGINES) {
     const r = await benchEngine(engine, topic, events);
@@ -294,7 +307,7 @@ async function main() {
     );
   }
   const rawRow = { seconds: raw.seconds, eventsPerSec: raw.records / raw.seconds, parseSeconds: raw.parseOnlySeconds };
-  log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, rawRead: rawRow, results })}`);
+  log(`\n${JSON.stringify({ events, products: PRODUCTS, partitions: PARTITIONS, help, rawRead: rawRow, decodeWorker: dw, results })}`);
 }
 
 await main();
