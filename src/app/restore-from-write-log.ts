@@ -21,12 +21,26 @@ export interface WriteLogRestoreOptions {
   /** Whether a partition was read to its planned end at a checkpoint's positions. */
   finished: (partition: number, positions: Readonly<Record<string, number>>) => boolean;
   keyPartition: (id: string) => number;
+  /** Documents already read back (by an earlier call), reused: only the others are read. */
+  stored?: Map<string, StoredDoc | undefined>;
 }
 
 export interface WriteLogRestore {
   resume: ProjectorResume;
   /** What the run continues from: the recorded checkpoint, or a later cut of the log whose writes all landed. */
   checkpoint: LoggedCheckpoint;
+  /**
+   * When the run continues from the recorded checkpoint although a cut was logged after it: that cut,
+   * if its writes only partly landed and every document it names is in the index at an older state of
+   * the fold (or absent). Writing those documents (repairCut) makes the cut a place to continue from.
+   */
+  unlanded?: UnlandedCut;
+}
+
+export interface UnlandedCut {
+  cut: LoggedCheckpoint;
+  /** The documents the index does not hold as logged up to the cut, with what it holds instead. */
+  documents: Map<string, StoredDoc | undefined>;
 }
 
 /**
@@ -49,7 +63,7 @@ export interface WriteLogRestore {
  *   touched, as after partitionDone.
  */
 export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOptions): Promise<WriteLogRestore> {
-  const stored = new Map<string, StoredDoc | undefined>();
+  const stored = o.stored ?? new Map<string, StoredDoc | undefined>();
   const read = (ids: Iterable<string>) =>
     readInChunks(
       sink,
@@ -105,7 +119,63 @@ export async function restoreFromWriteLog(sink: SearchSink, o: WriteLogRestoreOp
     }
     if (now && unfinished(id)) ledger.set(id, now.version * 2 + 1);
   }
-  return { checkpoint: cp, resume: resumeFrom(ledger, sum, cp) };
+  const unlanded = cp === o.checkpoint ? unlandedCut(o, later, stored) : undefined;
+  return { checkpoint: cp, resume: resumeFrom(ledger, sum, cp), ...(unlanded ? { unlanded } : {}) };
+}
+
+/**
+ * The last cut logged after the checkpoint, when some of its writes (or of those logged before it
+ * since the checkpoint) did not land and each such document is in the index at an older version than
+ * logged, or absent: the process died while sending them. Undefined when there is no such cut, when a
+ * record is missing, or when the index holds anything else (then only the checkpoint is safe).
+ */
+function unlandedCut(
+  o: WriteLogRestoreOptions,
+  later: readonly WriteLogRecord[],
+  stored: ReadonlyMap<string, StoredDoc | undefined>,
+): UnlandedCut | undefined {
+  const at = later.findLastIndex((r) => r.cut !== undefined);
+  if (at < 0 || !complete(o.checkpoint.writeLog.upTo, later.slice(0, at + 1))) return undefined;
+  const cp = readableCheckpoint(later[at]!.cut as unknown as Record<string, unknown>, o.index, o.checkpoint.shard);
+  if (cp.indexUuid !== o.checkpoint.indexUuid || !cp.writeLog || cp.writeLog.upTo !== later[at]!.seq) return undefined;
+  const after = new Set(later.slice(at + 1).flatMap((r) => r.ids));
+  const earlier = earlierStates(later, at);
+  const documents = new Map<string, StoredDoc | undefined>();
+  for (const [id, want] of lastLogged(later, at)) {
+    const now = stored.get(id);
+    if (asLogged(id, now, want)) continue;
+    // Anything but a state this fold gave the document since the checkpoint: folding onto it proves nothing.
+    const was = now === undefined ? '' : hashOf(id, now);
+    if (after.has(id) || (now !== undefined && now.version >= want.version) || !earlier.get(id)!.has(was)) return undefined;
+    documents.set(id, now);
+  }
+  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents } : undefined;
+}
+
+/**
+ * Per document logged in `later[0..at]`, the states the index may hold for it short of the last one
+ * logged: the one it replaced at the checkpoint ('' for absent) and any logged before the last.
+ */
+function earlierStates(later: readonly WriteLogRecord[], at: number): Map<string, Set<string>> {
+  const states = new Map<string, Set<string>>();
+  const last = new Map<string, string>();
+  for (const r of later.slice(0, at + 1)) {
+    r.ids.forEach((id, i) => {
+      let s = states.get(id);
+      if (!s) states.set(id, (s = new Set([r.replaces[i] ?? ''])));
+      const previous = last.get(id);
+      if (previous !== undefined) s.add(previous);
+      last.set(id, r.hashes[i]!);
+    });
+  }
+  return states;
+}
+
+/** Each document logged in `later[0..at]`, as last logged there. */
+function lastLogged(later: readonly WriteLogRecord[], at: number): Map<string, { hash: string; version: number }> {
+  const expected = new Map<string, { hash: string; version: number }>();
+  for (const r of later.slice(0, at + 1)) r.ids.forEach((id, i) => expected.set(id, { hash: r.hashes[i]!, version: r.versions[i]! }));
+  return expected;
 }
 
 /**
@@ -137,16 +207,18 @@ function complete(upTo: number, upToCut: readonly WriteLogRecord[]): boolean {
 /** Whether the index holds every document logged in `later[0..at]` as last logged there, and none of them was logged after. */
 function landed(later: readonly WriteLogRecord[], at: number, stored: ReadonlyMap<string, StoredDoc | undefined>): boolean {
   const after = new Set(later.slice(at + 1).flatMap((r) => r.ids));
-  const expected = new Map<string, { hash: string; version: number }>();
-  for (const r of later.slice(0, at + 1)) r.ids.forEach((id, i) => expected.set(id, { hash: r.hashes[i]!, version: r.versions[i]! }));
-  for (const [id, want] of expected) {
+  for (const [id, want] of lastLogged(later, at)) {
     // Written again after the cut: the index may hold that later state, which proves nothing about the cut.
     if (after.has(id)) return false;
     const now = stored.get(id);
-    const ok = want.hash === '' ? now === undefined : now !== undefined && now.version === want.version && hashOf(id, now) === want.hash;
-    if (!ok) return false;
+    if (!asLogged(id, now, want)) return false;
   }
   return true;
+}
+
+/** Whether the index holds a document as the log last wrote it (absent, for a delete). */
+function asLogged(id: string, now: StoredDoc | undefined, want: { hash: string; version: number }): boolean {
+  return want.hash === '' ? now === undefined : now !== undefined && now.version === want.version && hashOf(id, now) === want.hash;
 }
 
 /** Hashes by stored body: a document checked for the cut is hashed once, not again for the checksum. */

@@ -1,9 +1,9 @@
 import type { PartitionRange } from '../core/ports/event-source.js';
-import type { SearchSink } from '../core/ports/search-sink.js';
+import type { SearchSink, StoredDoc } from '../core/ports/search-sink.js';
 import type { ShardCheckpoint, WriteLogMark } from '../core/rebuild/checkpoint.js';
 import type { ProjectorResume } from './batch-projector.js';
 import { restoreFold } from './restore-fold.js';
-import { restoreFromWriteLog } from './restore-from-write-log.js';
+import { restoreFromWriteLog, type UnlandedCut } from './restore-from-write-log.js';
 import { createWriteLog, readWriteLog, type WriteLog, type WriteLogRecord } from './write-log.js';
 
 export interface ResumeStateOptions {
@@ -23,6 +23,11 @@ export interface ResumeStateOptions {
   holding: boolean;
   sortField: string;
   signal?: AbortSignal;
+  /**
+   * Writes the documents of a cut whose writes only partly landed (repairCut), so the run can
+   * continue from the cut rather than from the checkpoint before it.
+   */
+  repair?: (unlanded: UnlandedCut, checkpoint: ShardCheckpoint) => Promise<void>;
 }
 
 export interface ResumeState {
@@ -34,6 +39,8 @@ export interface ResumeState {
   log: WriteLog | undefined;
   /** The mark a checkpoint carries: undefined once a write of the build went unlogged. */
   mark: (upTo: number | undefined, positions: Readonly<Record<string, number>>) => WriteLogMark | undefined;
+  /** A cut was repaired (repair): whether the run continues from it (every document then read back as logged). */
+  repaired?: boolean;
   /** After this checkpoint was recorded: forget the log records it made unnecessary (by its own positions). */
   prune: (checkpoint: Pick<ShardCheckpoint, 'writeLog' | 'positions'>) => Promise<void>;
 }
@@ -55,16 +62,29 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
   let cp = o.checkpoint;
   let resume: ProjectorResume | undefined;
   let earlier: WriteLogRecord[] = [];
+  let repaired: boolean | undefined;
   if (o.fresh) resume = undefined;
   else if (cp?.writeLog) {
     earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard, mark: cp.writeLog });
-    const restored = await restoreFromWriteLog(sink, {
-      index: o.index,
-      checkpoint: { ...cp, writeLog: cp.writeLog },
-      records: earlier,
-      finished: (p, positions) => finishedIn(positions)(p),
-      keyPartition: o.keyPartition,
-    });
+    const stored = new Map<string, StoredDoc | undefined>();
+    const restore = (from: ShardCheckpoint & { writeLog: WriteLogMark }) =>
+      restoreFromWriteLog(sink, {
+        index: o.index,
+        checkpoint: from,
+        records: earlier,
+        finished: (p, positions) => finishedIn(positions)(p),
+        keyPartition: o.keyPartition,
+        stored,
+      });
+    const recorded = { ...cp, writeLog: cp.writeLog };
+    let restored = await restore(recorded);
+    if (restored.unlanded && o.repair) {
+      await o.repair(restored.unlanded, recorded);
+      // Read back what was written: the cut is used only if every document is now as logged.
+      for (const id of restored.unlanded.documents.keys()) stored.delete(id);
+      restored = await restore(recorded);
+      repaired = restored.checkpoint !== recorded;
+    }
     resume = restored.resume;
     cp = restored.checkpoint;
   } else {
@@ -92,6 +112,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
   return {
     resume,
     checkpoint: cp,
+    ...(repaired === undefined ? {} : { repaired }),
     log,
     mark: (upTo, positions) => log?.mark(upTo ?? from, finishedIn(positions)),
     prune: async (c) => {

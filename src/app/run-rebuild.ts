@@ -23,6 +23,7 @@ import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector, LoggedCut, ProjectorSnapshot } from './batch-projector.js';
+import { repairCut } from './repair-cut.js';
 import { resumeState } from './resume-state.js';
 import type { IntendedWrite } from './write-log.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
@@ -312,8 +313,38 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     holding: holdWritesOf(o) > 0,
     sortField: o.assets.model.projection.idField,
     ...(o.signal ? { signal: o.signal } : {}),
+    repair: async (unlanded, from) => {
+      const ranges = await repairCut({
+        sink,
+        source,
+        topic: manifest.topic,
+        index,
+        projection: o.assets.model.projection,
+        validator: o.assets.validator,
+        onInvalid: o.onInvalid,
+        batchSize: o.batchSize ?? 2000,
+        planned: worker.planned,
+        checkpoint: from,
+        unlanded,
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      const read = ranges.map((r) => `${r.partition}@${r.start}-${r.end}`).join(', ');
+      progress.emit({
+        type: 'log',
+        level: 'info',
+        message: `${unlanded.documents.size} document(s) were being written when the last run stopped: folded again from partition(s) ${read} and written`,
+      });
+    },
   });
   const { resume, log, checkpoint: cp } = state;
+  if (state.repaired === false) {
+    progress.emit({
+      type: 'log',
+      level: 'warn',
+      message:
+        'the documents written again do not all read back as the last run logged them: continuing from the checkpoint before them instead',
+    });
+  }
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,

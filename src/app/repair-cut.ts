@@ -1,0 +1,83 @@
+import type { EventValidator } from '../core/contracts/event-validator.js';
+import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
+import type { SearchSink } from '../core/ports/search-sink.js';
+import { emptyCounters, silentProgress } from '../core/progress/progress-events.js';
+import { EMPTY_SUM } from '../core/rebuild/content-checksum.js';
+import type { ShardCheckpoint } from '../core/rebuild/checkpoint.js';
+import { createBatchProjector, type BatchProjectorOptions, type OnInvalid } from './batch-projector.js';
+import { createDocStateCache } from './doc-state-cache.js';
+import { replayRanges } from './replay-ranges.js';
+import type { UnlandedCut } from './restore-from-write-log.js';
+
+export interface RepairCutOptions {
+  sink: SearchSink;
+  source: EventSource;
+  topic: string;
+  index: string;
+  projection: BatchProjectorOptions['projection'];
+  validator: EventValidator;
+  onInvalid: OnInvalid;
+  batchSize: number;
+  /** The worker's planned ranges: a partition the checkpoint has no position for starts at its planned start. */
+  planned: readonly PartitionRange[];
+  /** The recorded checkpoint the cut came after. */
+  checkpoint: ShardCheckpoint;
+  unlanded: UnlandedCut;
+  signal?: AbortSignal;
+}
+
+/**
+ * Writes the documents of a cut whose writes were in flight when the process died, so a resume can
+ * continue from the cut instead of folding its partition again (at a partition's end that is the whole
+ * partition). Returns the partitions it read, with the offsets, for the operator's log.
+ *
+ * Why this is exact: each such document is in the index at its state at the checkpoint (or a later
+ * state of the same fold) or absent, and every event after that state lies between the checkpoint's
+ * positions and the cut's. Folding those events onto what the index holds skips the ones it already
+ * reflects (their versions are not newer) and applies the rest as the interrupted run did, so the
+ * document is written as logged. The events are read and validated as the run read them; only these
+ * documents are folded and written, under the same version guard. The caller reads them back and uses
+ * the cut only if each is now in the index exactly as logged.
+ */
+export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> {
+  const { checkpoint: cp, unlanded } = o;
+  const ranges = o.planned
+    .map((r) => ({
+      partition: r.partition,
+      start: Math.max(r.start, cp.positions[String(r.partition)] ?? r.start),
+      end: Math.min(r.end, unlanded.cut.positions[String(r.partition)] ?? r.start),
+    }))
+    .filter((r) => r.end > r.start);
+  // The fold's view of these documents: what the index holds, or the checkpoint's tombstone, or absent.
+  const ledger = new Map<string, number>();
+  const tombstones = new Map(cp.tombstones);
+  for (const [id, now] of unlanded.documents) {
+    const deletedAt = tombstones.get(id);
+    if (now) ledger.set(id, now.version * 2 + 1);
+    else if (deletedAt !== undefined) ledger.set(id, deletedAt * 2);
+  }
+  const projector = createBatchProjector({
+    projection: o.projection,
+    validator: o.validator,
+    sink: o.sink,
+    target: o.index,
+    cache: createDocStateCache(0),
+    onInvalid: o.onInvalid,
+    exclusiveFreshTarget: true,
+    holdWrites: unlanded.documents.size,
+    progress: silentProgress,
+    only: new Set(unlanded.documents.keys()),
+    resume: { ledger, sum: EMPTY_SUM, counters: emptyCounters(), skipped: [], skippedNotListed: 0 },
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  await replayRanges({
+    source: o.source,
+    projector,
+    progress: silentProgress,
+    topic: o.topic,
+    ranges,
+    batchSize: o.batchSize,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  return ranges;
+}
