@@ -1,5 +1,5 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
+import type { EventSource, PartitionRange, RawRecord } from '../core/ports/event-source.js';
 import type { SearchSink } from '../core/ports/search-sink.js';
 import { emptyCounters, silentProgress } from '../core/progress/progress-events.js';
 import { EMPTY_SUM } from '../core/rebuild/content-checksum.js';
@@ -56,6 +56,7 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     if (now) ledger.set(id, now.version * 2 + 1);
     else if (deletedAt !== undefined) ledger.set(id, deletedAt * 2);
   }
+  const only = new Set(unlanded.documents.keys());
   const projector = createBatchProjector({
     projection: o.projection,
     validator: o.validator,
@@ -66,7 +67,7 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     exclusiveFreshTarget: true,
     holdWrites: unlanded.documents.size,
     progress: silentProgress,
-    only: new Set(unlanded.documents.keys()),
+    only,
     resume: { ledger, sum: EMPTY_SUM, counters: emptyCounters(), skipped: [], skippedNotListed: 0 },
     ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -77,6 +78,9 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     topic: o.topic,
     ranges,
     batchSize: o.batchSize,
+    // Records keyed by the document id are picked by their key, undecoded: a partition's other
+    // documents cost only their reading. Otherwise every record is decoded and the projector picks.
+    ...(o.projection.idIsAggregateId ? { filter: (r: RawRecord) => r.key !== null && only.has(r.key) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
   return ranges;

@@ -15,7 +15,10 @@ export type EventHandlers<TDoc extends object, TPayloads> = {
   [K in keyof TPayloads & string]: (doc: TDoc | null, event: TypedEvent<TPayloads, K>) => TDoc | null;
 };
 
-export interface ProjectionSpec<TDoc extends object, TPayloads> extends Omit<Projection<TDoc>, 'handles' | 'apply' | 'documentId'> {
+export interface ProjectionSpec<TDoc extends object, TPayloads> extends Omit<
+  Projection<TDoc>,
+  'handles' | 'apply' | 'documentId' | 'idIsAggregateId'
+> {
   /** Defaults to the aggregate id: one document per aggregate. */
   documentId?: (event: EventEnvelope) => string;
   handlers: EventHandlers<TDoc, TPayloads>;
@@ -37,6 +40,7 @@ export function defineProjection<TDoc extends object, TPayloads>(
     handlers,
     handles: Object.freeze(Object.keys(handlers)),
     documentId: documentId ?? ((e) => e.aggregateId),
+    idIsAggregateId: documentId === undefined,
     apply(doc, event) {
       const handler = Object.hasOwn(byType, event.eventType) ? byType[event.eventType] : undefined;
       return handler ? handler(doc, event) : doc;

@@ -16,6 +16,11 @@ export interface Projection<TDoc extends object = Record<string, unknown>> {
   /** A keyword field holding the document id: scans and diffs sort on it. */
   idField: string;
   documentId(event: EventEnvelope): string;
+  /**
+   * True when documentId is the aggregate id, which is also the record's key: a record's key then
+   * names the document it changes before it is decoded.
+   */
+  idIsAggregateId?: boolean;
   /** Returns the next document, or null when the document must not exist (deleted / never created). */
   apply(current: TDoc | null, event: EventEnvelope): TDoc | null;
 }
