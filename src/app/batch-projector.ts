@@ -98,6 +98,8 @@ export interface BatchProjectorOptions {
    * (repairing the documents of an interrupted cut, see repair-cut).
    */
   only?: ReadonlySet<string>;
+  /** Called with each bulk's writes once the engine answered (the repair of a cut learns what the index holds, unread). */
+  acknowledged?: (writes: readonly BulkWrite[], outcome: BulkOutcome) => void;
 }
 
 /** A cut recorded with the writes it sends: where the fold stands once every one of them has landed. */
@@ -571,6 +573,7 @@ function writeOut(
   const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
   return sent
     .then(async (outcome) => {
+      o.acknowledged?.(sendable, outcome);
       const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
       run.counters.retries += r.retries;
       run.counters.throttled += r.throttled;

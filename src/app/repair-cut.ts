@@ -1,6 +1,6 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
 import type { EventSource, PartitionRange, RawRecord } from '../core/ports/event-source.js';
-import type { SearchSink } from '../core/ports/search-sink.js';
+import type { SearchSink, StoredDoc } from '../core/ports/search-sink.js';
 import { emptyCounters, silentProgress } from '../core/progress/progress-events.js';
 import { EMPTY_SUM } from '../core/rebuild/content-checksum.js';
 import type { ShardCheckpoint } from '../core/rebuild/checkpoint.js';
@@ -8,6 +8,13 @@ import { createBatchProjector, type BatchProjectorOptions, type OnInvalid } from
 import { createDocStateCache } from './doc-state-cache.js';
 import { replayRanges } from './replay-ranges.js';
 import type { UnlandedCut } from './restore-from-write-log.js';
+
+export interface RepairedCut {
+  /** The partitions read again, with their offsets. */
+  ranges: PartitionRange[];
+  /** What the engine acknowledged writing, per document (undefined: deleted); any other document must be read back. */
+  written: Map<string, StoredDoc | undefined>;
+}
 
 export interface RepairCutOptions {
   sink: SearchSink;
@@ -29,17 +36,18 @@ export interface RepairCutOptions {
 /**
  * Writes the documents of a cut whose writes were in flight when the process died, so a resume can
  * continue from the cut instead of folding its partition again (at a partition's end that is the whole
- * partition). Returns the partitions it read, with the offsets, for the operator's log.
+ * partition).
  *
  * Why this is exact: each such document is in the index at its state at the checkpoint (or a later
  * state of the same fold) or absent, and every event after that state lies between the checkpoint's
  * positions and the cut's. Folding those events onto what the index holds skips the ones it already
  * reflects (their versions are not newer) and applies the rest as the interrupted run did, so the
  * document is written as logged. The events are read and validated as the run read them; only these
- * documents are folded and written, under the same version guard. The caller reads them back and uses
- * the cut only if each is now in the index exactly as logged.
+ * documents are folded and written, under the same version guard. The caller checks what was written
+ * (acknowledged writes as sent, anything else read back) and uses the cut only if every document is
+ * in the index exactly as logged.
  */
-export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> {
+export async function repairCut(o: RepairCutOptions): Promise<RepairedCut> {
   const { checkpoint: cp, unlanded } = o;
   const ranges = o.planned
     .map((r) => ({
@@ -57,6 +65,7 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     else if (deletedAt !== undefined) ledger.set(id, deletedAt * 2);
   }
   const only = new Set(unlanded.documents.keys());
+  const written = new Map<string, StoredDoc | undefined>();
   const projector = createBatchProjector({
     projection: o.projection,
     validator: o.validator,
@@ -68,6 +77,15 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     holdWrites: unlanded.documents.size,
     progress: silentProgress,
     only,
+    acknowledged: (writes, outcome) => {
+      // A write the engine found stale or refused may not be in the index as sent: those are read back.
+      if (outcome.stale > 0) return;
+      const refused = new Set(outcome.rejected.map((w) => w.id));
+      for (const w of writes) {
+        if (refused.has(w.id)) continue;
+        written.set(w.id, w.action === 'index' ? { id: w.id, version: w.version, doc: w.doc } : undefined);
+      }
+    },
     resume: { ledger, sum: EMPTY_SUM, counters: emptyCounters(), skipped: [], skippedNotListed: 0 },
     ...(o.signal ? { signal: o.signal } : {}),
   });
@@ -83,5 +101,5 @@ export async function repairCut(o: RepairCutOptions): Promise<PartitionRange[]> 
     ...(o.projection.idIsAggregateId ? { filter: (r: RawRecord) => r.key !== null && only.has(r.key) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
-  return ranges;
+  return { ranges, written };
 }

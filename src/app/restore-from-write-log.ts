@@ -41,6 +41,8 @@ export interface UnlandedCut {
   cut: LoggedCheckpoint;
   /** The documents the index does not hold as logged up to the cut, with what it holds instead. */
   documents: Map<string, StoredDoc | undefined>;
+  /** The documents logged since the checkpoint up to the cut, landed or not. */
+  logged: number;
 }
 
 /**
@@ -141,7 +143,8 @@ function unlandedCut(
   const after = new Set(later.slice(at + 1).flatMap((r) => r.ids));
   const earlier = earlierStates(later, at);
   const documents = new Map<string, StoredDoc | undefined>();
-  for (const [id, want] of lastLogged(later, at)) {
+  const logged = lastLogged(later, at);
+  for (const [id, want] of logged) {
     const now = stored.get(id);
     if (asLogged(id, now, want)) continue;
     // Anything but a state this fold gave the document since the checkpoint: folding onto it proves nothing.
@@ -149,7 +152,7 @@ function unlandedCut(
     if (after.has(id) || (now !== undefined && now.version >= want.version) || !earlier.get(id)!.has(was)) return undefined;
     documents.set(id, now);
   }
-  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents } : undefined;
+  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents, logged: logged.size } : undefined;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface ResumeStateOptions {
    * Writes the documents of a cut whose writes only partly landed (repairCut), so the run can
    * continue from the cut rather than from the checkpoint before it.
    */
-  repair?: (unlanded: UnlandedCut, checkpoint: ShardCheckpoint) => Promise<void>;
+  repair?: (unlanded: UnlandedCut, checkpoint: ShardCheckpoint) => Promise<ReadonlyMap<string, StoredDoc | undefined>>;
 }
 
 export interface ResumeState {
@@ -78,10 +78,17 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
       });
     const recorded = { ...cp, writeLog: cp.writeLog };
     let restored = await restore(recorded);
-    if (restored.unlanded && o.repair) {
-      await o.repair(restored.unlanded, recorded);
-      // Read back what was written: the cut is used only if every document is now as logged.
-      for (const id of restored.unlanded.documents.keys()) stored.delete(id);
+    // Folding again most of what a cut names costs more than reading its partition again (the
+    // replay's reading, folding and writing overlap; a repair's writes wait for its fold): measured at
+    // 1M events, 3.4-4.1 s to repair 14-16k of a partition's 16k documents against ~3.3 s to replay it.
+    if (restored.unlanded && o.repair && restored.unlanded.documents.size <= restored.unlanded.logged / 2) {
+      const written = await o.repair(restored.unlanded, recorded);
+      // The cut is used only if every document is now as logged: what the engine acknowledged writing
+      // is what it holds (under this run's lease), anything else is read back.
+      for (const id of restored.unlanded.documents.keys()) {
+        if (written.has(id)) stored.set(id, written.get(id));
+        else stored.delete(id);
+      }
       restored = await restore(recorded);
       repaired = restored.checkpoint !== recorded;
     }

@@ -314,7 +314,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     sortField: o.assets.model.projection.idField,
     ...(o.signal ? { signal: o.signal } : {}),
     repair: async (unlanded, from) => {
-      const ranges = await repairCut({
+      const { ranges, written } = await repairCut({
         sink,
         source,
         topic: manifest.topic,
@@ -334,6 +334,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
         level: 'info',
         message: `${unlanded.documents.size} document(s) were being written when the last run stopped: folded again from partition(s) ${read} and written`,
       });
+      return written;
     },
   });
   const { resume, log, checkpoint: cp } = state;
