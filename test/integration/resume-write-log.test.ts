@@ -121,19 +121,28 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
     expect(await logLeft(index)).toBe(0);
   });
 
-  it('a cut logged with writes that never landed is not taken: the resume continues from the recorded checkpoint', async () => {
-    const ref = await reference(61);
+  /** A rebuild of a reference catalogue that dies on `dying` while partition 0's cut is logged: the cut record after the checkpoint. */
+  async function diedAtPartitionEnd(seed: number, dying: (s: SearchSink) => ReturnType<typeof dyingSink>) {
+    const ref = await reference(seed);
     const model = sameTopic(ref.model);
     const index = (await assetsFor(model)).indexName;
     const opts = { batchSize: 60, cacheSize: 40, checkpointEveryMs: 3_600_000 };
-    // Dies once partition 0's record (with its cut) is stored, before any of its writes is sent:
-    // folding all of its documents again would cost more than reading the partition again.
-    const dying = dyingAfterLogRecords(sink, 1);
-    await expect(rebuild(model, dying.sink, opts)).rejects.toThrow(/simulated crash/);
-    await dying.settled();
+    const d = dying(sink);
+    await expect(rebuild(model, d.sink, opts)).rejects.toThrow(/simulated crash/);
+    await d.settled();
     const cp = await readCheckpoint(sink, index, 'all');
     const records = await readWriteLog(sink, { index, indexUuid: cp!.indexUuid, shard: 'all', mark: cp!.writeLog! });
-    expect(records.filter((r) => r.seq > cp!.writeLog!.upTo && r.cut).length).toBe(1);
+    const cuts = records.filter((r) => r.seq > cp!.writeLog!.upTo && r.cut);
+    expect(cuts.length).toBe(1);
+    await sink.refresh(index);
+    return { ref, model, index, opts, cut: cuts[0]!, landed: await sink.count(index) };
+  }
+
+  it('a cut logged with writes that never landed is not taken: the resume continues from the recorded checkpoint', async () => {
+    // Dies once partition 0's record (with its cut) is stored, before any of its writes is sent:
+    // folding all of its documents again would cost more than reading the partition again.
+    const { ref, model, index, opts, landed } = await diedAtPartitionEnd(61, (s) => dyingAfterLogRecords(s, 1));
+    expect(landed).toBe(0);
 
     const resumed = await rebuild(model, sink, opts);
     expect(resumed.manifest.resumptions![0]!.from.every((r) => r.start === 0)).toBe(true);
@@ -143,26 +152,14 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
   });
 
   it("a partition's end killed once most of its writes landed: the others are folded again and written, and the resume continues from its cut", async () => {
-    const ref = await reference(63);
-    const model = sameTopic(ref.model);
-    const index = (await assetsFor(model)).indexName;
-    const opts = { batchSize: 60, cacheSize: 40, checkpointEveryMs: 3_600_000 };
-    const dying = dyingMidSend(sink, 1);
-    await expect(rebuild(model, dying.sink, opts)).rejects.toThrow(/simulated crash/);
-    await dying.settled();
-    const cp = await readCheckpoint(sink, index, 'all');
-    const records = await readWriteLog(sink, { index, indexUuid: cp!.indexUuid, shard: 'all', mark: cp!.writeLog! });
-    const cut = records.filter((r) => r.seq > cp!.writeLog!.upTo && r.cut);
-    expect(cut.length).toBe(1);
-    await sink.refresh(index);
-    const landed = await sink.count(index);
-    expect(landed).toBeLessThan(cut[0]!.ids.length);
-    expect(landed).toBeGreaterThan(cut[0]!.ids.length / 2);
+    const { ref, model, index, opts, cut, landed } = await diedAtPartitionEnd(63, (s) => dyingMidSend(s, 1));
+    expect(landed).toBeLessThan(cut.ids.length);
+    expect(landed).toBeGreaterThan(cut.ids.length / 2);
 
     const resumed = await rebuild(model, sink, opts);
     // Partition 0 is not read again as part of the replay: its cut is where the fold continues.
     const from = resumed.manifest.resumptions![0]!.from;
-    expect(from.find((r) => r.partition === 0)).toMatchObject({ start: cut[0]!.cut!.positions['0'] });
+    expect(from.find((r) => r.partition === 0)).toMatchObject({ start: cut.cut!.positions['0'] });
     expect(from.filter((r) => r.partition !== 0).every((r) => r.start === 0)).toBe(true);
     expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
     expect(resumed.manifest.counts?.eventsRead).toBe(ref.events);
