@@ -93,13 +93,6 @@ export interface BatchProjectorOptions {
    * number and when it is durable; the writes wait for it.
    */
   logWrites?: (writes: readonly IntendedWrite[], cut?: LoggedCut) => { seq: number; recorded: Promise<void> };
-  /**
-   * Fold only the events of these documents; the others are decoded and validated, then dropped
-   * (repairing the documents of an interrupted cut, see repair-cut).
-   */
-  only?: ReadonlySet<string>;
-  /** Called with each bulk's writes once the engine answered (the repair of a cut learns what the index holds, unread). */
-  acknowledged?: (writes: readonly BulkWrite[], outcome: BulkOutcome) => void;
 }
 
 /** A cut recorded with the writes it sends: where the fold stands once every one of them has landed. */
@@ -334,7 +327,7 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
     throw invalidEventError(decoded.invalid);
   }
   if (decoded.letters.length > 0) await o.deadLetter!(decoded.letters);
-  const { events, sources } = o.only ? onlyDocuments(decoded, o.only, o.projection) : decoded;
+  const { events, sources } = decoded;
   if (events.length === 0) return;
   if (o.idBelongs) checkPartitioning(o, events, sources);
 
@@ -373,17 +366,6 @@ async function processBatch(run: ProjectorRun, records: readonly RawRecord[]): P
   await run.queue.whenRoom();
   const ctx = rejectionContext(run);
   queueWrites(run, fold.writes, (rejected) => attributeRejections(rejected, { ...ctx, events, records: sources }), writing);
-}
-
-function onlyDocuments(d: { events: EventEnvelope[]; sources: RawRecord[] }, only: ReadonlySet<string>, projection: Projection<any>) {
-  const events: EventEnvelope[] = [];
-  const sources: RawRecord[] = [];
-  d.events.forEach((e, i) => {
-    if (!only.has(projection.documentId(e))) return;
-    events.push(e);
-    sources.push(d.sources[i]!);
-  });
-  return { events, sources };
 }
 
 const holding = (run: ProjectorRun) => run.exclusive && run.holdLimit > 0;
@@ -573,7 +555,6 @@ function writeOut(
   const sent = sendable.length ? o.sink.bulk(o.target, sendable, o.signal ? { signal: o.signal } : {}) : Promise.resolve(emptyOutcome());
   return sent
     .then(async (outcome) => {
-      o.acknowledged?.(sendable, outcome);
       const r = refused.length ? { ...outcome, rejected: [...refused, ...outcome.rejected] } : outcome;
       run.counters.retries += r.retries;
       run.counters.throttled += r.throttled;

@@ -1,30 +1,23 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
-import type { EventSource, PartitionRange, RawRecord } from '../core/ports/event-source.js';
-import type { SearchSink, StoredDoc } from '../core/ports/search-sink.js';
+import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
+import type { BulkWrite, SearchSink, StoredDoc } from '../core/ports/search-sink.js';
 import { emptyCounters, silentProgress } from '../core/progress/progress-events.js';
-import { EMPTY_SUM } from '../core/rebuild/content-checksum.js';
+import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
+import { documentHash } from '../core/rebuild/content-checksum.js';
 import type { ShardCheckpoint } from '../core/rebuild/checkpoint.js';
-import { createBatchProjector, type BatchProjectorOptions, type OnInvalid } from './batch-projector.js';
-import { createDocStateCache } from './doc-state-cache.js';
-import { replayRanges } from './replay-ranges.js';
+import type { OnInvalid } from './batch-projector.js';
+import { decodeBatch } from './decode-batch.js';
 import type { UnlandedCut } from './restore-from-write-log.js';
-
-export interface RepairedCut {
-  /** The partitions read again, with their offsets. */
-  ranges: PartitionRange[];
-  /** What the engine acknowledged writing, per document (undefined: deleted); any other document must be read back. */
-  written: Map<string, StoredDoc | undefined>;
-}
+import { createSkipLog } from './skip-log.js';
 
 export interface RepairCutOptions {
   sink: SearchSink;
   source: EventSource;
   topic: string;
   index: string;
-  projection: BatchProjectorOptions['projection'];
+  projection: Projection<Record<string, unknown>>;
   validator: EventValidator;
   onInvalid: OnInvalid;
-  batchSize: number;
   /** The worker's planned ranges: a partition the checkpoint has no position for starts at its planned start. */
   planned: readonly PartitionRange[];
   /** The recorded checkpoint the cut came after. */
@@ -33,19 +26,33 @@ export interface RepairCutOptions {
   signal?: AbortSignal;
 }
 
+export type RepairedCut =
+  | {
+      ok: true;
+      /** The partitions read again, with their offsets. */
+      ranges: PartitionRange[];
+      /** What the engine acknowledged writing, per document (undefined: deleted); any other must be read back. */
+      written: Map<string, StoredDoc | undefined>;
+    }
+  /** Nothing was written: the fold did not give every document as logged (why says how). */
+  | { ok: false; ranges: PartitionRange[]; why: string };
+
+/** Writes per bulk call (the sink still cuts each by bytes). */
+const CHUNK = 1000;
+
 /**
  * Writes the documents of a cut whose writes were in flight when the process died, so a resume can
- * continue from the cut instead of folding its partition again (at a partition's end that is the whole
- * partition).
+ * continue from the cut instead of reading its partition again.
  *
- * Why this is exact: each such document is in the index at its state at the checkpoint (or a later
- * state of the same fold) or absent, and every event after that state lies between the checkpoint's
- * positions and the cut's. Folding those events onto what the index holds skips the ones it already
- * reflects (their versions are not newer) and applies the rest as the interrupted run did, so the
- * document is written as logged. The events are read and validated as the run read them; only these
- * documents are folded and written, under the same version guard. The caller checks what was written
- * (acknowledged writes as sent, anything else read back) and uses the cut only if every document is
- * in the index exactly as logged.
+ * Why the index stays exact whatever happens: only states the write log names are ever written. Each
+ * missing document is in the index at its state at the checkpoint (or a later state of this fold) or
+ * absent, and its events after that state lie between the checkpoint's positions and the cut's, read
+ * here partition by partition as the run read them. Folding them onto what the index holds gives
+ * the state the run logged; every final state is compared with the log (version and body hash)
+ * before anything is sent, and if one differs (a record's key is not its document, history that
+ * vanished, a fold that is not deterministic) nothing is written. A write the engine then refuses
+ * leaves the document where it was. So the index holds, per document, a state of this fold, which is
+ * all a resume from the checkpoint needs should the cut still not be usable.
  */
 export async function repairCut(o: RepairCutOptions): Promise<RepairedCut> {
   const { checkpoint: cp, unlanded } = o;
@@ -55,51 +62,84 @@ export async function repairCut(o: RepairCutOptions): Promise<RepairedCut> {
       start: Math.max(r.start, cp.positions[String(r.partition)] ?? r.start),
       end: Math.min(r.end, unlanded.cut.positions[String(r.partition)] ?? r.start),
     }))
-    .filter((r) => r.end > r.start);
-  // The fold's view of these documents: what the index holds, or the checkpoint's tombstone, or absent.
-  const ledger = new Map<string, number>();
+    .filter((r) => r.end > r.start)
+    .sort((a, b) => a.partition - b.partition);
+  const states = priorStates(unlanded, cp);
+  const folded = await foldAgain(o, ranges, states);
+  if (folded !== undefined) return { ok: false, ranges, why: folded };
+
+  const writes: BulkWrite[] = [];
+  for (const [id, want] of unlanded.expected) {
+    const now = states.get(id);
+    const got = now?.doc ? documentHash(id, now.doc).toString(16) : '';
+    if (!now || now.version !== want.version || got !== want.hash) {
+      return { ok: false, ranges, why: `document ${id} folds to version ${now?.version ?? 'none'}, the log says ${want.version}` };
+    }
+    writes.push(
+      now.doc
+        ? { action: 'index', id, version: now.version, doc: now.doc as Record<string, unknown> }
+        : { action: 'delete', id, version: now.version },
+    );
+  }
+  const written = new Map<string, StoredDoc | undefined>();
+  for (let i = 0; i < writes.length; i += CHUNK) {
+    const chunk = writes.slice(i, i + CHUNK);
+    const outcome = await o.sink.bulk(o.index, chunk, o.signal ? { signal: o.signal } : {});
+    // A write found stale or refused left its document as it was: that one is read back.
+    if (outcome.stale > 0) continue;
+    const refused = new Set(outcome.rejected.map((w) => w.id));
+    for (const w of chunk) {
+      if (!refused.has(w.id)) written.set(w.id, w.action === 'index' ? { id: w.id, version: w.version, doc: w.doc } : undefined);
+    }
+  }
+  return { ok: true, ranges, written };
+}
+
+/** Each missing document's state before the events read again: what the index holds, the checkpoint's tombstone, or nothing. */
+function priorStates(unlanded: UnlandedCut, cp: ShardCheckpoint): Map<string, DocState | undefined> {
   const tombstones = new Map(cp.tombstones);
+  const states = new Map<string, DocState | undefined>();
   for (const [id, now] of unlanded.documents) {
     const deletedAt = tombstones.get(id);
-    if (now) ledger.set(id, now.version * 2 + 1);
-    else if (deletedAt !== undefined) ledger.set(id, deletedAt * 2);
+    states.set(
+      id,
+      now ? { id, version: now.version, doc: now.doc } : deletedAt !== undefined ? { id, version: deletedAt, doc: null } : undefined,
+    );
   }
-  const only = new Set(unlanded.documents.keys());
-  const written = new Map<string, StoredDoc | undefined>();
-  const projector = createBatchProjector({
-    projection: o.projection,
-    validator: o.validator,
-    sink: o.sink,
-    target: o.index,
-    cache: createDocStateCache(0),
-    onInvalid: o.onInvalid,
-    exclusiveFreshTarget: true,
-    holdWrites: unlanded.documents.size,
-    progress: silentProgress,
-    only,
-    acknowledged: (writes, outcome) => {
-      // A write the engine found stale or refused may not be in the index as sent: those are read back.
-      if (outcome.stale > 0) return;
-      const refused = new Set(outcome.rejected.map((w) => w.id));
-      for (const w of writes) {
-        if (refused.has(w.id)) continue;
-        written.set(w.id, w.action === 'index' ? { id: w.id, version: w.version, doc: w.doc } : undefined);
+  return states;
+}
+
+/** Folds the missing documents' events in `ranges` into `states`; returns why it could not, or undefined. */
+async function foldAgain(
+  o: RepairCutOptions,
+  ranges: readonly PartitionRange[],
+  states: Map<string, DocState | undefined>,
+): Promise<string | undefined> {
+  const counters = emptyCounters();
+  const skips = createSkipLog(0);
+  // Records keyed by their document are picked by key, undecoded; a wrong pick shows in the comparison.
+  const byKey = o.projection.idIsAggregateId === true;
+  for (const range of ranges) {
+    for await (const records of o.source.readRanges({ topic: o.topic, ranges: [range], ...(o.signal ? { signal: o.signal } : {}) })) {
+      const picked = byKey ? records.filter((r) => r.key !== null && states.has(r.key)) : records;
+      if (picked.length === 0) continue;
+      const decoded = decodeBatch(picked, {
+        validator: o.validator,
+        projection: o.projection,
+        onInvalid: o.onInvalid,
+        progress: silentProgress,
+        parkInvalid: false,
+        counters,
+        skips,
+      });
+      if (decoded.invalid) return `an invalid event at ${range.partition}@${decoded.invalid.position.offset}`;
+      for (const e of decoded.events) {
+        const id = o.projection.documentId(e);
+        if (!states.has(id)) continue;
+        const { state } = foldEvent(o.projection, states.get(id), e);
+        states.set(id, state);
       }
-    },
-    resume: { ledger, sum: EMPTY_SUM, counters: emptyCounters(), skipped: [], skippedNotListed: 0 },
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  await replayRanges({
-    source: o.source,
-    projector,
-    progress: silentProgress,
-    topic: o.topic,
-    ranges,
-    batchSize: o.batchSize,
-    // Records keyed by the document id are picked by their key, undecoded: a partition's other
-    // documents cost only their reading. Otherwise every record is decoded and the projector picks.
-    ...(o.projection.idIsAggregateId ? { filter: (r: RawRecord) => r.key !== null && only.has(r.key) } : {}),
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  return { ranges, written };
+    }
+  }
+  return undefined;
 }

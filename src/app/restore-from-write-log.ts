@@ -41,6 +41,8 @@ export interface UnlandedCut {
   cut: LoggedCheckpoint;
   /** The documents the index does not hold as logged up to the cut, with what it holds instead. */
   documents: Map<string, StoredDoc | undefined>;
+  /** Those documents as last logged (hash '' for a delete). */
+  expected: Map<string, { hash: string; version: number }>;
   /** The documents logged since the checkpoint up to the cut, landed or not. */
   logged: number;
 }
@@ -143,6 +145,7 @@ function unlandedCut(
   const after = new Set(later.slice(at + 1).flatMap((r) => r.ids));
   const earlier = earlierStates(later, at);
   const documents = new Map<string, StoredDoc | undefined>();
+  const expected = new Map<string, { hash: string; version: number }>();
   const logged = lastLogged(later, at);
   for (const [id, want] of logged) {
     const now = stored.get(id);
@@ -151,8 +154,9 @@ function unlandedCut(
     const was = now === undefined ? '' : hashOf(id, now);
     if (after.has(id) || (now !== undefined && now.version >= want.version) || !earlier.get(id)!.has(was)) return undefined;
     documents.set(id, now);
+    expected.set(id, want);
   }
-  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents, logged: logged.size } : undefined;
+  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents, expected, logged: logged.size } : undefined;
 }
 
 /**

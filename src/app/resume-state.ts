@@ -27,7 +27,7 @@ export interface ResumeStateOptions {
    * Writes the documents of a cut whose writes only partly landed (repairCut), so the run can
    * continue from the cut rather than from the checkpoint before it.
    */
-  repair?: (unlanded: UnlandedCut, checkpoint: ShardCheckpoint) => Promise<ReadonlyMap<string, StoredDoc | undefined>>;
+  repair?: (unlanded: UnlandedCut, checkpoint: ShardCheckpoint) => Promise<ReadonlyMap<string, StoredDoc | undefined> | undefined>;
 }
 
 export interface ResumeState {
@@ -39,7 +39,7 @@ export interface ResumeState {
   log: WriteLog | undefined;
   /** The mark a checkpoint carries: undefined once a write of the build went unlogged. */
   mark: (upTo: number | undefined, positions: Readonly<Record<string, number>>) => WriteLogMark | undefined;
-  /** A cut was repaired (repair): whether the run continues from it (every document then read back as logged). */
+  /** A cut was repaired (repair wrote it): whether the run continues from it (every document then as logged). */
   repaired?: boolean;
   /** After this checkpoint was recorded: forget the log records it made unnecessary (by its own positions). */
   prune: (checkpoint: Pick<ShardCheckpoint, 'writeLog' | 'positions'>) => Promise<void>;
@@ -83,14 +83,16 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
     // 1M events, 3.4-4.1 s to repair 14-16k of a partition's 16k documents against ~3.3 s to replay it.
     if (restored.unlanded && o.repair && restored.unlanded.documents.size <= restored.unlanded.logged / 2) {
       const written = await o.repair(restored.unlanded, recorded);
-      // The cut is used only if every document is now as logged: what the engine acknowledged writing
-      // is what it holds (under this run's lease), anything else is read back.
-      for (const id of restored.unlanded.documents.keys()) {
-        if (written.has(id)) stored.set(id, written.get(id));
-        else stored.delete(id);
+      if (written) {
+        // The cut is used only if every document is now as logged: what the engine acknowledged
+        // writing is what it holds (under this run's lease), anything else is read back.
+        for (const id of restored.unlanded.documents.keys()) {
+          if (written.has(id)) stored.set(id, written.get(id));
+          else stored.delete(id);
+        }
+        restored = await restore(recorded);
+        repaired = restored.checkpoint !== recorded;
       }
-      restored = await restore(recorded);
-      repaired = restored.checkpoint !== recorded;
     }
     resume = restored.resume;
     cp = restored.checkpoint;

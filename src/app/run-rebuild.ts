@@ -314,27 +314,46 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     sortField: o.assets.model.projection.idField,
     ...(o.signal ? { signal: o.signal } : {}),
     repair: async (unlanded, from) => {
-      const { ranges, written } = await repairCut({
-        sink,
-        source,
-        topic: manifest.topic,
-        index,
-        projection: o.assets.model.projection,
-        validator: o.assets.validator,
-        onInvalid: o.onInvalid,
-        batchSize: o.batchSize ?? 2000,
-        planned: worker.planned,
-        checkpoint: from,
-        unlanded,
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
-      const read = ranges.map((r) => `${r.partition}@${r.start}-${r.end}`).join(', ');
-      progress.emit({
-        type: 'log',
-        level: 'info',
-        message: `${unlanded.documents.size} document(s) were being written when the last run stopped: folded again from partition(s) ${read} and written`,
-      });
-      return written;
+      const n = unlanded.documents.size;
+      try {
+        const r = await repairCut({
+          sink,
+          source,
+          topic: manifest.topic,
+          index,
+          projection: o.assets.model.projection,
+          validator: o.assets.validator,
+          onInvalid: o.onInvalid,
+          planned: worker.planned,
+          checkpoint: from,
+          unlanded,
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        const read = r.ranges.map((x) => `${x.partition}@${x.start}-${x.end}`).join(', ');
+        progress.emit(
+          r.ok
+            ? {
+                type: 'log',
+                level: 'info',
+                message: `${n} document(s) were being written when the last run stopped: folded again from ${read} and written`,
+              }
+            : {
+                type: 'log',
+                level: 'warn',
+                message: `${n} document(s) were being written when the last run stopped and were not repaired (${r.why}): continuing from the checkpoint`,
+              },
+        );
+        return r.ok ? r.written : undefined;
+      } catch (err) {
+        if (o.signal?.aborted) throw err;
+        // Only states the log names were written, if any: the checkpoint before them is still exact.
+        progress.emit({
+          type: 'log',
+          level: 'warn',
+          message: `repairing ${n} document(s) failed (${(err as Error).message}): continuing from the checkpoint`,
+        });
+        return undefined;
+      }
     },
   });
   const { resume, log, checkpoint: cp } = state;
@@ -342,8 +361,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     progress.emit({
       type: 'log',
       level: 'warn',
-      message:
-        'the documents written again do not all read back as the last run logged them: continuing from the checkpoint before them instead',
+      message: 'the documents written again are not all as the last run logged them: continuing from the checkpoint',
     });
   }
   const projector = createBatchProjector({
