@@ -1,7 +1,7 @@
 import type { EventValidator } from '../core/contracts/event-validator.js';
 import type { EventSource, PartitionRange } from '../core/ports/event-source.js';
 import type { BulkWrite, SearchSink, StoredDoc } from '../core/ports/search-sink.js';
-import { emptyCounters, silentProgress } from '../core/progress/progress-events.js';
+import { emptyCounters, silentProgress, type ProgressBus } from '../core/progress/progress-events.js';
 import { foldEvent, type DocState, type Projection } from '../core/projections/projection.js';
 import { documentHash } from '../core/rebuild/content-checksum.js';
 import type { ShardCheckpoint } from '../core/rebuild/checkpoint.js';
@@ -36,6 +36,42 @@ export type RepairedCut =
     }
   /** Nothing was written: the fold did not give every document as logged (why says how). */
   | { ok: false; ranges: PartitionRange[]; why: string };
+
+/**
+ * repairCut, told to the operator: what the engine acknowledged writing, or undefined when the run
+ * must continue from the checkpoint (the fold differed, or the repair failed: a warning says why).
+ * Only states the log names were written, if any, so the checkpoint is still exact. An abort is rethrown.
+ */
+export async function repairOrFallBack(
+  o: RepairCutOptions,
+  progress: ProgressBus,
+): Promise<Map<string, StoredDoc | undefined> | undefined> {
+  const n = o.unlanded.documents.size;
+  const warn = (why: string) =>
+    progress.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${n} document(s) were being written when the last run stopped and were not repaired (${why}): continuing from the checkpoint`,
+    });
+  try {
+    const r = await repairCut(o);
+    if (!r.ok) {
+      warn(r.why);
+      return undefined;
+    }
+    const read = r.ranges.map((x) => `${x.partition}@${x.start}-${x.end}`).join(', ');
+    progress.emit({
+      type: 'log',
+      level: 'info',
+      message: `${n} document(s) were being written when the last run stopped: folded again from ${read} and written`,
+    });
+    return r.written;
+  } catch (err) {
+    if (o.signal?.aborted) throw err;
+    warn(`the repair failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
 
 /** Writes per bulk call (the sink still cuts each by bytes). */
 const CHUNK = 1000;

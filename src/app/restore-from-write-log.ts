@@ -140,8 +140,8 @@ function unlandedCut(
 ): UnlandedCut | undefined {
   const at = later.findLastIndex((r) => r.cut !== undefined);
   if (at < 0 || !complete(o.checkpoint.writeLog.upTo, later.slice(0, at + 1))) return undefined;
-  const cp = readableCheckpoint(later[at]!.cut as unknown as Record<string, unknown>, o.index, o.checkpoint.shard);
-  if (cp.indexUuid !== o.checkpoint.indexUuid || !cp.writeLog || cp.writeLog.upTo !== later[at]!.seq) return undefined;
+  const cut = cutCheckpoint(o, later[at]!);
+  if (!cut) return undefined;
   const after = new Set(later.slice(at + 1).flatMap((r) => r.ids));
   const earlier = earlierStates(later, at);
   const documents = new Map<string, StoredDoc | undefined>();
@@ -156,7 +156,7 @@ function unlandedCut(
     documents.set(id, now);
     expected.set(id, want);
   }
-  return documents.size > 0 ? { cut: { ...cp, writeLog: cp.writeLog }, documents, expected, logged: logged.size } : undefined;
+  return documents.size > 0 ? { cut, documents, expected, logged: logged.size } : undefined;
 }
 
 /**
@@ -199,11 +199,17 @@ function landedCut(
   for (let at = later.length - 1; at >= 0; at--) {
     const cut = later[at]!;
     if (cut.cut === undefined || !complete(o.checkpoint.writeLog.upTo, later.slice(0, at + 1)) || !landed(later, at, stored)) continue;
-    const cp = readableCheckpoint(cut.cut as unknown as Record<string, unknown>, o.index, o.checkpoint.shard);
-    if (cp.indexUuid !== o.checkpoint.indexUuid || !cp.writeLog || cp.writeLog.upTo !== cut.seq) continue;
-    return { ...cp, writeLog: cp.writeLog };
+    const cp = cutCheckpoint(o, cut);
+    if (cp) return cp;
   }
   return undefined;
+}
+
+/** The checkpoint a record's cut carries, if it is one of this build and names that record as its mark. */
+function cutCheckpoint(o: WriteLogRestoreOptions, record: WriteLogRecord): LoggedCheckpoint | undefined {
+  const cp = readableCheckpoint(record.cut as unknown as Record<string, unknown>, o.index, o.checkpoint.shard);
+  if (cp.indexUuid !== o.checkpoint.indexUuid || !cp.writeLog || cp.writeLog.upTo !== record.seq) return undefined;
+  return { ...cp, writeLog: cp.writeLog };
 }
 
 /** Whether every record from the checkpoint's mark up to the cut is there (they are stored in order; a gap is a lost record). */

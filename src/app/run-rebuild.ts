@@ -23,7 +23,7 @@ import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector, LoggedCut, ProjectorSnapshot } from './batch-projector.js';
-import { repairCut } from './repair-cut.js';
+import { repairOrFallBack } from './repair-cut.js';
 import { resumeState } from './resume-state.js';
 import type { IntendedWrite } from './write-log.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
@@ -313,10 +313,9 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
     holding: holdWritesOf(o) > 0,
     sortField: o.assets.model.projection.idField,
     ...(o.signal ? { signal: o.signal } : {}),
-    repair: async (unlanded, from) => {
-      const n = unlanded.documents.size;
-      try {
-        const r = await repairCut({
+    repair: (unlanded, from) =>
+      repairOrFallBack(
+        {
           sink,
           source,
           topic: manifest.topic,
@@ -328,33 +327,9 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
           checkpoint: from,
           unlanded,
           ...(o.signal ? { signal: o.signal } : {}),
-        });
-        const read = r.ranges.map((x) => `${x.partition}@${x.start}-${x.end}`).join(', ');
-        progress.emit(
-          r.ok
-            ? {
-                type: 'log',
-                level: 'info',
-                message: `${n} document(s) were being written when the last run stopped: folded again from ${read} and written`,
-              }
-            : {
-                type: 'log',
-                level: 'warn',
-                message: `${n} document(s) were being written when the last run stopped and were not repaired (${r.why}): continuing from the checkpoint`,
-              },
-        );
-        return r.ok ? r.written : undefined;
-      } catch (err) {
-        if (o.signal?.aborted) throw err;
-        // Only states the log names were written, if any: the checkpoint before them is still exact.
-        progress.emit({
-          type: 'log',
-          level: 'warn',
-          message: `repairing ${n} document(s) failed (${(err as Error).message}): continuing from the checkpoint`,
-        });
-        return undefined;
-      }
-    },
+        },
+        progress,
+      ),
   });
   const { resume, log, checkpoint: cp } = state;
   if (state.repaired === false) {
