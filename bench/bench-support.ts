@@ -8,7 +8,8 @@ export const BIN = path.join(ROOT, 'bin/readmodel.js');
 
 export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  if (i > 0 && process.argv[i + 1]) return process.argv[i + 1]!;
+  // An empty value is a value (`--shard-workers ''` runs no sharded row), not a missing one.
+  if (i > 0 && i + 1 < process.argv.length) return process.argv[i + 1]!;
   return process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
 }
 

@@ -1,6 +1,6 @@
 // npm run bench -- [--events 1000000] [--products 100000] [--partitions 6] [--engines opensearch,elasticsearch]
 //                  [--rss-events 3000000] [--naive-events 1000000] [--catalogue long-lived|recent]
-//                  [--resume yes|no] [--shard-workers 1,2,3]
+//                  [--resume yes|no] [--shard-workers 1,2,3 (or '' for none)]
 // Prints figures and ratios; asserts nothing. Uses the local sandbox (started if needed).
 import { spawnSync } from 'node:child_process';
 import { createSearchSink } from '../src/adapters/search/create-search-sink.js';

@@ -1,10 +1,11 @@
 /** Small, pure text helpers for the terminal UI (no ink, no React: unit-testable on their own). */
 
-const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// Made on first use: building it loads ICU data, ~20 ms that `--help` and error paths never need.
+let grouping: Intl.NumberFormat | undefined;
 
 /** 1234567 -> "1,234,567". */
 export function formatCount(n: number): string {
-  return Number.isFinite(n) ? grouping.format(Math.round(n)) : '?';
+  return Number.isFinite(n) ? (grouping ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })).format(Math.round(n)) : '?';
 }
 
 /** Seconds as an operator reads them: "42s", "3m05s", "2h07m". */
