@@ -41,6 +41,8 @@ export interface ResumeState {
   mark: (upTo: number | undefined, positions: Readonly<Record<string, number>>) => WriteLogMark | undefined;
   /** A cut was repaired (repair wrote it): whether the run continues from it (every document then as logged). */
   repaired?: boolean;
+  /** A cut whose writes had mostly not landed, left alone: the run reads its partition again from the checkpoint. */
+  unrepaired?: { missing: number; logged: number };
   /** After this checkpoint was recorded: forget the log records it made unnecessary (by its own positions). */
   prune: (checkpoint: Pick<ShardCheckpoint, 'writeLog' | 'positions'>) => Promise<void>;
 }
@@ -63,6 +65,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
   let resume: ProjectorResume | undefined;
   let earlier: WriteLogRecord[] = [];
   let repaired: boolean | undefined;
+  let unrepaired: ResumeState['unrepaired'];
   if (o.fresh) resume = undefined;
   else if (cp?.writeLog) {
     earlier = await readWriteLog(sink, { index: o.index, indexUuid: o.indexUuid, shard: o.shard, mark: cp.writeLog });
@@ -81,7 +84,9 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
     // Folding again most of what a cut names costs more than reading its partition again (the
     // replay's reading, folding and writing overlap; a repair's writes wait for its fold): measured at
     // 1M events, 3.4-4.1 s to repair 14-16k of a partition's 16k documents against ~3.3 s to replay it.
-    if (restored.unlanded && o.repair && restored.unlanded.documents.size <= restored.unlanded.logged / 2) {
+    const missing = restored.unlanded?.documents.size ?? 0;
+    if (restored.unlanded && missing > restored.unlanded.logged / 2) unrepaired = { missing, logged: restored.unlanded.logged };
+    else if (restored.unlanded && o.repair) {
       const written = await o.repair(restored.unlanded, recorded);
       if (written) {
         // The cut is used only if every document is now as logged: what the engine acknowledged
@@ -122,6 +127,7 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
     resume,
     checkpoint: cp,
     ...(repaired === undefined ? {} : { repaired }),
+    ...(unrepaired ? { unrepaired } : {}),
     log,
     mark: (upTo, positions) => log?.mark(upTo ?? from, finishedIn(positions)),
     prune: async (c) => {

@@ -332,6 +332,14 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ),
   });
   const { resume, log, checkpoint: cp } = state;
+  if (state.unrepaired) {
+    const { missing, logged } = state.unrepaired;
+    progress.emit({
+      type: 'log',
+      level: 'info',
+      message: `the last run died while sending the documents held up to its last cut (${missing} of ${logged} not written): the events since the checkpoint are read again, which costs less than folding those documents again`,
+    });
+  }
   if (state.repaired === false) {
     progress.emit({
       type: 'log',

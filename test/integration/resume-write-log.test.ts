@@ -142,11 +142,18 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
   it('a cut logged with writes that never landed is not taken: the resume continues from the recorded checkpoint', async () => {
     // Dies once partition 0's record (with its cut) is stored, before any of its writes is sent:
     // folding all of its documents again would cost more than reading the partition again.
-    const { ref, model, index, opts, landed } = await diedAtPartitionEnd(61, (s) => dyingAfterLogRecords(s, 1));
+    const { ref, model, index, opts, landed, cut } = await diedAtPartitionEnd(61, (s) => dyingAfterLogRecords(s, 1));
     expect(landed).toBe(0);
 
-    const resumed = await rebuild(model, sink, opts);
+    const { progress, logs } = logLines();
+    const resumed = await rebuild(model, sink, opts, { progress });
     expect(resumed.manifest.resumptions![0]!.from.every((r) => r.start === 0)).toBe(true);
+    // The operator is told why the partition is read again.
+    const why = logs
+      .map((l) => /^info: the last run died while sending the documents held up to its last cut \((\d+) of (\d+) not written\)/.exec(l))
+      .find(Boolean);
+    expect(Number(why?.[2])).toBe(cut.ids.length);
+    expect(Number(why?.[1])).toBeGreaterThan(cut.ids.length / 2);
     expect(resumed.manifest.checksum).toBe(ref.built.manifest.checksum);
     expect(folded(resumed.manifest.counts)).toBe(folded(ref.built.manifest.counts));
     expect(await allDocs(sink, index)).toEqual(ref.docs);
@@ -175,9 +182,7 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
     const tampered = { ...cut, hashes: cut.hashes.map((h, i) => (i === last ? (h === '1' ? '2' : '1') : h)) };
     await sink.putDoc(WRITE_LOG_INDEX, `${index}|all|${cut.seq}`, tampered as unknown as Record<string, unknown>, { refresh: true });
 
-    const progress = createProgressBus();
-    const logs: string[] = [];
-    progress.subscribe((e) => void (e.type === 'log' && logs.push(`${e.level}: ${e.message}`)));
+    const { progress, logs } = logLines();
     const resumed = await rebuild(model, sink, opts, { progress });
     expect(logs.find((l) => l.includes('were being written'))).toMatch(/^warn: .*were not repaired \(document \S+ folds to/);
     expect(resumed.manifest.resumptions![0]!.from.every((r) => r.start === 0)).toBe(true);
@@ -256,3 +261,11 @@ describe.each(ENGINES)('resuming from the write log on %s (real Kafka and engine
     expect(await allDocs(sink, index)).toEqual(ref.docs);
   });
 });
+
+/** A progress bus and the `level: message` lines of the log events it carries. */
+function logLines() {
+  const progress = createProgressBus();
+  const logs: string[] = [];
+  progress.subscribe((e) => void (e.type === 'log' && logs.push(`${e.level}: ${e.message}`)));
+  return { progress, logs };
+}
