@@ -73,6 +73,31 @@ export async function repairOrFallBack(
   }
 }
 
+/**
+ * What became of the last run's unlanded cut, once resumeState has decided, told to the operator:
+ * left alone because most of its writes were missing, or repaired yet not as logged.
+ */
+export function reportCutOutcome(
+  state: { unrepaired?: { missing: number; logged: number }; repaired?: boolean },
+  progress: ProgressBus,
+): void {
+  if (state.unrepaired) {
+    const { missing, logged } = state.unrepaired;
+    progress.emit({
+      type: 'log',
+      level: 'info',
+      message: `the last run died while sending the documents held up to its last cut (${missing} of ${logged} not written): the events since the checkpoint are read again, which costs less than folding those documents again`,
+    });
+  }
+  if (state.repaired === false) {
+    progress.emit({
+      type: 'log',
+      level: 'warn',
+      message: 'the documents written again are not all as the last run logged them: continuing from the checkpoint',
+    });
+  }
+}
+
 /** Writes per bulk call (the sink still cuts each by bytes). */
 const CHUNK = 1000;
 

@@ -84,14 +84,15 @@ export async function resumeState(sink: SearchSink, o: ResumeStateOptions): Prom
     // Folding again most of what a cut names costs more than reading its partition again (the
     // replay's reading, folding and writing overlap; a repair's writes wait for its fold): measured at
     // 1M events, 3.4-4.1 s to repair 14-16k of a partition's 16k documents against ~3.3 s to replay it.
-    const missing = restored.unlanded?.documents.size ?? 0;
-    if (restored.unlanded && missing > restored.unlanded.logged / 2) unrepaired = { missing, logged: restored.unlanded.logged };
-    else if (restored.unlanded && o.repair) {
-      const written = await o.repair(restored.unlanded, recorded);
+    const { unlanded } = restored;
+    if (unlanded && unlanded.documents.size > unlanded.logged / 2)
+      unrepaired = { missing: unlanded.documents.size, logged: unlanded.logged };
+    else if (unlanded && o.repair) {
+      const written = await o.repair(unlanded, recorded);
       if (written) {
         // The cut is used only if every document is now as logged: what the engine acknowledged
         // writing is what it holds (under this run's lease), anything else is read back.
-        for (const id of restored.unlanded.documents.keys()) {
+        for (const id of unlanded.documents.keys()) {
           if (written.has(id)) stored.set(id, written.get(id));
           else stored.delete(id);
         }

@@ -23,7 +23,7 @@ import { guardHistory } from './run-preflight.js';
 import { replayRanges } from './replay-ranges.js';
 import { runAliasSwap, type SwapGate, type SwapResult } from './run-alias.js';
 import type { BatchProjector, LoggedCut, ProjectorSnapshot } from './batch-projector.js';
-import { repairOrFallBack } from './repair-cut.js';
+import { repairOrFallBack, reportCutOutcome } from './repair-cut.js';
 import { resumeState } from './resume-state.js';
 import type { IntendedWrite } from './write-log.js';
 import { countsOf, finishBuild, mergeGaps } from './seal-build.js';
@@ -332,21 +332,7 @@ async function load(o: RebuildOptions, deps: RebuildDeps, ctx: LoadContext): Pro
       ),
   });
   const { resume, log, checkpoint: cp } = state;
-  if (state.unrepaired) {
-    const { missing, logged } = state.unrepaired;
-    progress.emit({
-      type: 'log',
-      level: 'info',
-      message: `the last run died while sending the documents held up to its last cut (${missing} of ${logged} not written): the events since the checkpoint are read again, which costs less than folding those documents again`,
-    });
-  }
-  if (state.repaired === false) {
-    progress.emit({
-      type: 'log',
-      level: 'warn',
-      message: 'the documents written again are not all as the last run logged them: continuing from the checkpoint',
-    });
-  }
+  reportCutOutcome(state, progress);
   const projector = createBatchProjector({
     projection: o.assets.model.projection,
     validator: o.assets.validator,
