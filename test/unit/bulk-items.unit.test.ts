@@ -39,3 +39,25 @@ describe('tallyBulkItems', () => {
     ]);
   });
 });
+
+describe('encodeWrites', () => {
+  it('writes each action line and document as the JSON the engines parse, whatever the id holds', () => {
+    const writes: BulkWrite[] = [
+      { action: 'index', id: 'p-1', version: 3, doc: { title: 'Tea "green"', n: 1 } },
+      { action: 'delete', id: 'we"ird\\id\u2028ü', version: 9007199254740991 },
+    ];
+    const encoded = encodeWrites('products_v1_"x', writes, 'external_gte');
+    expect(
+      encoded.map((e) =>
+        e.ndjson
+          .split('\n')
+          .slice(0, -1)
+          .map((line) => JSON.parse(line) as unknown),
+      ),
+    ).toEqual([
+      [{ index: { _index: 'products_v1_"x', _id: 'p-1', version: 3, version_type: 'external_gte' } }, { title: 'Tea "green"', n: 1 }],
+      [{ delete: { _index: 'products_v1_"x', _id: 'we"ird\\id\u2028ü', version: 9007199254740991, version_type: 'external_gte' } }],
+    ]);
+    expect(encoded.map((e) => e.bytes)).toEqual(encoded.map((e) => Buffer.byteLength(e.ndjson)));
+  });
+});

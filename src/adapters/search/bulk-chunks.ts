@@ -8,8 +8,12 @@ export interface EncodedWrite {
 }
 
 export function encodeWrites(index: string, writes: readonly BulkWrite[], versionType: string): EncodedWrite[] {
+  // The action line differs only by id and version: its fixed parts are quoted once per call, not
+  // built as an object and stringified per write (every document of a rebuild passes here).
+  const target = `:{"_index":${JSON.stringify(index)},"_id":`;
+  const tail = `,"version_type":${JSON.stringify(versionType)}}}`;
   return writes.map((w) => {
-    const meta = JSON.stringify({ [w.action]: { _index: index, _id: w.id, version: w.version, version_type: versionType } });
+    const meta = `{${JSON.stringify(w.action)}${target}${JSON.stringify(w.id)},"version":${JSON.stringify(w.version)}${tail}`;
     const ndjson = w.action === 'index' ? `${meta}\n${JSON.stringify(w.doc)}\n` : `${meta}\n`;
     return { write: w, ndjson, bytes: Buffer.byteLength(ndjson) };
   });

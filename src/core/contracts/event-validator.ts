@@ -21,11 +21,13 @@ export interface EventValidator {
 export function createEventValidator(set: ContractSet, upcasters: readonly Upcaster[] = []): EventValidator {
   const ajv = createAjv();
   const envelopeCheck = ajv.compile(set.envelope);
-  const byKey = new Map<string, { contract: EventContract; check: ValidateFunction }>();
-  const latest = new Map<string, number>();
+  // By type, then version: the lookup runs once per event, so it builds no key string.
+  const byType = new Map<string, EventType>();
   for (const c of set.events) {
-    byKey.set(contractKey(c.eventType, c.version), { contract: c, check: ajv.compile(c.schema) });
-    latest.set(c.eventType, Math.max(latest.get(c.eventType) ?? 0, c.version));
+    let t = byType.get(c.eventType);
+    if (!t) byType.set(c.eventType, (t = { latest: 0, versions: new Map() }));
+    t.versions.set(c.version, { contract: c, check: ajv.compile(c.schema) });
+    t.latest = Math.max(t.latest, c.version);
   }
   const upcasterFor = new Map(upcasters.map((u) => [contractKey(u.eventType, u.fromVersion), u]));
 
@@ -46,8 +48,9 @@ export function createEventValidator(set: ContractSet, upcasters: readonly Upcas
     if (!envelopeCheck(raw)) {
       return fail(env, { ...describe(envelopeCheck.errors, ''), schemaFile: 'envelope.v1.json' });
     }
-    const entry = byKey.get(contractKey(env.eventType!, env.eventVersion!));
-    if (!entry) {
+    const type = byType.get(env.eventType!);
+    const entry = type?.versions.get(env.eventVersion!);
+    if (!type || !entry) {
       return fail(env, {
         pointer: '/eventType',
         rule: 'contract',
@@ -59,7 +62,7 @@ export function createEventValidator(set: ContractSet, upcasters: readonly Upcas
     }
     let data = env.data as Record<string, unknown>;
     let version = env.eventVersion!;
-    const newest = latest.get(env.eventType!)!;
+    const newest = type.latest;
     while (version < newest) {
       const u = upcasterFor.get(contractKey(env.eventType!, version));
       if (!u) {
@@ -73,7 +76,7 @@ export function createEventValidator(set: ContractSet, upcasters: readonly Upcas
       version = u.toVersion;
     }
     if (version !== env.eventVersion) {
-      const target = byKey.get(contractKey(env.eventType!, version))!;
+      const target = type.versions.get(version)!;
       if (!target.check(data)) {
         const d = describe(target.check.errors, '/data');
         return fail(env, { ...d, rule: `upcast:${d.rule}`, schemaFile: target.contract.file });
@@ -85,9 +88,14 @@ export function createEventValidator(set: ContractSet, upcasters: readonly Upcas
 
   return {
     validate,
-    latestVersion: (t) => latest.get(t),
+    latestVersion: (t) => byType.get(t)?.latest,
     contracts: set.events,
   };
+}
+
+interface EventType {
+  latest: number;
+  versions: Map<number, { contract: EventContract; check: ValidateFunction }>;
 }
 
 function describe(errors: ErrorObject[] | null | undefined, prefix: string) {
