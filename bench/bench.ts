@@ -1,6 +1,6 @@
 // npm run bench -- [--events 1000000] [--products 100000] [--partitions 6] [--engines opensearch,elasticsearch]
 //                  [--rss-events 3000000] [--naive-events 1000000] [--catalogue long-lived|recent]
-//                  [--resume yes|no] [--shard-workers 1,2,3 (or '' for none)] [--warm-ups 4]
+//                  [--resume yes|no] [--shard-workers 1,2,3 (or '' for none)] [--warm-ups 4] [--runs 3]
 // Prints figures and ratios; asserts nothing. Uses the local sandbox (started if needed).
 import { spawnSync } from 'node:child_process';
 import { createSearchSink } from '../src/adapters/search/create-search-sink.js';
@@ -38,6 +38,8 @@ const SHARD_WORKERS = arg('shard-workers', '1,2,3').split(',').filter(Boolean).m
 const BATCH = 2000;
 /** Warm-up rebuilds at most, and how close two in a row must be (engine CPU) to call the engine warm. */
 const WARM_UPS = Number(arg('warm-ups', '4'));
+/** Runs of the rebuild and of the ceiling; each figure is the median run's. */
+const RUNS = Math.max(1, Number(arg('runs', '3')));
 const WARM_SETTLED = 0.1;
 /** For small runs, whose CPU is counted in hundredths of a second: a difference this small is settled too. */
 const WARM_SETTLED_SECONDS = 0.5;
@@ -178,6 +180,13 @@ async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
   return { ...r, manifest, indexBase, engineCpu };
 }
 
+/** The middle element by `key` (the upper one of an even count). */
+function median<T>(items: readonly T[], key: (item: T) => number): T {
+  return [...items].sort((x, y) => key(x) - key(y))[Math.floor(items.length / 2)]!;
+}
+
+const spread = (values: readonly number[]) => values.map((v) => fmt(v, 1)).join(' / ');
+
 /** Warm-up rebuilds until one costs the engine within WARM_SETTLED of the one before (at most WARM_UPS runs). */
 async function warmUp(engine: EngineKind, topic: string) {
   let previous: number | undefined;
@@ -206,11 +215,17 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
   // So warm-ups repeat until the engine's CPU (the wall, for a remote engine) settles.
   await warmUp(engine, topic);
 
-  // (a) the rebuild, as operators run it: the CLI in its own process.
-  const a = await rebuildRun(engine, topic, 'a');
+  // (a) the rebuild, as operators run it: the CLI in its own process. On a shared 2-core machine the
+  // same rebuild's wall varied by 28% (26.3 to 33.7 s) between runs, so the figure is the median of RUNS.
+  const rebuilds: Awaited<ReturnType<typeof rebuildRun>>[] = [];
+  for (let i = 1; i <= RUNS; i++) rebuilds.push(await rebuildRun(engine, topic, `a${i}`));
+  const a = median(rebuilds, (r) => r.wallMs);
+  for (const r of rebuilds) if (r !== a) await clearBase(engine, NODES[engine], r.indexBase);
   const secsA = a.wallMs / 1000;
+  const peakRssMb = Math.max(...rebuilds.map((r) => r.peakRssMb));
   log(
-    `(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${a.peakRssMb} MB`,
+    `(a) rebuild: ${fmt(events)} events -> ${fmt(a.manifest.counts.documents)} docs in ${fmt(secsA, 1)} s wall (manifest ${fmt(a.manifest.durationMs / 1000, 1)} s), ${fmt(events / secsA)} events/s, peak RSS ${peakRssMb} MB` +
+      (RUNS > 1 ? ` [median of ${RUNS} runs: ${spread(rebuilds.map((r) => r.wallMs / 1000))} s; peak RSS the highest]` : ''),
   );
   // Where the machine's time went: on two cores the CLI's CPU and the engine's compete.
   log(
@@ -223,13 +238,18 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
     for (const d of page) finalDocs.push({ action: 'index', id: d.id, version: d.version, doc: d.doc });
   }
   const ceilingIndex = `bench_ceiling_${engine.slice(0, 2)}`;
-  await freshIndex(sink, ceilingIndex, assets.mapping);
-  const tb = performance.now();
-  const [, ceilingCpu] = await withEngineCpu(engine, () => bulkAll(sink, ceilingIndex, finalDocs));
-  const secsB = (performance.now() - tb) / 1000;
+  const ceilings: { secs: number; cpu: number | undefined }[] = [];
+  for (let i = 1; i <= RUNS; i++) {
+    await freshIndex(sink, ceilingIndex, assets.mapping);
+    const tb = performance.now();
+    const [, cpu] = await withEngineCpu(engine, () => bulkAll(sink, ceilingIndex, finalDocs));
+    ceilings.push({ secs: (performance.now() - tb) / 1000, cpu });
+  }
+  const { secs: secsB, cpu: ceilingCpu } = median(ceilings, (c) => c.secs);
   log(
     `(b) ceiling: ${fmt(finalDocs.length)} final docs bulk-indexed in ${fmt(secsB, 1)} s (${fmt(finalDocs.length / secsB)} docs/s)` +
-      (ceilingCpu === undefined ? '' : `, ${engine} CPU ${fmt(ceilingCpu, 1)} s`),
+      (ceilingCpu === undefined ? '' : `, ${engine} CPU ${fmt(ceilingCpu, 1)} s`) +
+      (RUNS > 1 ? ` [median of ${RUNS} runs: ${spread(ceilings.map((c) => c.secs))} s]` : ''),
   );
   finalDocs.length = 0;
 
@@ -267,11 +287,13 @@ async function benchEngine(engine: EngineKind, topic: string, events: number) {
     engine,
     rebuildSeconds: secsA,
     rebuildEventsPerSec: rebuildRate,
-    rebuildPeakRssMb: a.peakRssMb,
+    rebuildPeakRssMb: peakRssMb,
+    rebuildRunsSeconds: rebuilds.map((r) => r.wallMs / 1000),
     rebuildCpuSeconds: a.cpuSeconds,
     rebuildEngineCpuSeconds: a.engineCpu,
     ceilingSeconds: secsB,
     ceilingEngineCpuSeconds: ceilingCpu,
+    ceilingRunsSeconds: ceilings.map((c) => c.secs),
     naiveEventsPerSec: naiveRate,
     rebuildOverCeiling: secsA / secsB,
     rebuildSpeedupOverNaive: rebuildRate / naiveRate,
