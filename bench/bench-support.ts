@@ -105,8 +105,12 @@ export function helpLatencyMs(runs = 7): { medianMs: number; maxMs: number } {
     spawnSync(process.execPath, [BIN, '--help'], { stdio: 'ignore' });
     times.push(performance.now() - t);
   }
-  times.sort((a, b) => a - b);
-  return { medianMs: Math.round(times[Math.floor(times.length / 2)]!), maxMs: Math.round(times[times.length - 1]!) };
+  return { medianMs: Math.round(median(times, (t) => t)), maxMs: Math.round(Math.max(...times)) };
+}
+
+/** The middle element by `key` (the upper one of an even count). */
+export function median<T>(items: readonly T[], key: (item: T) => number): T {
+  return [...items].sort((x, y) => key(x) - key(y))[Math.floor(items.length / 2)]!;
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

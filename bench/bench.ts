@@ -11,7 +11,7 @@ import { CATALOGUE_MODES, generateProductEvents, type CatalogueMode } from '../s
 import type { BulkWrite, EngineKind, SearchSink } from '../src/core/ports/search-sink.js';
 import { foldEvent, type DocState } from '../src/core/projections/projection.js';
 import { productSearchModel } from '../src/core/read-models/product-search/model.js';
-import { ROOT, BIN, arg, fmt, helpLatencyMs, runCliMeasured, withEngineCpu } from './bench-support.js';
+import { ROOT, BIN, arg, fmt, helpLatencyMs, median, runCliMeasured, withEngineCpu } from './bench-support.js';
 import { benchDecodeWorker } from './bench-decode-worker.js';
 import { benchResume, benchShards, clearBase } from './bench-scale.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -178,11 +178,6 @@ async function rebuildRun(engine: EngineKind, topic: string, tag: string) {
   if (r.code !== 0) throw new Error(`rebuild failed (${r.code}): ${r.stdout}\n${r.stderr.slice(-2000)}`);
   const manifest = JSON.parse(r.stdout).manifest;
   return { ...r, manifest, indexBase, engineCpu };
-}
-
-/** The middle element by `key` (the upper one of an even count). */
-function median<T>(items: readonly T[], key: (item: T) => number): T {
-  return [...items].sort((x, y) => key(x) - key(y))[Math.floor(items.length / 2)]!;
 }
 
 const spread = (values: readonly number[]) => values.map((v) => fmt(v, 1)).join(' / ');
